@@ -1,0 +1,1 @@
+"""The command line: a thin layer; each command lives in a module of its own."""

@@ -1,0 +1,179 @@
+"""One error tree for everything a user can meet.
+
+Every error a user reads derives from :class:`SqlflowError`. Errors about a
+place in a file carry a :class:`Location`, and :meth:`SqlflowError.render`
+shows them the way a compiler does::
+
+    sql/feedback/ctr.sql:12:8: error[unknown-column]: unknown column 'clck'
+       12 | SELECT clck FROM clicks
+          |        ^^^^
+      = help: did you mean 'click'?
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file: 1-based line and column, and a span length."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    length: int = 1
+    source: str | None = None  # the whole text of the file, when known
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def source_line(self) -> str | None:
+        text = self.source
+        if text is None and self.line:
+            try:
+                text = Path(self.file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None
+        if text is None or not self.line:
+            return None
+        lines = text.splitlines()
+        if 0 < self.line <= len(lines):
+            return lines[self.line - 1]
+        return None
+
+
+def did_you_mean(name: str, candidates: Iterable[str], n: int = 1) -> str | None:
+    """The closest of ``candidates`` to ``name``, compared case-insensitively."""
+    by_lower: dict[str, str] = {}
+    for c in candidates:
+        by_lower.setdefault(c.lower(), c)
+    found = difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=0.6)
+    return by_lower[found[0]] if found else None
+
+
+_SECRET_KEYS = re.compile(
+    r"(?i)(['\"]?(?:password|passwd|secret|token|api[._-]?key|sasl\.jaas\.config)['\"]?\s*[=:]\s*)"
+    r"('[^']*'|\"[^\"]*\"|[^\s,;)]+)"
+)
+
+
+def scrub_secrets(text: str, secrets: Sequence[str] = ()) -> str:
+    """Hide secret values: known secret strings, and values of secret-looking keys."""
+    for s in secrets:
+        if s and len(s) >= 4:
+            text = text.replace(s, "*****")
+    return _SECRET_KEYS.sub(lambda m: m.group(1) + "'*****'", text)
+
+
+@dataclass
+class SqlflowError(Exception):
+    """The root of every error sqlflow shows to a user."""
+
+    message: str
+    location: Location | None = None
+    rule: str = "error"
+    hint: str | None = None
+    severity: str = "error"
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        Exception.__init__(self, self.message)
+
+    def __str__(self) -> str:
+        prefix = f"{self.location}: " if self.location else ""
+        text = f"{prefix}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def render(self, color: bool = False) -> str:
+        """The compiler-style text: header, source line, caret, help."""
+        where = f"{self.location}: " if self.location else ""
+        head = f"{where}{self.severity}[{self.rule}]: {self.message}"
+        out = [head]
+        loc = self.location
+        line = loc.source_line() if loc else None
+        if loc and line is not None:
+            gutter = f"{loc.line:>4} | "
+            shown = line.expandtabs(1)
+            if len(shown) > 200:  # keep giant one-line statements readable
+                start = max(0, loc.column - 80)
+                shown = ("..." if start else "") + shown[start : start + 160] + "..."
+                col = loc.column - start + (3 if start else 0)
+            else:
+                col = loc.column
+            out.append(gutter + shown)
+            caret = " " * max(col - 1, 0) + "^" * max(1, min(loc.length, 80))
+            out.append(" " * 4 + " | " + caret)
+        for note in self.notes:
+            out.append(f"  = note: {note}")
+        if self.hint:
+            out.append(f"  = help: {self.hint}")
+        return "\n".join(out)
+
+    def to_dict(self) -> dict:
+        loc = self.location
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "hint": self.hint,
+        }
+
+
+class ParseError(SqlflowError):
+    """SQL that the Flink dialect cannot read."""
+
+
+class ValidationError(SqlflowError):
+    """SQL that parses but does not check: names, types, options."""
+
+
+class ConfigError(SqlflowError):
+    """A bad sqlflow.yaml, environment variable or command-line setting."""
+
+
+class UdfError(SqlflowError):
+    """A UDF that cannot be loaded or whose signature is wrong."""
+
+
+class ModelError(SqlflowError):
+    """A model file that is missing, cannot load or does not fit its call."""
+
+
+class SetupError(SqlflowError):
+    """Something the platform needs (Java, jars, Flink) is missing."""
+
+
+class ServiceError(SqlflowError):
+    """A process sqlflow runs (Kafka, a Flink cluster) did not start or answer."""
+
+
+class DeployError(SqlflowError):
+    """A deployment that failed; running jobs are left as they were."""
+
+
+class JobError(SqlflowError):
+    """A Flink job that failed while running."""
+
+
+class Diagnostics(SqlflowError):
+    """Several diagnostics at once (the compiler reports all it finds)."""
+
+    def __init__(self, errors: Sequence[SqlflowError]):
+        self.errors = list(errors)
+        n = sum(1 for e in self.errors if e.severity == "error")
+        super().__init__(f"{n} error(s)", rule="errors")
+
+    def render(self, color: bool = False) -> str:
+        return "\n\n".join(e.render(color) for e in self.errors)
