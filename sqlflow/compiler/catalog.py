@@ -1,0 +1,161 @@
+"""The project's catalog: tables, views, functions and models from every file.
+
+Definitions are read from the parsed statements in file order. A name may be
+defined in several job files when the definitions are the same text (each job
+is then self-contained); a file sees its own definition first, then the
+project's first one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from sqlflow.compiler.types import ANY, FlinkType, from_datatype
+from sqlflow.errors import Location
+from sqlflow.udf.spec import ModelSignature, UdfSpec
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: physical, computed (``expr``) or metadata."""
+
+    name: str
+    type: FlinkType
+    kind: str = "physical"  # "physical" | "computed" | "metadata"
+    expr: exp.Expression | None = field(default=None, compare=False, hash=False)
+    metadata_key: str | None = None
+    virtual: bool = False
+    location: Location | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def persisted(self) -> bool:
+        """Whether an INSERT writes this column (computed and virtual ones are not)."""
+        return self.kind == "physical" or (self.kind == "metadata" and not self.virtual)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """``WATERMARK FOR column AS expr``."""
+
+    column: str
+    expr: exp.Expression = field(compare=False, hash=False)
+    location: Location | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass
+class Definition:
+    """What every catalog entry has: a name, where it is defined, and its statement."""
+
+    name: str
+    file: str
+    index: int  # statement index within its file
+    location: Location | None
+    text: str  # normalized SQL of the defining statement (to compare duplicates)
+
+
+@dataclass
+class TableDef(Definition):
+    """A ``CREATE TABLE``: columns, watermark, primary key and WITH options."""
+
+    columns: list[Column] = field(default_factory=list)
+    watermark: Watermark | None = None
+    primary_key: tuple[str, ...] = ()
+    options: dict[str, str] = field(default_factory=dict)
+    option_locations: dict[str, Location] = field(default_factory=dict)
+    partitioned_by: tuple[str, ...] = ()
+    temporary: bool = False
+
+    @property
+    def connector(self) -> str | None:
+        return self.options.get("connector")
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+
+@dataclass
+class ViewDef(Definition):
+    """A ``CREATE VIEW``; its columns are inferred when it is resolved."""
+
+    query: exp.Expression | None = None
+    column_names: tuple[str, ...] = ()
+
+
+@dataclass
+class FunctionDef(Definition):
+    """A UDF: declared by ``CREATE FUNCTION`` or discovered in ``udfs/``."""
+
+    spec: UdfSpec | None = None
+    target: str | None = None  # the class or module path of CREATE FUNCTION
+    language: str = "PYTHON"
+
+
+@dataclass
+class ModelDef(Definition):
+    """A ``CREATE MODEL``: declared input and output columns, options, ONNX signature."""
+
+    inputs: list[Column] = field(default_factory=list)
+    outputs: list[Column] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    path: str | None = None  # ONNX file relative to the project root
+    signature: ModelSignature | None = None
+    load_error: str | None = None
+
+
+def table_name(node: exp.Expression) -> str:
+    """The dotted name of an ``exp.Table`` (``cat.db.t`` or ``t``)."""
+    if isinstance(node, exp.Table):
+        parts = [p.name for p in (node.args.get("catalog"), node.args.get("db"), node.this)
+                 if isinstance(p, exp.Expression) and p.name]
+        return ".".join(parts)
+    return node.name
+
+
+def literal_text(node: exp.Expression | None) -> str:
+    """The text of a literal or identifier-like node."""
+    if node is None:
+        return ""
+    if isinstance(node, exp.Literal):
+        return str(node.this)
+    return node.name or node.sql()
+
+
+def with_options(props: exp.Expression | None) -> list[tuple[str, str, exp.Expression]]:
+    """The ``WITH ('k' = 'v')`` pairs of a Properties node, in order, with their nodes."""
+    if props is None:
+        return []
+    out = []
+    for p in props.expressions:
+        if type(p) is exp.Property and isinstance(p.this, exp.Literal):
+            out.append((str(p.this.this), literal_text(p.args.get("value")), p))
+    return out
+
+
+def is_temporary(create: exp.Create) -> bool:
+    props = create.args.get("properties")
+    return bool(props and any(isinstance(p, exp.TemporaryProperty) for p in props.expressions))
+
+
+def column_defs(schema_items: list[exp.Expression]) -> list[exp.ColumnDef]:
+    return [c for c in schema_items if isinstance(c, exp.ColumnDef)]
+
+
+def parse_column(cdef: exp.ColumnDef, expr_type: FlinkType | None = None) -> Column:
+    """A :class:`Column` from a ColumnDef node (the caller types computed columns)."""
+    kind_node = cdef.args.get("kind")
+    ctype = from_datatype(kind_node) if kind_node is not None else (expr_type or ANY)
+    kind, expr, key, virtual = "physical", None, None, False
+    for cons in cdef.args.get("constraints") or []:
+        k = cons.args.get("kind") if isinstance(cons, exp.ColumnConstraint) else cons
+        if isinstance(k, exp.ComputedColumnConstraint):
+            kind, expr = "computed", k.this
+        elif type(k).__name__ == "MetadataColumnConstraint":
+            kind = "metadata"
+            key = literal_text(k.this) if k.this is not None else None
+            virtual = bool(k.args.get("virtual"))
+    return Column(cdef.name, ctype, kind, expr, key, virtual)

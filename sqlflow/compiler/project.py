@@ -1,0 +1,195 @@
+"""Load a project from disk: SQL files (parsed, ``${NAME}`` substituted), UDFs, models, config.
+
+Positions stay true to the file the user wrote: ``${NAME}`` is replaced
+before parsing, and every location the parser reports is mapped back to the
+original text, so carets point where the user looks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlflow.errors import Diagnostics, Location, ParseError, SqlflowError, UdfError
+from sqlflow.udf.spec import UdfSpec
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the compiler reads from sqlflow.yaml (defaults when there is none)."""
+
+    root: Path
+    name: str = "sqlflow"
+    sql_dir: Path = Path("sql")
+    udfs_dir: Path = Path("udfs")
+    models_dir: Path = Path("models")
+    vars: dict[str, str] = field(default_factory=dict)
+    flink: dict[str, str] = field(default_factory=dict)
+
+
+def load_settings(root: Path) -> Settings:
+    """Read the project's config through ``sqlflow.config`` when it is there."""
+    try:
+        from sqlflow.config import load_config
+    except ImportError:
+        return Settings(root)
+    cfg = load_config(root)
+    paths = getattr(cfg, "paths", cfg)
+
+    def path(name: str, default: str) -> Path:
+        value = getattr(paths, name, None) or default
+        p = Path(value)
+        return p.relative_to(root) if p.is_absolute() and p.is_relative_to(root) else p
+
+    return Settings(
+        root=root,
+        name=str(getattr(cfg, "name", "sqlflow")),
+        sql_dir=path("sql_dir", "sql"),
+        udfs_dir=path("udfs_dir", "udfs"),
+        models_dir=path("models_dir", "models"),
+        vars={str(k): str(v) for k, v in (getattr(cfg, "vars", None) or {}).items()},
+        flink={str(k): str(v) for k, v in (getattr(cfg, "flink", None) or {}).items()},
+    )
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """One ``${NAME}`` on a line: where it was, and how long its replacement is."""
+
+    line: int
+    column: int  # 1-based column of '$' in the original line
+    length: int  # length of '${NAME}'
+    new_column: int  # 1-based column of the value in the substituted line
+    new_length: int
+    name: str
+    defined: bool
+
+
+@dataclass
+class SourceFile:
+    """One SQL file: its text, the parsed statements and the syntax errors found."""
+
+    path: Path
+    rel: str  # the path shown to users, relative to the project root
+    text: str
+    statements: list[Any] = field(default_factory=list)  # sqlflow.dialect Statement
+    errors: list[SqlflowError] = field(default_factory=list)
+    substitutions: list[Substitution] = field(default_factory=list)
+
+    def remap(self, loc: Location | None) -> Location:
+        """A parser location (in substituted text) as a location in the file as written."""
+        if loc is None or not loc.line:
+            return Location(self.rel, source=self.text)
+        col, length = loc.column, loc.length
+        delta = 0
+        for s in self.substitutions:
+            if s.line != loc.line:
+                continue
+            if loc.column >= s.new_column + s.new_length:
+                delta += s.length - s.new_length
+            elif loc.column >= s.new_column:
+                return Location(self.rel, loc.line, s.column, s.length, self.text)
+        col += delta
+        return Location(self.rel, loc.line, col, length, self.text)
+
+
+def substitute(text: str, values: dict[str, str]) -> tuple[str, list[Substitution]]:
+    """Replace ``${NAME}``; an unset name is left as the bare name (and reported)."""
+    out_lines = []
+    subs: list[Substitution] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        pieces, last, shift = [], 0, 0
+        for m in _VAR.finditer(line):
+            name = m.group(1)
+            defined = name in values
+            value = values[name] if defined else name
+            value = value.replace("\n", " ")
+            pieces.append(line[last:m.start()])
+            pieces.append(value)
+            subs.append(Substitution(lineno, m.start() + 1, len(m.group(0)),
+                                     m.start() + 1 + shift, len(value), name, defined))
+            shift += len(value) - len(m.group(0))
+            last = m.end()
+        pieces.append(line[last:])
+        out_lines.append("".join(pieces))
+    return "\n".join(out_lines), subs
+
+
+def variable_values(settings: Settings, names: set[str]) -> dict[str, str]:
+    """Values for ``names``: config vars first, then the environment."""
+    out = {}
+    for n in names:
+        if n in settings.vars:
+            out[n] = settings.vars[n]
+        elif n in os.environ:
+            out[n] = os.environ[n]
+    return out
+
+
+def load_sql_file(path: Path, rel: str, settings: Settings) -> SourceFile:
+    """Read, substitute and parse one file; syntax errors are kept, never raised."""
+    from sqlflow.dialect import parse_script
+
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    names = {m.group(1) for m in _VAR.finditer(text)}
+    parsed_text, subs = substitute(text, variable_values(settings, names))
+    src = SourceFile(path, rel, text, substitutions=subs)
+    try:
+        src.statements = list(parse_script(parsed_text, rel))
+    except Diagnostics as exc:
+        src.errors.extend(_relocate(src, e) for e in exc.errors)
+    except ParseError as exc:
+        src.errors.append(_relocate(src, exc))
+    except RecursionError:
+        src.errors.append(ParseError("statement is nested too deeply to parse",
+                                     Location(rel, 1, 1, 1, text), rule="syntax"))
+    return src
+
+
+def _relocate(src: SourceFile, err: SqlflowError) -> SqlflowError:
+    err.location = src.remap(err.location) if err.location else Location(src.rel, source=src.text)
+    if err.rule == "error":
+        err.rule = "syntax"
+    return err
+
+
+def sql_files(root: Path, settings: Settings, paths: list[Path] | None = None) -> list[Path]:
+    """The project's SQL files in a stable order: ``sql/**/*.sql`` sorted by path."""
+    base = root / settings.sql_dir
+    if paths:
+        found: list[Path] = []
+        for p in paths:
+            p = p if p.is_absolute() else (Path.cwd() / p)
+            found.extend(sorted(p.rglob("*.sql")) if p.is_dir() else [p])
+        return found
+    return sorted(base.rglob("*.sql")) if base.is_dir() else []
+
+
+def discover_udfs(root: Path, settings: Settings) -> tuple[list[UdfSpec], list[SqlflowError]]:
+    """The UDF specs in ``udfs/``; a broken UDF module is a diagnostic, not a crash."""
+    udfs_dir = root / settings.udfs_dir
+    if not udfs_dir.is_dir():
+        return [], []
+    try:
+        from sqlflow.udf import discover
+    except ImportError:
+        return [], []
+    try:
+        return list(discover(udfs_dir)), []
+    except Diagnostics as exc:
+        return [], list(exc.errors)
+    except UdfError as exc:
+        return [], [exc]
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
