@@ -1,0 +1,250 @@
+"""One validated configuration: ``sqlflow.yaml`` read into typed objects.
+
+Every setting has a default, so a project without the file works. Environment
+variables override the file for the settings a deployment sets:
+
+=====================  ===============================================
+``SQLFLOW_TARGET``     the target to deploy to (embedded, local, remote)
+``SQLFLOW_REST_PORT``  the dashboard/REST port of the embedded and local targets
+``SQLFLOW_REST_URL``   the REST address of the remote target
+``KAFKA_BOOTSTRAP``    the Kafka bootstrap servers the SQL reaches
+``SQLFLOW_PARALLELISM`` default parallelism of the jobs
+=====================  ===============================================
+
+``${NAME}`` in SQL is replaced by ``vars.NAME`` from the file, else the
+environment variable ``NAME``; secrets are referenced that way and never
+written into SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from sqlflow.errors import ConfigError, Location, did_you_mean
+from sqlflow.paths import find_project_root
+
+CONFIG_FILE = "sqlflow.yaml"
+TARGETS = ("embedded", "local", "remote", "kubernetes")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+@dataclass(frozen=True)
+class EmbeddedTarget:
+    """A Flink mini-cluster inside the sqlflow process."""
+
+    rest_port: int = 8081
+    parallelism: int = 1
+
+
+@dataclass(frozen=True)
+class LocalTarget:
+    """A standalone Flink cluster (JobManager + TaskManagers) and a Kafka broker on this machine."""
+
+    rest_port: int = 8081
+    taskmanagers: int = 1
+    slots: int = 2
+    parallelism: int = 1
+    kafka_port: int = 9092
+    jobmanager_memory: str = "1024m"
+    taskmanager_memory: str = "2048m"
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """Any Flink session cluster reached through its REST API."""
+
+    rest_url: str = "http://localhost:8081"
+    parallelism: int = 1
+
+
+@dataclass(frozen=True)
+class KubernetesTarget:
+    """Manifests for the Flink Kubernetes Operator."""
+
+    namespace: str = "default"
+    image: str = "sqlflow:latest"
+    flink_version: str = "v2_2"
+    taskmanager_replicas: int = 1
+    slots: int = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    """A project's settings. ``root`` is the folder holding sqlflow.yaml."""
+
+    root: Path
+    name: str = "sqlflow"
+    sql_dir: Path = Path("sql")
+    udfs_dir: Path = Path("udfs")
+    models_dir: Path = Path("models")
+    target: str = "embedded"
+    embedded: EmbeddedTarget = field(default_factory=EmbeddedTarget)
+    local: LocalTarget = field(default_factory=LocalTarget)
+    remote: RemoteTarget = field(default_factory=RemoteTarget)
+    kubernetes: KubernetesTarget = field(default_factory=KubernetesTarget)
+    kafka_bootstrap: str = "localhost:9092"
+    flink: Mapping[str, str] = field(default_factory=dict)
+    vars: Mapping[str, str] = field(default_factory=dict)
+    requirements: tuple[str, ...] = ()
+    file: Path | None = None  # the sqlflow.yaml read, if any
+
+    @property
+    def sql_path(self) -> Path:
+        return self.root / self.sql_dir
+
+    @property
+    def udfs_path(self) -> Path:
+        return self.root / self.udfs_dir
+
+    @property
+    def models_path(self) -> Path:
+        return self.root / self.models_dir
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / ".sqlflow"
+
+    def lookup_var(self, name: str) -> str | None:
+        """The value of ``${name}``: config vars first, then the environment."""
+        if name in self.vars:
+            return str(self.vars[name])
+        if name == "KAFKA_BOOTSTRAP":
+            return os.environ.get(name, self.kafka_bootstrap)
+        return os.environ.get(name)
+
+    def substitute(self, text: str, location: Location | None = None) -> str:
+        """Replace ``${NAME}`` and ``${NAME:-default}``; an unset name is a ConfigError."""
+
+        def repl(m: re.Match) -> str:
+            value = self.lookup_var(m.group(1))
+            if value is None:
+                if m.group(2) is not None:
+                    return m.group(2)
+                raise ConfigError(f"${{{m.group(1)}}} is not set",
+                                  location=location, rule="unset-variable",
+                                  hint=f"set it under vars: in {CONFIG_FILE} or export {m.group(1)}=...")
+            return value
+
+        return _VAR.sub(repl, text)
+
+    def secrets(self) -> list[str]:
+        """Values that must never be shown (vars whose names look secret)."""
+        return [str(v) for k, v in self.vars.items()
+                if re.search(r"(?i)password|secret|token|key", k) and v]
+
+
+_SECTIONS = {"embedded": EmbeddedTarget, "local": LocalTarget, "remote": RemoteTarget, "kubernetes": KubernetesTarget}
+_TOP_KEYS = ("name", "sql", "udfs", "models", "target", "targets", "kafka", "flink", "vars", "requirements")
+
+
+def _loc(file: Path, text: str, key: str) -> Location:
+    for i, line in enumerate(text.splitlines(), 1):
+        col = line.find(f"{key}:")
+        if col >= 0:
+            return Location(str(file), i, col + 1, len(key), source=text)
+    return Location(str(file), source=text)
+
+
+def _build(cls: type, data: Any, file: Path, text: str, section: str) -> Any:
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        raise ConfigError(f"'{section}' must be a mapping", location=_loc(file, text, section.split(".")[-1]))
+    known = {f.name: f for f in fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key not in known:
+            hint = did_you_mean(key, known)
+            raise ConfigError(f"unknown setting '{section}.{key}'", location=_loc(file, text, key),
+                              rule="unknown-setting", hint=f"did you mean '{hint}'?" if hint else
+                              "known settings: " + ", ".join(known))
+        want = type(getattr(cls(), key))
+        if want is int and not isinstance(value, int):
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"'{section}.{key}' must be a number, not {value!r}",
+                                  location=_loc(file, text, key), rule="bad-setting") from None
+        elif want is str:
+            value = str(value)
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(root: Path | None = None, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Read ``sqlflow.yaml`` under ``root`` (or the nearest above the cwd) and apply env overrides."""
+    root = Path(root).resolve() if root else find_project_root()
+    file = root / CONFIG_FILE
+    data: dict = {}
+    text = ""
+    if file.exists():
+        text = file.read_text(encoding="utf-8")
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ConfigError(f"{CONFIG_FILE} is not valid YAML: {getattr(exc, 'problem', exc)}",
+                              location=Location(str(file), mark.line + 1, mark.column + 1, source=text)
+                              if mark else Location(str(file)), rule="bad-config") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{CONFIG_FILE} must be a mapping of settings", location=Location(str(file)))
+    for key in data:
+        if key not in _TOP_KEYS:
+            hint = did_you_mean(key, _TOP_KEYS)
+            raise ConfigError(f"unknown setting '{key}'", location=_loc(file, text, key), rule="unknown-setting",
+                              hint=f"did you mean '{hint}'?" if hint else "known settings: " + ", ".join(_TOP_KEYS))
+
+    targets = data.get("targets") or {}
+    if not isinstance(targets, dict):
+        raise ConfigError("'targets' must be a mapping", location=_loc(file, text, "targets"))
+    for key in targets:
+        if key not in _SECTIONS:
+            hint = did_you_mean(key, _SECTIONS)
+            raise ConfigError(f"unknown target '{key}'", location=_loc(file, text, key), rule="unknown-target",
+                              hint=f"did you mean '{hint}'?" if hint else "targets: " + ", ".join(_SECTIONS))
+    kafka = data.get("kafka") or {}
+    cfg = Config(
+        root=root,
+        name=str(data.get("name") or root.name),
+        sql_dir=Path(data.get("sql", "sql")),
+        udfs_dir=Path(data.get("udfs", "udfs")),
+        models_dir=Path(data.get("models", "models")),
+        target=str(data.get("target", "embedded")),
+        kafka_bootstrap=str(kafka.get("bootstrap", "localhost:9092")) if isinstance(kafka, dict) else "localhost:9092",
+        flink={str(k): str(v) for k, v in (data.get("flink") or {}).items()},
+        vars={str(k): str(v) for k, v in (data.get("vars") or {}).items()},
+        requirements=tuple(str(r) for r in data.get("requirements") or ()),
+        file=file if file.exists() else None,
+        **{name: _build(cls, targets.get(name), file, text, f"targets.{name}") for name, cls in _SECTIONS.items()},
+    )
+    return apply_env(cfg, overrides)
+
+
+def apply_env(cfg: Config, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Environment variables (and explicit overrides, e.g. from CLI flags) win over the file."""
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in (overrides or {}).items() if v is not None})
+    if env.get("SQLFLOW_TARGET"):
+        cfg = replace(cfg, target=env["SQLFLOW_TARGET"])
+    if env.get("KAFKA_BOOTSTRAP"):
+        cfg = replace(cfg, kafka_bootstrap=env["KAFKA_BOOTSTRAP"])
+    if env.get("SQLFLOW_REST_PORT"):
+        port = int(env["SQLFLOW_REST_PORT"])
+        cfg = replace(cfg, embedded=replace(cfg.embedded, rest_port=port), local=replace(cfg.local, rest_port=port))
+    if env.get("SQLFLOW_REST_URL"):
+        cfg = replace(cfg, remote=replace(cfg.remote, rest_url=env["SQLFLOW_REST_URL"]))
+    if env.get("SQLFLOW_PARALLELISM"):
+        p = int(env["SQLFLOW_PARALLELISM"])
+        cfg = replace(cfg, embedded=replace(cfg.embedded, parallelism=p), local=replace(cfg.local, parallelism=p),
+                      remote=replace(cfg.remote, parallelism=p))
+    if cfg.target not in TARGETS:
+        hint = did_you_mean(cfg.target, TARGETS)
+        raise ConfigError(f"unknown target '{cfg.target}'", rule="unknown-target",
+                          hint=f"did you mean '{hint}'?" if hint else "targets: " + ", ".join(TARGETS))
+    return cfg

@@ -1,0 +1,92 @@
+"""Run SQL job files, exactly as written, in a PyFlink TableEnvironment.
+
+A job file is DDL, ``SET`` statements and one or more ``INSERT`` statements;
+its INSERTs run together as one Flink job (a statement set), named after the
+file, so one file is one job on the dashboard.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sqlflow.config import Config
+from sqlflow.errors import JobError, Location, SqlflowError
+from sqlflow.sqlscript import RawStatement, split_statements, strip_comments
+from sqlflow.targets.embedded import _java_message
+
+_SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class SubmittedJob:
+    """A job started from one file."""
+
+    name: str
+    file: str
+    job_id: str | None  # None when the file had no INSERT
+
+
+def job_name(config: Config, file: Path) -> str:
+    """The stable job name of a file: ``<project>.<folder>.<file stem>``."""
+    try:
+        rel = file.resolve().relative_to(config.sql_path.resolve())
+    except ValueError:
+        rel = Path(file.name)
+    parts = list(rel.with_suffix("").parts)
+    return ".".join([config.name, *parts])
+
+
+def _location(file: Path, stmt: RawStatement, text: str) -> Location:
+    return Location(str(file), stmt.line, stmt.column, len(stmt.text.splitlines()[0]), source=text)
+
+
+def run_file(t_env, file: Path, config: Config, name: str | None = None,
+             on_statement: Callable[[RawStatement], None] | None = None) -> SubmittedJob:
+    """Execute one job file; its INSERTs are submitted as one job and not awaited."""
+    text = file.read_text(encoding="utf-8")
+    name = name or job_name(config, file)
+    t_env.get_config().set("pipeline.name", name)
+    stmt_set = t_env.create_statement_set()
+    inserts = 0
+    job_id = None
+    for stmt in split_statements(text):
+        loc = _location(file, stmt, text)
+        sql = config.substitute(stmt.text, location=loc)
+        body = strip_comments(sql).strip()
+        if on_statement:
+            on_statement(stmt)
+        try:
+            m = _SET.match(body)
+            if m:
+                t_env.get_config().set(m.group(1), m.group(2).replace("''", "'"))
+                continue
+            kind = stmt.kind
+            if kind == "INSERT":
+                stmt_set.add_insert_sql(sql)
+                inserts += 1
+            elif kind in ("EXECUTE", "BEGIN"):
+                result = t_env.execute_sql(sql)
+                job_id = _job_id(result) or job_id
+            else:
+                t_env.execute_sql(sql)
+        except SqlflowError:
+            raise
+        except Exception as exc:  # py4j: Flink rejected the statement
+            raise JobError(f"Flink rejected this statement: {_java_message(exc)}", location=loc,
+                           rule="flink") from None
+    if inserts:
+        try:
+            result = stmt_set.execute()
+        except Exception as exc:
+            raise JobError(f"Flink could not start job '{name}': {_java_message(exc)}",
+                           location=Location(str(file))) from None
+        job_id = _job_id(result)
+    return SubmittedJob(name=name, file=str(file), job_id=job_id)
+
+
+def _job_id(result) -> str | None:
+    client = result.get_job_client()
+    return str(client.get_job_id()) if client is not None else None
