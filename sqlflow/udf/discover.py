@@ -1,0 +1,89 @@
+"""Find the UDFs a project declares in ``udfs/*.py``.
+
+Imports each module as ``<dirname>.<module>`` with the project root on
+``sys.path`` (the way Flink's Python worker will import it), and collects
+every object declared with :func:`~sqlflow.udf.onnx_udf` or
+:func:`~sqlflow.udf.udf`. Anything that goes wrong is a
+:class:`~sqlflow.errors.UdfError` pointing at the file and line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from dataclasses import replace
+from pathlib import Path
+
+from sqlflow.errors import Location, SqlflowError, UdfError
+from sqlflow.udf.declare import spec_of
+from sqlflow.udf.spec import UdfSpec
+
+
+def discover(udfs_dir: str | Path) -> list[UdfSpec]:
+    """Every UDF declared in ``udfs_dir/*.py``, ordered by file and line."""
+    root = Path(udfs_dir).resolve()
+    if not root.is_dir():
+        raise UdfError(f"UDF folder {str(udfs_dir)!r} does not exist",
+                       location=Location(str(udfs_dir)), rule="udf-import")
+    package = root.name
+    project = str(root.parent)
+    if project not in sys.path:
+        sys.path.insert(0, project)
+    _forget_other_package(package, root)
+    found: list[UdfSpec] = []
+    seen: dict[str, UdfSpec] = {}
+    for file in sorted(root.glob("*.py")):
+        if file.name.startswith("_"):
+            continue
+        module_name = f"{package}.{file.stem}"
+        module = _import(module_name, file)
+        for attr, obj in sorted(vars(module).items()):
+            spec = spec_of(obj)
+            if spec is None or spec.module != module_name:
+                continue  # not a UDF, or one imported from another module
+            spec = replace(spec, attr=attr)
+            if spec.name in seen:
+                first = seen[spec.name]
+                raise UdfError(f"UDF name {spec.name!r} is declared twice (first at "
+                               f"{first.file}:{first.line})",
+                               location=Location(spec.file or str(file), spec.line, 1),
+                               rule="udf-duplicate")
+            seen[spec.name] = spec
+            found.append(spec)
+    return sorted(found, key=lambda s: (s.file or "", s.line))
+
+
+def _forget_other_package(package: str, root: Path) -> None:
+    """Drop an already imported package of the same name that lives elsewhere."""
+    mod = sys.modules.get(package)
+    if mod is None:
+        return
+    paths = [str(Path(p).resolve()) for p in getattr(mod, "__path__", [])]
+    if str(root) in paths:
+        return
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+def _import(module_name: str, file: Path):
+    try:
+        if module_name in sys.modules:
+            return importlib.reload(sys.modules[module_name])
+        return importlib.import_module(module_name)
+    except SqlflowError:
+        raise  # a declaration error already carries its location
+    except SyntaxError as exc:
+        loc = Location(exc.filename or str(file), exc.lineno or 0, exc.offset or 1)
+        raise UdfError(f"cannot import {module_name}: syntax error: {exc.msg}",
+                       location=loc, rule="udf-import") from None
+    except Exception as exc:
+        line = 0
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if Path(frame.filename).resolve() == file.resolve():
+                line = frame.lineno or 0
+                break
+        raise UdfError(f"cannot import {module_name}: {type(exc).__name__}: {exc}",
+                       location=Location(str(file), line, 1 if line else 0),
+                       rule="udf-import") from None

@@ -1,0 +1,234 @@
+"""The PyFlink scalar function that runs an ONNX model over pandas batches.
+
+Flink pickles the function object on the client and unpickles it in each
+Python worker, so the constructor only stores the declaration; the model is
+read, the provider chosen and the session created in :meth:`open`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pyflink.table.udf import FunctionContext, ScalarFunction
+
+from sqlflow.errors import Location, ModelError, did_you_mean
+from sqlflow.udf import provider
+from sqlflow.udf.metrics import UdfMetrics, UdfStats
+from sqlflow.udf.runner import Runner, RunOptions
+from sqlflow.udf.tensorize import Tensorizer
+from sqlflow.udf.types import SqlType, parse_type
+
+#: A ROW field's source that means "the model version" rather than a model output.
+VERSION = "$version"
+_SOURCE = re.compile(r"^(?P<name>[^\[\]]+)(\[(?P<index>\d+)\])?$")
+
+
+@dataclass(frozen=True)
+class OnnxUdfConfig:
+    """Everything an ONNX UDF declaration says; picklable, no runtime state."""
+
+    name: str
+    model: str
+    arg_types: tuple[str, ...]
+    result_type: str
+    output: str | None = None  # model output (optionally "name[i]") for a non-ROW result
+    input: str | None = None  # model input fed from the columns; default: its only input
+    fields: tuple[tuple[str, str], ...] = ()  # ROW field -> output source or VERSION
+    width: int | None = None  # features per row, where the model's shape does not say
+    allow_nan: bool = False
+    allow_inf: bool = False
+    device: str = "auto"  # "auto", "cuda" or "cpu"
+    device_id: int | None = None  # a fixed GPU; default: the one Flink assigned
+    run: RunOptions = field(default_factory=RunOptions)
+    base_dir: str | None = None  # where a relative model path is looked up first
+    file: str | None = None  # the declaration, for error locations
+    line: int = 0
+
+
+class OnnxFunction(ScalarFunction):
+    """Scores rows with an ONNX model; bad rows give NULL and a counted reason."""
+
+    def __init__(self, config: OnnxUdfConfig):
+        self.config = config
+        self._reset()
+
+    def _reset(self) -> None:
+        self.runner: Runner | None = None
+        self.tensorizer: Tensorizer | None = None
+        self.metrics: UdfMetrics | None = None
+        self.version: str | None = None
+        self.model_path: str | None = None
+        self._result: SqlType | None = None
+        self._sources: list[tuple[str, str, int | None]] = []  # field, output, column
+
+    def __getstate__(self) -> dict:
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict) -> None:
+        self.config = state["config"]
+        self._reset()
+
+    @property
+    def stats(self) -> UdfStats:
+        """Rows, batches, bad rows and inference time since :meth:`open`."""
+        return self.metrics.stats if self.metrics else UdfStats()
+
+    @property
+    def placement(self) -> provider.Placement | None:
+        return self.runner.placement if self.runner else None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def open(self, function_context: FunctionContext | None = None) -> None:
+        """Load the model, choose the provider and create the session (once per worker)."""
+        from sqlflow.udf.model import model_signature
+
+        cfg = self.config
+        path = self.resolve_model()
+        signature = model_signature(path)
+        self.model_path, self.version = str(path), signature.version
+        inp = self._model_input(signature)
+        self._result = parse_type(cfg.result_type)
+        self._sources = self._output_sources(signature)
+        width = cfg.width
+        if width is None and len(inp.shape) >= 2 and isinstance(inp.shape[-1], int):
+            width = inp.shape[-1]
+        args = [parse_type(t) for t in cfg.arg_types]
+        try:
+            self.tensorizer = Tensorizer(args, inp.elem_type, width, cfg.allow_nan, cfg.allow_inf)
+        except ValueError as exc:
+            raise self._error(f"UDF {cfg.name}: {exc}", "model-signature") from None
+        gpu = provider.assigned_gpu(function_context, cfg.device_id)
+        placement = provider.choose(cfg.device, gpu)
+        needed = sorted({src for _, src, _ in self._sources if src != VERSION})
+        self.runner = Runner(path.read_bytes(), placement, inp.name, needed, cfg.run)
+        if self.runner.provider != placement.provider:  # the session fell back
+            placement = provider.Placement(self.runner.provider, 0, "session fell back to CPU")
+            self.runner.placement = placement
+        provider.log_once(cfg.name, placement)
+        self.metrics = UdfMetrics(function_context)
+
+    def close(self) -> None:
+        self._reset()
+
+    def resolve_model(self) -> Path:
+        """The model file: absolute, or under $SQLFLOW_PROJECT_ROOT, the project, or the cwd."""
+        cfg = self.config
+        model = Path(cfg.model)
+        if model.is_absolute():
+            return model
+        roots = [os.environ.get("SQLFLOW_PROJECT_ROOT"), cfg.base_dir, os.getcwd()]
+        for root in roots:
+            if root and (Path(root) / model).is_file():
+                return Path(root) / model
+        tried = ", ".join(str(Path(r) / model) for r in roots if r)
+        raise self._error(f"UDF {cfg.name}: model file {cfg.model!r} not found (looked at {tried})",
+                          "model-not-found")
+
+    # -- the work --------------------------------------------------------------------------
+
+    def eval(self, *columns: pd.Series) -> pd.Series | pd.DataFrame:
+        """Score one Arrow batch: a pandas Series per argument, one result per row."""
+        if self.runner is None:
+            self.open(None)
+        n = len(columns[0])
+        t = self.tensorizer(columns)
+        batches0, t0 = self.runner.batches, time.perf_counter()
+        outs = self.runner.run(t.tensor) if t.tensor.shape[0] else {}
+        seconds = time.perf_counter() - t0
+        self.metrics.record(n, self.runner.batches - batches0, t.bad, seconds)
+        return self._decode(outs, t.valid, n)
+
+    def _decode(self, outs: dict[str, np.ndarray], valid: np.ndarray,
+                n: int) -> pd.Series | pd.DataFrame:
+        result = self._result
+        if not result.is_row:
+            _, src, col = self._sources[0]
+            return _column(result, outs.get(src), col, valid, n, self.version)
+        data = {}
+        for (name, src, col), (_, ftype) in zip(self._sources, result.fields):
+            data[name] = _column(ftype, outs.get(src), col, valid, n, self.version)
+        return pd.DataFrame(data)
+
+    # -- checks against the model ----------------------------------------------------------
+
+    def _model_input(self, signature):
+        cfg = self.config
+        names = [i.name for i in signature.inputs]
+        if cfg.input is not None:
+            for i in signature.inputs:
+                if i.name == cfg.input:
+                    return i
+            hint = did_you_mean(cfg.input, names)
+            raise self._error(f"UDF {cfg.name}: model has no input {cfg.input!r} "
+                              f"(inputs: {', '.join(names)})", "model-signature",
+                              hint=f"did you mean {hint!r}?" if hint else None)
+        if len(signature.inputs) != 1:
+            raise self._error(f"UDF {cfg.name}: model has inputs {', '.join(names)}; "
+                              "name the one to feed with input=...", "model-signature")
+        return signature.inputs[0]
+
+    def _output_sources(self, signature) -> list[tuple[str, str, int | None]]:
+        cfg, result = self.config, self._result
+        outputs = {o.name: o for o in signature.outputs}
+        pairs = list(cfg.fields) if result.is_row else [("", cfg.output or signature.outputs[0].name)]
+        sources = []
+        for fname, src in pairs:
+            if src == VERSION:
+                sources.append((fname, VERSION, None))
+                continue
+            m = _SOURCE.match(src)
+            name, index = (m.group("name"), m.group("index")) if m else (src, None)
+            if name not in outputs:
+                hint = did_you_mean(name, outputs)
+                raise self._error(f"UDF {cfg.name}: model has no output {name!r} "
+                                  f"(outputs: {', '.join(outputs)})", "model-signature",
+                                  hint=f"did you mean {hint!r}?" if hint else None)
+            sources.append((fname, name, int(index) if index is not None else None))
+        return sources
+
+    def _error(self, message: str, rule: str, hint: str | None = None) -> ModelError:
+        cfg = self.config
+        loc = Location(cfg.file, cfg.line, 1) if cfg.file else None
+        return ModelError(message, location=loc, rule=rule, hint=hint)
+
+
+def _column(sql_type: SqlType, out: np.ndarray | None, col: int | None, valid: np.ndarray,
+            n: int, version: str | None) -> pd.Series:
+    """One result column: model values on valid rows, NULL on the others."""
+    if out is None:  # the model version, a STRING
+        values = np.full(n, None, dtype=object)
+        values[valid] = version
+        return pd.Series(values)
+    rows = out.reshape(out.shape[0], -1) if out.ndim != 1 else out.reshape(-1, 1)
+    if sql_type.is_array:
+        values = np.full(n, None, dtype=object)
+        dtype = sql_type.elem.numpy_dtype or rows.dtype
+        for i, row in zip(np.flatnonzero(valid), rows.astype(dtype, copy=False)):
+            values[i] = row
+        return pd.Series(values)
+    if col is None:
+        if rows.shape[1] != 1:
+            raise ValueError(f"a model output has {rows.shape[1]} values per row; "
+                             "pick one as 'output[i]'")
+        col = 0
+    picked = rows[:, col]
+    dtype = sql_type.numpy_dtype
+    if dtype is not None and dtype.kind == "f":
+        values = np.full(n, np.nan, dtype=dtype)
+        values[valid] = picked
+        return pd.Series(values)
+    if dtype is not None:  # integers and booleans: an object column where NULLs are needed
+        values = picked.astype(dtype) if dtype.kind != "b" else picked > 0.5
+        if valid.all():
+            return pd.Series(values)
+        full = np.full(n, None, dtype=object)
+        full[valid] = values
+        return pd.Series(full)
+    raise ValueError(f"cannot return a model output as {sql_type}")

@@ -1,0 +1,159 @@
+"""Turn a batch of SQL columns (pandas Series) into one model input tensor.
+
+Either several numeric (or numeric-string) scalar columns, stacked side by
+side, or one ``ARRAY<numeric>`` column with a fixed length per row. A row
+that cannot become a valid tensor row is left out and counted by reason; the
+caller gives it a NULL result. Note that Flink's Arrow bridge hands NULL and
+NaN of a floating-point scalar column to Python alike, as NaN: both count as
+``null`` there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sqlflow.udf.types import SqlType
+
+#: Why a row was not scored, in the order they are checked.
+REASONS: tuple[str, ...] = ("null", "wrong_type", "wrong_length", "nan", "inf")
+
+
+@dataclass
+class Tensorized:
+    """The tensor of the valid rows, which rows those are, and why others failed."""
+
+    tensor: np.ndarray  # [n_valid, width]
+    valid: np.ndarray  # bool [n_rows]
+    bad: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def all_valid(self) -> bool:
+        return not self.bad
+
+
+class Tensorizer:
+    """Builds model input tensors from the columns of one declared signature."""
+
+    def __init__(self, arg_types: Sequence[SqlType], dtype: np.dtype | str, width: int | None,
+                 allow_nan: bool = False, allow_inf: bool = False):
+        self.arg_types = tuple(arg_types)
+        self.dtype = np.dtype(dtype)
+        self.array_input = len(self.arg_types) == 1 and self.arg_types[0].is_array
+        if not self.array_input and width is None:
+            width = len(self.arg_types)
+        if width is None:
+            raise ValueError("the width of an ARRAY input is unknown: the model's feature "
+                             "axis is dynamic, so declare width=...")
+        self.width = int(width)
+        if not self.array_input and self.width != len(self.arg_types):
+            raise ValueError(f"the model takes {self.width} features per row but "
+                             f"{len(self.arg_types)} columns are declared")
+        self.allow_nan = allow_nan
+        self.allow_inf = allow_inf
+        # Build in the model's float type, or in float64 for integer models.
+        self.work_dtype = self.dtype if self.dtype.kind == "f" else np.dtype("float64")
+
+    def __call__(self, columns: Sequence[pd.Series]) -> Tensorized:
+        if len(columns) != len(self.arg_types):
+            raise TypeError(f"expected {len(self.arg_types)} columns, got {len(columns)}")
+        n = len(columns[0])
+        reason = np.zeros(n, dtype=np.int8)  # 0 = fine, else 1 + index into REASONS
+        if self.array_input:
+            mat = self._from_array(columns[0], reason)
+        else:
+            mat = self._from_scalars(columns, reason)
+        if mat.dtype.kind == "f" and not (self.allow_nan and self.allow_inf):
+            self._check_finite(mat, reason)
+        valid = reason == 0
+        bad: dict[str, int] = {}
+        if not valid.all():
+            counts = np.bincount(reason, minlength=len(REASONS) + 1)
+            bad = {REASONS[i - 1]: int(c) for i, c in enumerate(counts) if i and c}
+            mat = mat[valid]
+        if mat.dtype != self.dtype:
+            mat = mat.astype(self.dtype)
+        return Tensorized(np.ascontiguousarray(mat), valid, bad)
+
+    # -- many scalar columns ---------------------------------------------------------------
+
+    def _from_scalars(self, columns: Sequence[pd.Series], reason: np.ndarray) -> np.ndarray:
+        n = len(columns[0])
+        mat = np.empty((n, self.width), dtype=self.work_dtype)
+        for j, (col, sql_type) in enumerate(zip(columns, self.arg_types)):
+            values = col.to_numpy()
+            if values.dtype.kind in "fiub":
+                mat[:, j] = values
+                if values.dtype.kind == "f" and not self.allow_nan:
+                    _mark(reason, np.isnan(values), "null")
+                continue
+            # object columns: nullable ints/bools, strings, or values of a wrong type
+            missing = pd.isna(col).to_numpy()
+            numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            _mark(reason, missing, "null")
+            _mark(reason, np.isnan(numeric) & ~missing, "wrong_type")
+            mat[:, j] = numeric
+        return mat
+
+    # -- one ARRAY column ------------------------------------------------------------------
+
+    def _from_array(self, col: pd.Series, reason: np.ndarray) -> np.ndarray:
+        n, width = len(col), self.width
+        values = col.to_numpy(dtype=object)
+        mat = np.zeros((n, width), dtype=self.work_dtype)
+        try:
+            lengths = np.fromiter((-1 if v is None else len(v) for v in values),
+                                  dtype=np.int64, count=n)
+        except TypeError:  # a value with no length: sort the rows out one by one
+            return self._from_array_slow(values, reason, mat)
+        _mark(reason, lengths == -1, "null")
+        _mark(reason, (lengths != width) & (lengths != -1), "wrong_length")
+        ok = lengths == width
+        if not ok.any():
+            return mat
+        items = values if ok.all() else values[ok]
+        flat = np.concatenate(items) if len(items) > 1 else np.asarray(items[0])
+        if flat.dtype.kind not in "fiub":
+            return self._from_array_slow(values, reason, mat)
+        if ok.all():
+            return flat.reshape(n, width).astype(self.work_dtype, copy=False)
+        mat[ok] = flat.reshape(-1, width)
+        return mat
+
+    def _from_array_slow(self, values: np.ndarray, reason: np.ndarray,
+                         mat: np.ndarray) -> np.ndarray:
+        for i, v in enumerate(values):
+            if reason[i]:
+                continue
+            if v is None:
+                reason[i] = _code("null")
+                continue
+            try:
+                row = np.asarray(v, dtype="float64")
+            except (TypeError, ValueError):
+                reason[i] = _code("wrong_type")
+                continue
+            if row.ndim != 1 or row.shape[0] != self.width:
+                reason[i] = _code("wrong_length" if row.ndim == 1 else "wrong_type")
+                continue
+            mat[i] = row
+        return mat
+
+    def _check_finite(self, mat: np.ndarray, reason: np.ndarray) -> None:
+        if not self.allow_nan:
+            _mark(reason, np.isnan(mat).any(axis=1), "nan")
+        if not self.allow_inf:
+            _mark(reason, np.isinf(mat).any(axis=1), "inf")
+
+
+def _code(name: str) -> int:
+    return REASONS.index(name) + 1
+
+
+def _mark(reason: np.ndarray, mask: np.ndarray, name: str) -> None:
+    """Give rows in ``mask`` the reason ``name`` unless an earlier one already holds."""
+    if mask.any():
+        reason[mask & (reason == 0)] = _code(name)
