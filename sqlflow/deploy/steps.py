@@ -1,0 +1,315 @@
+"""Deploying is a few named steps over the plan; ``--dry-run`` prints them only.
+
+:func:`plan_steps` turns the changes (plan against target) into
+:class:`Step` objects; :func:`deploy` takes them one by one. An upgrade
+stops the old job with a savepoint and starts the new version from it; if
+the new version fails to start, the old one is started again from that same
+savepoint, so a bad deploy never leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlflow.deploy.plan import Changes, JobChange, Plan, PlannedJob, build_plan, diff
+from sqlflow.deploy.rest import FlinkRest
+from sqlflow.deploy.settings import DeploySettings
+from sqlflow.deploy.state import load_state, record
+from sqlflow.deploy.watch import StartFailure, watch_job
+from sqlflow.errors import DeployError, Location
+
+Echo = Callable[[str], None]
+
+STEP_NAMES = ("start-cluster", "fetch-jars", "submit", "upgrade", "resume", "stop", "watch")
+_STATE_MISMATCH = re.compile(r"(?i)cannot map (checkpoint|savepoint) state|failed to rollback to (checkpoint|savepoint)"
+                             r"|allownonrestoredstate|non-restored state")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named action over the plan: what it does and to which job."""
+
+    name: str  # one of STEP_NAMES
+    text: str
+    change: JobChange | None = None
+
+
+@dataclass
+class DeployResult:
+    """What a deploy did: the running job ids by name, and the dashboard links."""
+
+    changes: Changes
+    steps: list[Step]
+    jobs: dict[str, str] = field(default_factory=dict)  # name -> jid, jobs started or kept
+    dashboard_url: str = ""
+
+
+def plan_steps(changes: Changes, settings: DeploySettings, allow_state_reset: bool = False) -> list[Step]:
+    """The steps that bring the target to the plan, in order."""
+    steps: list[Step] = []
+    if settings.kind == "local":
+        steps.append(Step("start-cluster", f"start the local Flink cluster at {settings.rest_url} if it is not running"))
+    jars = sorted({j for c in changes.changes if c.job and c.action != "unchanged" for j in c.job.jars})
+    if jars:
+        steps.append(Step("fetch-jars", "fetch pinned jars into the cache: " + ", ".join(Path(j).name for j in jars)))
+    sp_dir = settings.savepoint_dir
+    for c in changes.changes:
+        if c.action == "new":
+            steps.append(Step("submit", f"submit {c.name} ({c.job.hash})", c))
+        elif c.action == "resume":
+            steps.append(Step("resume", f"submit {c.name} ({c.job.hash}) from its savepoint {c.savepoint}", c))
+        elif c.action == "changed":
+            reset = "; if its state does not fit, start it empty" if allow_state_reset else \
+                "; if its state does not fit, keep the old version (--allow-state-reset starts it empty)"
+            steps.append(Step("upgrade", f"stop {c.name} ({c.jid}) with a savepoint into {sp_dir}, submit "
+                                         f"{c.job.hash} from it; on failure restart the old version from it{reset}", c))
+        elif c.action == "removed":
+            steps.append(Step("stop", f"stop {c.name} ({c.jid}): no longer in the project; savepoint into {sp_dir}", c))
+    if any(s.name in ("submit", "upgrade", "resume") for s in steps):
+        steps.append(Step("watch", "watch the started jobs until every one is RUNNING"))
+    return steps
+
+
+def describe(changes: Changes, steps: list[Step], settings: DeploySettings) -> str:
+    """The plan and its steps as text (plan and deploy --dry-run print it)."""
+    lines = [f"plan for target {settings.target} ({settings.rest_url}):"]
+    width = max((len(c.name) for c in changes.changes), default=10)
+    for c in changes.changes:
+        if c.action == "changed":
+            detail = f"{c.old_hash or 'unknown'} -> {c.job.hash}"
+        elif c.job is not None:
+            detail = c.job.hash
+        else:
+            detail = c.jid or ""
+        lines.append(f"  {c.symbol} {c.name:<{width}}  {c.action:<9}  {detail}")
+    if not steps or all(s.name in ("start-cluster", "fetch-jars") for s in steps):
+        lines.append("nothing to do: the target runs this plan")
+        return "\n".join(lines)
+    lines.append("steps:")
+    for i, s in enumerate(steps, 1):
+        lines.append(f"  {i}. {s.name}: {s.text}")
+    return "\n".join(lines)
+
+
+def _ship(settings: DeploySettings, job: PlannedJob) -> Path:
+    """Copy the job's UDF packages, models and requirements into a folder shipped as python.files."""
+    ship = settings.state_dir / "ship" / job.name
+    shutil.rmtree(ship, ignore_errors=True)
+    ship.mkdir(parents=True)
+    root = settings.root
+    for top in sorted({m.split(".")[0] for m in job.udf_modules}):
+        src = root / top
+        if src.is_dir():
+            shutil.copytree(src, ship / top, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif (root / f"{top}.py").is_file():
+            shutil.copy(root / f"{top}.py", ship / f"{top}.py")
+    for m in job.models:
+        (ship / m).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / m, ship / m)
+    if job.requirements:
+        (ship / "requirements.txt").write_text("\n".join(job.requirements) + "\n")
+    return ship
+
+
+def _statement_location(job: PlannedJob, index: int | None, message: str) -> Location:
+    """Where in the SQL a planner error points: the statement, refined by 'line X, column Y'."""
+    if index is None or index >= len(job.statements):
+        stmt = job.inserts[0] if job.inserts else job.statements[0]
+    else:
+        stmt = [s for s in job.statements if s.kind != "set"][index]
+    loc = stmt.location
+    m = re.search(r"line (\d+), column (\d+)", message)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        return Location(loc.file, loc.line + line - 1, (loc.column + col - 1) if line == 1 else col, source=loc.source)
+    return loc
+
+
+def submit_job(settings: DeploySettings, job: PlannedJob, savepoint: str | None = None,
+               allow_non_restored: bool = False) -> str:
+    """Submit one job through PyFlink's client in a child process; its Flink job id."""
+    ship = _ship(settings, job)
+    spec = job.submit_spec(settings, savepoint=savepoint, ship_dir=ship)
+    if allow_non_restored:
+        spec["config"]["execution.state-recovery.ignore-unclaimed-state"] = "true"
+    fd, path = tempfile.mkstemp(dir=settings.state_dir, prefix=".spec-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(spec, f)
+        proc = subprocess.run([settings.python_executable if Path(settings.python_executable).exists() else sys.executable,
+                               "-m", "sqlflow.deploy.submit", path], cwd=ship, capture_output=True, text=True,
+                              timeout=300)
+    finally:
+        os.unlink(path)
+    out: dict[str, Any] = {}
+    for line in reversed(proc.stdout.strip().splitlines()):
+        if line.startswith("{"):
+            out = json.loads(line)
+            break
+    if out.get("job_id"):
+        return out["job_id"]
+    message = out.get("error") or (proc.stderr.strip().splitlines() or ["the submitting process failed"])[-1]
+    raise DeployError(f"{job.name}: Flink rejected the job: {message}",
+                      location=_statement_location(job, out.get("statement"), message), rule="flink-rejected")
+
+
+class Deployer:
+    """Takes the steps of a deploy against one target."""
+
+    def __init__(self, settings: DeploySettings, echo: Echo = print, allow_state_reset: bool = False,
+                 settle: float = 5.0, timeout: float = 120.0):
+        self.settings = settings
+        self.echo = echo
+        self.allow_state_reset = allow_state_reset
+        self.settle = settle
+        self.timeout = timeout
+        self.rest = FlinkRest(settings.rest_url)
+        self.started: dict[str, str] = {}
+
+    def run(self, steps: list[Step]) -> dict[str, str]:
+        for i, step in enumerate(steps, 1):
+            self.echo(f"[{i}/{len(steps)}] {step.name}: {step.text}")
+            getattr(self, "_" + step.name.replace("-", "_"))(step)
+        return self.started
+
+    def _start_cluster(self, step: Step) -> None:
+        from sqlflow.deploy.local import start_local_cluster
+
+        start_local_cluster(self.settings)
+
+    def _fetch_jars(self, step: Step) -> None:
+        from sqlflow.jars import ensure_jars
+
+        ensure_jars(quiet=True)
+
+    def _start(self, job: PlannedJob, savepoint: str | None, allow_non_restored: bool = False) -> str:
+        jid = submit_job(self.settings, job, savepoint, allow_non_restored)
+        watch_job(self.rest, jid, job, echo=self.echo, settle=self.settle, timeout=self.timeout)
+        record(self.settings, job.name, hash=job.hash, jid=jid, file=job.file, stopped=False,
+               savepoint=savepoint, spec_job=_job_to_json(job), deployed_at=time.time())
+        self.started[job.name] = jid
+        return jid
+
+    def _submit(self, step: Step) -> None:
+        try:
+            self._start(step.change.job, None)
+        except StartFailure as exc:
+            raise exc.error from None
+
+    def _resume(self, step: Step) -> None:
+        try:
+            self._start(step.change.job, step.change.savepoint)
+        except StartFailure as exc:
+            raise exc.error from None
+
+    def _upgrade(self, step: Step) -> None:
+        c = step.change
+        job = c.job
+        previous = load_state(self.settings).get(c.name, {})
+        old = _job_from_json(previous.get("spec_job")) if previous.get("spec_job") else None
+        sp = self.rest.savepoint(c.jid, self.settings.savepoint_dir.resolve().as_uri(), stop=True)
+        record(self.settings, c.name, stopped=True, savepoint=sp)
+        self.echo(f"      stopped {c.jid}; savepoint {sp}")
+        try:
+            self._start(job, sp)
+            return
+        except (StartFailure, DeployError) as exc:
+            error = exc.error if isinstance(exc, StartFailure) else exc
+            jid = exc.jid if isinstance(exc, StartFailure) else None
+        if jid:
+            _cancel_quietly(self.rest, jid)
+        if _STATE_MISMATCH.search(error.message) and self.allow_state_reset:
+            self.echo(f"      the state of {c.name} does not fit the new version; starting it empty (--allow-state-reset)")
+            try:
+                self._start(job, None)
+                return
+            except StartFailure as exc2:
+                _cancel_quietly(self.rest, exc2.jid)
+                error = exc2.error
+        if old is None:
+            raise DeployError(f"{c.name}: the new version failed and no previous version is recorded to restore "
+                              f"(savepoint {sp}): {error.message}", location=error.location, rule="deploy-failed")
+        self.echo(f"      new version failed: {error.message}; restarting the previous version from {sp}")
+        self._start(old, sp)
+        mismatch = bool(_STATE_MISMATCH.search(error.message))
+        raise DeployError(
+            f"{c.name}: the new version could not start" + (" from the old version's state" if mismatch else "")
+            + f"; the previous version ({old.hash}) runs again from savepoint {sp}: {error.message}",
+            location=error.location, rule="state-incompatible" if mismatch else "deploy-failed",
+            hint="redeploy with --allow-state-reset to start the new version with empty state" if mismatch else None)
+
+    def _stop(self, step: Step) -> None:
+        c = step.change
+        sp = self.rest.savepoint(c.jid, self.settings.savepoint_dir.resolve().as_uri(), stop=True)
+        record(self.settings, c.name, stopped=True, savepoint=sp, jid=c.jid)
+        self.echo(f"      stopped {c.jid}; savepoint {sp}")
+
+    def _watch(self, step: Step) -> None:
+        for name, jid in self.started.items():
+            state = self.rest.job(jid).get("state")
+            self.echo(f"      {name}: {state}  {self.settings.dashboard_url}/#/job/running/{jid}/overview")
+
+
+def _cancel_quietly(rest: FlinkRest, jid: str) -> None:
+    try:
+        if rest.job(jid).get("state") not in ("FAILED", "CANCELED", "FINISHED"):
+            rest.cancel(jid)
+            rest.wait_state(jid, {"CANCELED", "FAILED", "FINISHED"}, timeout=30)
+    except DeployError:
+        pass
+
+
+def _job_to_json(job: PlannedJob) -> dict[str, Any]:
+    return {"name": job.name, "file": job.file, "hash": job.hash, "udf_modules": list(job.udf_modules),
+            "models": list(job.models), "jars": list(job.jars), "requirements": list(job.requirements),
+            "config": [list(kv) for kv in job.config],
+            "statements": [[s.kind, s.sql, s.location.file, s.location.line, s.location.column] for s in job.statements]}
+
+
+def _job_from_json(data: dict[str, Any]) -> PlannedJob:
+    from sqlflow.deploy.plan import PlannedStatement
+
+    return PlannedJob(
+        name=data["name"], file=data["file"], hash=data["hash"], udf_modules=tuple(data["udf_modules"]),
+        models=tuple(data["models"]), jars=tuple(data["jars"]), requirements=tuple(data["requirements"]),
+        config=tuple(tuple(kv) for kv in data["config"]),
+        statements=tuple(PlannedStatement(k, sql, Location(f, ln, col)) for k, sql, f, ln, col in data["statements"]))
+
+
+def changes_for(settings: DeploySettings, plan: Plan | None = None) -> Changes:
+    """The plan against what runs on the target now."""
+    plan = plan or build_plan(settings)
+    rest = FlinkRest(settings.rest_url)
+    running = rest.jobs() if rest.reachable() else []
+    return diff(plan, running, load_state(settings))
+
+
+def deploy(settings: DeploySettings, *, dry_run: bool = False, allow_state_reset: bool = False,
+           echo: Echo = print, settle: float = 5.0, timeout: float = 120.0) -> DeployResult:
+    """Plan, show the steps, and (unless ``dry_run``) take them."""
+    if settings.kind == "embedded":
+        raise DeployError("the embedded target runs jobs inside the sqlflow process",
+                          hint="use 'sqlflow run' for it, or deploy to --target local / remote")
+    changes = changes_for(settings)
+    steps = plan_steps(changes, settings, allow_state_reset)
+    echo(describe(changes, steps, settings))
+    result = DeployResult(changes, steps, dashboard_url=settings.dashboard_url)
+    if dry_run:
+        return result
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    deployer = Deployer(settings, echo, allow_state_reset, settle, timeout)
+    started = deployer.run(steps)
+    result.jobs = {c.name: c.jid for c in changes.of("unchanged")}
+    result.jobs.update(started)
+    echo(f"dashboard: {settings.dashboard_url}")
+    return result

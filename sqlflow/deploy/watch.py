@@ -1,0 +1,92 @@
+"""Watch a started job until it runs steadily, or turn its failure into a located error.
+
+A job counts as started when Flink reports it RUNNING with every task
+running and it stays so, without a recorded exception, for ``settle``
+seconds. A failure is mapped to the job's SQL file and line where Flink's
+message names one.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Callable
+
+from sqlflow.deploy.plan import PlannedJob
+from sqlflow.deploy.rest import FlinkRest
+from sqlflow.errors import DeployError, Location
+
+_FAILING = {"FAILED", "FAILING", "RESTARTING", "CANCELED", "CANCELLING", "SUSPENDED"}
+_CAUSE = re.compile(r"^(?:Caused by: )?(?:[\w$]+\.)+[\w$]*(?:Exception|Error)(?::\s*(.*))?$")
+
+
+class StartFailure(Exception):
+    """A submitted job that did not reach a steady RUNNING state."""
+
+    def __init__(self, jid: str, error: DeployError):
+        super().__init__(error.message)
+        self.jid = jid
+        self.error = error
+
+
+def root_cause(trace: str) -> str:
+    """The deepest 'Caused by' message of a Java stack trace (the line a user can act on)."""
+    best = ""
+    for line in trace.splitlines():
+        m = _CAUSE.match(line.strip())
+        if m and m.group(1):
+            best = m.group(1).strip()
+    if not best:
+        best = next((ln.strip() for ln in trace.splitlines() if ln.strip()), "unknown failure")
+    return best[:500]
+
+
+def _all_running(detail: dict) -> bool:
+    vertices = detail.get("vertices", [])
+    return bool(vertices) and all(v.get("status") == "RUNNING" for v in vertices)
+
+
+def failure_location(job: PlannedJob, message: str) -> Location:
+    """The job's INSERT (or the line Flink names inside it)."""
+    stmt = job.inserts[0] if job.inserts else job.statements[-1]
+    loc = stmt.location
+    m = re.search(r"line (\d+), column (\d+)", message)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        return Location(loc.file, loc.line + line - 1, (loc.column + col - 1) if line == 1 else col, source=loc.source)
+    return Location(loc.file, loc.line, loc.column, source=loc.source)
+
+
+def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], None] = print,
+              settle: float = 5.0, timeout: float = 120.0) -> None:
+    """Wait until job ``jid`` runs steadily; raise :class:`StartFailure` if it fails."""
+    deadline = time.monotonic() + timeout
+    running_since: float | None = None
+    last_state = ""
+    while time.monotonic() < deadline:
+        detail = rest.job(jid)
+        state = detail.get("state", "?")
+        if state != last_state:
+            echo(f"      {job.name}: {state}")
+            last_state = state
+        if state in _FAILING or state == "FINISHED":
+            traces = rest.exceptions(jid)
+            if state == "FINISHED" and not traces:
+                return  # a bounded job that already did its work
+            cause = root_cause(traces[0]) if traces else f"the job went {state}"
+            raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
+                                                location=failure_location(job, cause), rule="job-failed"))
+        if state == "RUNNING" and _all_running(detail):
+            running_since = running_since or time.monotonic()
+            traces = rest.exceptions(jid)
+            if traces:
+                cause = root_cause(traces[0])
+                raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
+                                                    location=failure_location(job, cause), rule="job-failed"))
+            if time.monotonic() - running_since >= settle:
+                return
+        else:
+            running_since = None
+        time.sleep(0.5)
+    raise StartFailure(jid, DeployError(f"{job.name} did not reach RUNNING within {timeout:.0f}s (last state {last_state})",
+                                        location=failure_location(job, ""), rule="job-timeout"))
