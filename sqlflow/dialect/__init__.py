@@ -109,3 +109,9 @@ Statement).
 
 EXPLAIN: ``Explain(this=<statement>, details=[Var...])``; SHOW: ``Show(...)``.
 """
+
+from __future__ import annotations
+
+from sqlflow.dialect.flink import Flink
+
+__all__ = ["Flink"]

@@ -1,0 +1,115 @@
+"""Expression classes for Flink constructs that sqlglot has no node for.
+
+Everything else in a Flink tree is one of sqlglot's own classes (see the
+package docstring for the shapes). Each class here has a matching
+``<key>_sql`` method in :mod:`sqlflow.dialect.generator`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+class MetadataColumnConstraint(exp.Expression, exp.ColumnConstraintKind):
+    """``METADATA [FROM 'key'] [VIRTUAL]`` of a metadata column; ``this`` is the key literal."""
+
+    arg_types = {"this": False, "virtual": False}
+
+
+class TableArgument(exp.Expression):
+    """``TABLE t [PARTITION BY k, ...]``: a table passed to a table function (window TVFs, ML_PREDICT)."""
+
+    arg_types = {"this": True, "partition_by": False, "order": False}
+
+
+class ModelArgument(exp.Expression):
+    """``MODEL m``: a model passed to ML_PREDICT / ML_EVALUATE."""
+
+    arg_types = {"this": True}
+
+
+class Descriptor(exp.Expression):
+    """``DESCRIPTOR(c1, c2)``: column names passed to a table function."""
+
+    arg_types = {"expressions": True}
+
+
+class StatementSet(exp.Expression):
+    """A statement set: ``EXECUTE STATEMENT SET BEGIN ...; END`` or (``sql_client``) ``BEGIN STATEMENT SET; ...; END``."""
+
+    arg_types = {"expressions": True, "sql_client": False}
+
+
+class Execute(exp.Expression):
+    """``EXECUTE INSERT ...`` / ``EXECUTE <query>``: run one statement."""
+
+    arg_types = {"this": True}
+
+
+class Reset(exp.Expression):
+    """``RESET ['key']``: reset one session option, or all of them."""
+
+    arg_types = {"this": False}
+
+
+class Explain(exp.Expression):
+    """``EXPLAIN [PLAN FOR | detail, ...] <statement>``; ``details`` are Vars such as CHANGELOG_MODE."""
+
+    arg_types = {"this": True, "details": False, "plan_for": False}
+
+
+class Show(exp.Expression):
+    """``SHOW <kind> [FROM|IN name] [[NOT] LIKE|ILIKE 'pattern']`` and ``SHOW CREATE <kind> name``.
+
+    ``this`` is the kind as an upper-case Var (``TABLES``, ``CREATE TABLE``, ...).
+    """
+
+    arg_types = {"this": True, "target": False, "scope": False, "like": False, "not_": False, "ilike": False}
+
+
+class Describe(exp.Expression):
+    """``DESCRIBE t`` / ``DESC t`` (``short`` keeps which keyword was used)."""
+
+    arg_types = {"this": True, "extended": False, "short": False}
+
+
+class JarCommand(exp.Expression):
+    """``ADD JAR 'path'`` / ``REMOVE JAR 'path'`` (``this`` is ``ADD`` or ``REMOVE``)."""
+
+    arg_types = {"this": True, "expression": True}
+
+
+class ModuleCommand(exp.Expression):
+    """``LOAD MODULE name [WITH (...)]`` / ``UNLOAD MODULE name`` / ``USE MODULES a, b``."""
+
+    arg_types = {"this": True, "expressions": True, "properties": False}
+
+
+class AlterOptions(exp.Expression):
+    """``SET ('k' = 'v', ...)`` or ``RESET ('k', ...)`` inside ALTER; ``reset`` tells which."""
+
+    arg_types = {"expressions": True, "reset": False}
+
+
+class AlterSchema(exp.Expression):
+    """``ADD|MODIFY (<column, watermark or key>, ...)`` or ``ADD|MODIFY <one>`` inside ALTER TABLE."""
+
+    arg_types = {"this": True, "expressions": True, "wrapped": False}
+
+
+class AlterDrop(exp.Expression):
+    """``DROP (c1, c2)`` / ``DROP c`` / ``DROP PRIMARY KEY`` / ``DROP WATERMARK`` / ``DROP CONSTRAINT n``."""
+
+    arg_types = {"expressions": False, "kind": False, "wrapped": False}
+
+
+class AlterAs(exp.Expression):
+    """``ALTER VIEW v AS <query>``."""
+
+    arg_types = {"this": True}
+
+
+class FunctionUsing(exp.Expression):
+    """``USING JAR 'a.jar', JAR 'b.jar'`` of CREATE FUNCTION; ``expressions`` are string literals."""
+
+    arg_types = {"expressions": True}

@@ -1,0 +1,492 @@
+"""The Flink SQL parser: sqlglot's parser plus Flink's statements and table functions.
+
+Queries, expressions, joins and windows come from sqlglot's base parser.
+Flink's own statements (DDL, SET/RESET, statement sets, EXPLAIN, SHOW, ...)
+are parsed here, strictly: input that is not Flink SQL is an error, never a
+silent ``exp.Command``. DDL lives in :mod:`sqlflow.dialect.ddl`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from sqlglot import exp, parser
+from sqlglot.tokens import Token, TokenType
+
+from sqlflow.dialect import expressions as fx
+from sqlflow.dialect.ddl import DdlMixin
+
+#: Function names parsed into sqlglot's typed classes; each generates back to the
+#: same Flink text (tested). Every other call stays an ``exp.Anonymous`` with its
+#: name exactly as written, so nothing is rewritten into another engine's function.
+TYPED_FUNCTIONS: tuple[str, ...] = (
+    "AVG", "COUNT", "MAX", "MIN", "SUM", "COALESCE", "ROW_NUMBER", "RANK",
+    "DENSE_RANK", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "ABS", "UPPER",
+    "LOWER", "CONCAT", "CONCAT_WS", "IF", "STDDEV_POP", "STDDEV_SAMP",
+    "VAR_POP", "VAR_SAMP", "CEIL", "FLOOR", "LN", "EXP", "SQRT", "POWER",
+    "ROUND", "NULLIF", "LEAST", "GREATEST", "NTILE", "CUME_DIST", "PERCENT_RANK",
+)
+
+#: Functions with a special argument syntax (``CAST(x AS T)``, ``TRIM(BOTH ...)``...).
+SPECIAL_FUNCTIONS: tuple[str, ...] = ("CAST", "TRY_CAST", "EXTRACT", "TRIM", "SUBSTRING", "POSITION", "OVERLAY")
+
+#: Words that may start a Flink statement (used for "did you mean" hints).
+STATEMENT_KEYWORDS: tuple[str, ...] = (
+    "SELECT", "WITH", "VALUES", "INSERT", "CREATE", "DROP", "ALTER", "SET",
+    "RESET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXECUTE", "BEGIN",
+    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE",
+)
+
+SHOW_KINDS: tuple[str, ...] = (
+    "CATALOGS", "CURRENT CATALOG", "DATABASES", "CURRENT DATABASE", "TABLES",
+    "VIEWS", "FUNCTIONS", "USER FUNCTIONS", "MODULES", "FULL MODULES", "JARS",
+    "JOBS", "PROCEDURES", "MODELS", "MATERIALIZED TABLES", "COLUMNS",
+    "PARTITIONS", "CREATE TABLE", "CREATE VIEW", "CREATE CATALOG", "CREATE MODEL",
+    "CREATE FUNCTION", "CREATE MATERIALIZED TABLE",
+)
+_SHOW_NAMED = {"PARTITIONS", "CREATE TABLE", "CREATE VIEW", "CREATE CATALOG", "CREATE MODEL",
+               "CREATE FUNCTION", "CREATE MATERIALIZED TABLE"}
+
+EXPLAIN_DETAILS: tuple[str, ...] = ("ESTIMATED_COST", "CHANGELOG_MODE", "PLAN_ADVICE", "JSON_EXECUTION_PLAN")
+
+INTERVAL_UNITS: frozenset[str] = frozenset(
+    u + s
+    for u in ("YEAR", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND", "NANOSECOND", "QUARTER")
+    for s in ("", "S")
+)
+
+
+def split_chunks(tokens: list[Token]) -> list[list[Token]]:
+    """Split tokens into statements at ``;``, keeping a statement set's inner ``;`` inside it.
+
+    A chunk whose first tokens hold ``STATEMENT SET BEGIN`` or ``BEGIN
+    STATEMENT SET`` runs to the ``END`` that closes it (CASE ... END inside
+    it is counted). Semicolons are dropped; each chunk is one statement.
+    """
+    chunks: list[list[Token]] = []
+    current: list[Token] = []
+    in_set = False
+    case_depth = 0
+    for token in tokens:
+        tt = token.token_type
+        if tt == TokenType.SEMICOLON and not in_set:
+            if current:
+                chunks.append(current)
+            current = []
+            continue
+        current.append(token)
+        if not in_set and len(current) <= 8 and _opens_set(current):
+            in_set = True
+            case_depth = 0
+        elif in_set:
+            if tt == TokenType.CASE:
+                case_depth += 1
+            elif tt == TokenType.END:
+                if case_depth:
+                    case_depth -= 1
+                else:
+                    in_set = False
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _opens_set(tokens: list[Token]) -> bool:
+    words = [tok.text.upper() for tok in tokens[-4:]]
+    return words[-3:] == ["STATEMENT", "SET", "BEGIN"] or (
+        len(tokens) == 3 and words[-3:] == ["BEGIN", "STATEMENT", "SET"]
+    )
+
+
+def _typed_functions() -> dict[str, t.Callable]:
+    return {name: parser.Parser.FUNCTIONS[name] for name in TYPED_FUNCTIONS if name in parser.Parser.FUNCTIONS}
+
+
+class FlinkParser(DdlMixin, parser.Parser):
+    """Parses Flink SQL into sqlglot trees (see the package docstring for their shapes)."""
+
+    FUNCTIONS = _typed_functions()
+
+    FUNCTION_PARSERS = {
+        **{k: v for k, v in parser.Parser.FUNCTION_PARSERS.items() if k in SPECIAL_FUNCTIONS},
+        "DESCRIPTOR": lambda self: self.expression(
+            fx.Descriptor(expressions=self._parse_csv(self._parse_column))
+        ),
+    }
+
+    NO_PAREN_FUNCTIONS = {
+        TokenType.CURRENT_DATE: exp.CurrentDate,
+        TokenType.CURRENT_TIME: exp.CurrentTime,
+        TokenType.CURRENT_TIMESTAMP: exp.CurrentTimestamp,
+    }
+
+    VERSION_PHRASES = {("FOR", "SYSTEM_TIME"): "SYSTEM_TIME"}
+
+    STRICT_CAST = True
+    LOG_DEFAULTS_TO_LN = False
+
+    FLINK_STATEMENTS: t.ClassVar[dict[str, t.Callable[[FlinkParser], exp.Expr]]] = {
+        "CREATE": lambda self: self._parse_flink_create(),
+        "REPLACE": lambda self: self._parse_flink_create(replace_only=True),
+        "DROP": lambda self: self._parse_flink_drop(),
+        "ALTER": lambda self: self._parse_flink_alter(),
+        "SET": lambda self: self._parse_flink_set(),
+        "RESET": lambda self: self._parse_reset(),
+        "INSERT": lambda self: self._parse_flink_insert(),
+        "USE": lambda self: self._parse_flink_use(),
+        "SHOW": lambda self: self._parse_show(),
+        "DESCRIBE": lambda self: self._parse_describe(),
+        "DESC": lambda self: self._parse_describe(),
+        "EXPLAIN": lambda self: self._parse_explain(),
+        "EXECUTE": lambda self: self._parse_execute(),
+        "BEGIN": lambda self: self._parse_begin_set(),
+        "ADD": lambda self: self._parse_jar("ADD"),
+        "REMOVE": lambda self: self._parse_jar("REMOVE"),
+        "LOAD": lambda self: self._parse_module("LOAD"),
+        "UNLOAD": lambda self: self._parse_module("UNLOAD"),
+    }
+
+    QUERY_TOKENS: t.ClassVar[set[TokenType]] = {
+        TokenType.SELECT, TokenType.WITH, TokenType.VALUES, TokenType.L_PAREN,
+        TokenType.INSERT, TokenType.DELETE, TokenType.UPDATE,
+    }
+
+    error_token: Token | None = None
+
+    def raise_error(self, message: str, token: Token | None = None) -> None:  # type: ignore[override]
+        """Record the token of the first error (parse_script locates errors by it)."""
+        tok = token or self._curr
+        at_end = tok is None
+        tok = tok or self._prev
+        if self.error_token is None:
+            self.error_token = None if at_end else tok
+        super().raise_error(message, tok or Token.string(""))
+
+    # ---- statements -------------------------------------------------------
+
+    def _parse(self, parse_method, raw_tokens, sql=None):  # type: ignore[override]
+        self.reset()
+        self.sql = sql or ""
+        self._chunks = split_chunks(raw_tokens) or [[]]
+        return self._parse_batch_statements(parse_method=parse_method, sep_first_statement=False)
+
+    def _parse_batch_statements(self, parse_method, sep_first_statement=True):  # type: ignore[override]
+        expressions = []
+        while self._chunk_index < len(self._chunks):
+            self._advance_chunk()
+            expressions.append(parse_method(self))
+            if self._index < self._tokens_size:
+                self.raise_error("Unexpected token")
+            self.check_errors()
+        return expressions
+
+    def _parse_statement(self) -> exp.Expr | None:
+        if not self._curr:
+            return None
+        curr = self._curr
+        word = curr.text.upper() if curr.token_type not in (TokenType.STRING, TokenType.IDENTIFIER) else ""
+        handler = self.FLINK_STATEMENTS.get(word)
+        if handler is not None:
+            self._advance()
+            comments = self._prev_comments
+            stmt = handler(self)
+            if stmt is not None:
+                stmt.add_comments(comments, prepend=True)
+            return stmt
+        if curr.token_type in self.QUERY_TOKENS:
+            stmt = super()._parse_statement()
+            if isinstance(stmt, exp.Command):
+                self.raise_error("Unsupported statement", curr)
+            return stmt
+        self.raise_error(f"Expected a statement, found {curr.text!r}", curr)
+        return None
+
+    def _parse_flink_set(self) -> exp.Set:
+        if not self._curr:
+            return self.expression(exp.Set(expressions=[]))
+        if not self._match(TokenType.STRING):
+            self.raise_error("Expected a quoted option key: SET 'key' = 'value'")
+        key = self.expression(exp.Literal.string(self._prev.text), self._prev)
+        if not self._match(TokenType.EQ):
+            self.raise_error("Expected = after the option key")
+        if not self._match_set((TokenType.STRING, TokenType.NUMBER)):
+            self.raise_error("Expected a quoted option value: SET 'key' = 'value'")
+        value = self.expression(exp.Literal(this=self._prev.text, is_string=self._prev.token_type == TokenType.STRING), self._prev)
+        item = self.expression(exp.SetItem(this=exp.EQ(this=key, expression=value)))
+        return self.expression(exp.Set(expressions=[item]))
+
+    def _parse_flink_insert(self) -> exp.Insert:
+        if self._match(TokenType.OVERWRITE):
+            overwrite = True
+        elif self._match(TokenType.INTO):
+            overwrite = False
+        else:
+            self.raise_error("Expected INTO or OVERWRITE after INSERT")
+        table = self._parse_name()
+        if self._match(TokenType.PARTITION):
+            self._expect(TokenType.L_PAREN, "(")
+            specs = self._parse_csv(self._parse_partition_spec)
+            self._expect(TokenType.R_PAREN, ")")
+            table.set("partition", self.expression(exp.Partition(expressions=specs)))
+        this: exp.Expr = table
+        if self._curr and self._curr.token_type == TokenType.L_PAREN and self._next and \
+                self._next.token_type not in (TokenType.SELECT, TokenType.WITH, TokenType.VALUES, TokenType.L_PAREN):
+            self._advance()
+            cols = self._parse_csv(self._parse_id_var)
+            self._expect(TokenType.R_PAREN, ")")
+            this = self.expression(exp.Schema(this=table, expressions=cols))
+        return self.expression(exp.Insert(this=this, overwrite=overwrite, expression=self._parse_query()))
+
+    def _parse_partition_spec(self) -> exp.Expr:
+        key = self._parse_id_var()
+        self._expect(TokenType.EQ, "=")
+        value = self._parse_primary()
+        if value is None:
+            self.raise_error("Expected a literal partition value")
+        return self.expression(exp.EQ(this=key, expression=value))
+
+    def _parse_reset(self) -> fx.Reset:
+        key = self._parse_string() if self._curr else None
+        return self.expression(fx.Reset(this=key))
+
+    def _parse_flink_use(self) -> exp.Expr:
+        if self._match_text_seq("CATALOG"):
+            return self.expression(exp.Use(kind=exp.var("CATALOG"), this=self._parse_name()))
+        if self._match_text_seq("MODULES"):
+            return self.expression(fx.ModuleCommand(this="USE MODULES", expressions=self._parse_csv(self._parse_id_var)))
+        return self.expression(exp.Use(this=self._parse_name()))
+
+    def _parse_name(self) -> exp.Table:
+        """A possibly qualified object name (``cat.db.obj``) as an ``exp.Table``."""
+        if not self._curr or self._curr.token_type in (TokenType.STRING, TokenType.L_PAREN, TokenType.R_PAREN, TokenType.COMMA):
+            self.raise_error("Expected a name")
+        table = self._parse_table_parts(schema=True)
+        if table is None or not table.name:
+            self.raise_error("Expected a name")
+        return table
+
+    def _parse_show(self) -> fx.Show:
+        words: list[str] = []
+        start = self._index
+        best = None
+        for _ in range(3):
+            if not self._curr:
+                break
+            words.append(self._curr.text.upper())
+            self._advance()
+            if " ".join(words) in SHOW_KINDS:
+                best = (" ".join(words), self._index)
+        if best is None:
+            self._retreat(start)
+            from sqlflow.errors import did_you_mean
+
+            guess = did_you_mean(self._curr.text if self._curr else "", SHOW_KINDS) if self._curr else None
+            self.raise_error("Expected what to SHOW (TABLES, VIEWS, FUNCTIONS, ...)" + (f"; did you mean {guess}?" if guess else ""))
+            return self.expression(fx.Show(this=exp.var("?")))
+        kind, index = best
+        self._retreat(index)
+        target = self._parse_name() if kind in _SHOW_NAMED else None
+        scope = self._parse_name() if self._match_set((TokenType.FROM, TokenType.IN)) else None
+        not_ = self._match(TokenType.NOT)
+        like = ilike = None
+        if self._match(TokenType.LIKE):
+            like = self._parse_string()
+        elif self._match(TokenType.ILIKE):
+            ilike = self._parse_string()
+        elif not_:
+            self.raise_error("Expected LIKE or ILIKE after NOT")
+        return self.expression(fx.Show(this=exp.var(kind), target=target, scope=scope, like=like, ilike=ilike, not_=bool(not_)))
+
+    def _parse_describe(self) -> fx.Describe:
+        short = self._prev.text.upper() == "DESC"
+        extended = self._match_text_seq("EXTENDED")
+        return self.expression(fx.Describe(this=self._parse_name(), extended=bool(extended), short=short))
+
+    def _parse_explain(self) -> fx.Explain:
+        plan_for = bool(self._match_text_seq("PLAN", "FOR"))
+        details: list[exp.Expr] = []
+        if not plan_for:
+            while self._curr and self._curr.text.upper() in EXPLAIN_DETAILS:
+                details.append(self.expression(exp.var(self._curr.text.upper()), self._curr))
+                self._advance()
+                if not self._match(TokenType.COMMA):
+                    break
+        if self._match_text_seq("STATEMENT", "SET", "BEGIN"):
+            this: exp.Expr | None = self._parse_set_body(sql_client=False)
+        else:
+            this = self._parse_statement()
+        if this is None:
+            self.raise_error("Expected a statement to EXPLAIN")
+        return self.expression(fx.Explain(this=this, details=details, plan_for=plan_for))
+
+    def _parse_execute(self) -> exp.Expr:
+        if self._match_text_seq("STATEMENT", "SET", "BEGIN"):
+            return self._parse_set_body(sql_client=False)
+        stmt = self._parse_statement()
+        if stmt is None:
+            self.raise_error("Expected STATEMENT SET, INSERT or a query after EXECUTE")
+        return self.expression(fx.Execute(this=stmt))
+
+    def _parse_begin_set(self) -> fx.StatementSet:
+        if not self._match_text_seq("STATEMENT", "SET"):
+            self.raise_error("Expected STATEMENT SET after BEGIN")
+        return self._parse_set_body(sql_client=True)
+
+    def _parse_set_body(self, sql_client: bool) -> fx.StatementSet:
+        """The INSERTs of a statement set up to its ``END`` (``;`` separated)."""
+        inserts: list[exp.Expr] = []
+        while True:
+            while self._match(TokenType.SEMICOLON):
+                pass
+            if not self._curr:
+                self.raise_error("Statement set is not closed: expected END")
+                break
+            if self._match(TokenType.END):
+                break
+            start = self._curr
+            stmt = self._parse_statement()
+            if not isinstance(stmt, exp.Insert):
+                self.raise_error("A statement set holds only INSERT statements", start)
+                break
+            inserts.append(stmt)
+            if not self._match(TokenType.SEMICOLON) and not (self._curr and self._curr.token_type == TokenType.END):
+                self.raise_error("Expected ; after an INSERT of the statement set")
+                break
+        if not inserts and not self.errors:
+            self.raise_error("Empty statement set")
+        return self.expression(fx.StatementSet(expressions=inserts, sql_client=sql_client))
+
+    def _parse_jar(self, verb: str) -> fx.JarCommand:
+        if not self._match_text_seq("JAR"):
+            self.raise_error(f"Expected JAR after {verb}")
+        return self.expression(fx.JarCommand(this=verb, expression=self._parse_string()))
+
+    def _parse_module(self, verb: str) -> fx.ModuleCommand:
+        if not self._match_text_seq("MODULE"):
+            self.raise_error(f"Expected MODULE after {verb}")
+        name = self._parse_id_var()
+        props = self._parse_with_options() if verb == "LOAD" and self._match(TokenType.WITH) else None
+        return self.expression(fx.ModuleCommand(this=f"{verb} MODULE", expressions=[name], properties=props))
+
+    # ---- table functions and their arguments ------------------------------
+
+    def _parse_table(self, schema=False, joins=False, alias_tokens=None, parse_bracket=False,  # type: ignore[override]
+                     is_db_reference=False, parse_partition=False, consume_pipe=False):
+        if (
+            not schema
+            and self._curr
+            and self._curr.token_type == TokenType.TABLE
+            and self._next
+            and self._next.token_type == TokenType.L_PAREN
+        ):
+            self._advance(2)
+            func = self._parse_function()
+            if func is None:
+                self.raise_error("Expected a table function call inside TABLE(...)")
+            self._match_r_paren()
+            node = self.expression(fx_table_from_rows(func))
+            alias = self._parse_table_alias(alias_tokens=alias_tokens or self.TABLE_ALIAS_TOKENS)
+            if alias:
+                node.set("alias", alias)
+            return node
+        return super()._parse_table(schema=schema, joins=joins, alias_tokens=alias_tokens,
+                                    parse_bracket=parse_bracket, is_db_reference=is_db_reference,
+                                    parse_partition=parse_partition, consume_pipe=consume_pipe)
+
+    def _parse_lateral(self) -> exp.Lateral | None:
+        if (
+            self._curr
+            and self._curr.token_type == TokenType.LATERAL
+            and self._next
+            and self._next.token_type == TokenType.TABLE
+        ):
+            self._advance(2)
+            if not self._match(TokenType.L_PAREN):
+                self.raise_error("Expected ( after LATERAL TABLE")
+            func = self._parse_function()
+            if func is None:
+                self.raise_error("Expected a table function call inside LATERAL TABLE(...)")
+            self._match_r_paren()
+            alias = self._parse_table_alias()
+            return self.expression(exp.Lateral(this=fx_table_from_rows(func), alias=alias))
+        return super()._parse_lateral()
+
+    def _parse_lambda(self, alias: bool = False) -> exp.Expr | None:
+        arg = self._parse_table_function_arg()
+        if arg is not None:
+            return arg
+        if (
+            self._curr
+            and self._next
+            and self._next.token_type == TokenType.FARROW
+            and self._curr.token_type not in (TokenType.STRING, TokenType.NUMBER, TokenType.L_PAREN)
+        ):
+            name = self.expression(exp.var(self._curr.text.upper()), self._curr)
+            self._advance(2)
+            value = self._parse_table_function_arg() or self._parse_disjunction()
+            return self.expression(exp.Kwarg(this=name, expression=value))
+        return super()._parse_lambda(alias=alias)
+
+    def _parse_table_function_arg(self) -> exp.Expr | None:
+        curr, nxt = self._curr, self._next
+        if not curr or not nxt or nxt.token_type in (TokenType.L_PAREN, TokenType.COMMA, TokenType.R_PAREN, TokenType.FARROW, TokenType.DOT):
+            return None
+        if curr.token_type == TokenType.TABLE:
+            self._advance()
+            table = self._parse_table_parts()
+            partition = self._parse_csv(self._parse_bitwise) if self._match(TokenType.PARTITION_BY) else None
+            order = self._parse_order()
+            return self.expression(fx.TableArgument(this=table, partition_by=partition, order=order))
+        if curr.text.upper() == "MODEL" and curr.token_type != TokenType.IDENTIFIER:
+            self._advance()
+            return self.expression(fx.ModelArgument(this=self._parse_table_parts()))
+        return None
+
+    def _parse_table_hints(self) -> list[exp.Expr] | None:
+        if self._match(TokenType.HINT):
+            text = self._prev_comments[0] if self._prev_comments else ""
+            self._prev_comments = None
+            hint = exp.maybe_parse(text, into=exp.Hint, dialect=self.dialect)
+            return [hint]
+        return None
+
+    # ---- expressions ------------------------------------------------------
+
+    def _parse_interval(self, require_interval: bool = True, parse_function_unit: bool = True):  # type: ignore[override]
+        if not self._match(TokenType.INTERVAL):
+            return None
+        sign = None
+        if self._match_set((TokenType.DASH, TokenType.PLUS)):
+            sign = self._prev.text
+        if not self._match_set((TokenType.STRING, TokenType.NUMBER)):
+            self.raise_error("Expected a quoted interval value, e.g. INTERVAL '5' SECOND")
+            return None
+        tok = self._prev
+        value: exp.Expr = self.expression(exp.Literal(this=tok.text, is_string=tok.token_type == TokenType.STRING), tok)
+        if sign == "-":
+            value = exp.Neg(this=value)
+        unit = self._parse_interval_unit()
+        if unit is None:
+            self.raise_error("Expected an interval unit (SECOND, MINUTE, HOUR, DAY, ...)")
+        if self._match_text_seq("TO"):
+            end = self._parse_interval_unit()
+            if end is None:
+                self.raise_error("Expected an interval unit after TO")
+            unit = self.expression(exp.IntervalSpan(this=unit, expression=end))
+        return self.expression(exp.Interval(this=value, unit=unit))
+
+    def _parse_interval_unit(self) -> exp.Expr | None:
+        if not self._curr or self._curr.text.upper() not in INTERVAL_UNITS:
+            return None
+        tok = self._curr
+        self._advance()
+        unit: exp.Expr = self.expression(exp.var(tok.text.upper()), tok)
+        if self._match(TokenType.L_PAREN):
+            unit = self.expression(exp.Anonymous(this=tok.text.upper(), expressions=self._parse_csv(self._parse_number)))
+            self._match_r_paren()
+        return unit
+
+
+def fx_table_from_rows(func: exp.Expr) -> exp.TableFromRows:
+    """``TABLE(f(...))`` as sqlglot's TableFromRows."""
+    return exp.TableFromRows(this=func)
