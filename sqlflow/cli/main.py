@@ -24,6 +24,9 @@ COMMANDS: tuple[str, ...] = (
     "setup",
     "up",
     "run",
+    "plan",
+    "deploy",
+    "jobs",
     "gen",
 )
 

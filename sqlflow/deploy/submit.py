@@ -25,13 +25,15 @@ _JAVA_NOISE = re.compile(r"^(?:org|java|scala)\.[\w.$]+(?:Exception|Error):\s*")
 
 
 def short_error(exc: BaseException) -> str:
-    """The first meaningful line of a Flink/Py4J error, without the Java class prefix."""
+    """The deepest 'Caused by' message of a Flink/Py4J error, else its first meaningful line."""
     text = str(exc)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    causes = [_JAVA_NOISE.sub("", ln[len("Caused by:"):].strip()) for ln in lines if ln.startswith("Caused by:")]
+    causes = [c for c in causes if c and not c.startswith(("java.util.concurrent", "Failed to execute"))]
+    if causes:
+        return causes[-1][:600]
     for ln in lines:
         if ln.startswith(("at ", "Traceback", "File ", "py4j.", "An error occurred while calling")):
-            continue
-        if ln.startswith("Caused by:"):
             continue
         return _JAVA_NOISE.sub("", ln)[:600]
     return text[:600]

@@ -1,0 +1,120 @@
+"""The project's jobs on a target: list them with metrics, stop, cancel, savepoint.
+
+Jobs are found by name (``<project>.<file>``, as the plan names them), so a
+user never needs a Flink job id.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlflow.deploy.rest import FlinkRest, JobSummary
+from sqlflow.deploy.settings import DeploySettings
+from sqlflow.deploy.state import record
+from sqlflow.errors import DeployError, did_you_mean
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One line of ``sqlflow jobs``."""
+
+    name: str
+    jid: str
+    state: str
+    uptime_s: float
+    records_in: int
+    records_out: int
+    dashboard: str
+
+
+def _io(detail: dict) -> tuple[int, int]:
+    """Records in (written by source vertices) and out (read by sink vertices)."""
+    nodes = detail.get("plan", {}).get("nodes", [])
+    feeding = {i["id"] for n in nodes for i in n.get("inputs", [])}
+    has_input = {n["id"] for n in nodes if n.get("inputs")}
+    rin = rout = 0
+    for v in detail.get("vertices", []):
+        m = v.get("metrics", {})
+        if v["id"] not in has_input:
+            rin += int(m.get("write-records", 0))
+        if v["id"] not in feeding:
+            rout += int(m.get("read-records", 0))
+    return rin, rout
+
+
+def list_jobs(settings: DeploySettings, all_states: bool = False) -> list[JobRow]:
+    """The project's jobs on the target (running ones, or all with ``all_states``)."""
+    rest = FlinkRest(settings.rest_url)
+    rows = []
+    now = time.time() * 1000
+    for j in rest.jobs():
+        if not j.name.startswith(settings.project + ".") or not (all_states or j.active):
+            continue
+        detail = rest.job(j.jid)
+        rin, rout = _io(detail)
+        up = (now - j.start_time) / 1000 if j.active else j.duration / 1000
+        rows.append(JobRow(j.name, j.jid, j.state, round(up, 1), rin, rout,
+                           f"{settings.dashboard_url}/#/job/{'running' if j.active else 'completed'}/{j.jid}/overview"))
+    return rows
+
+
+def find_job(settings: DeploySettings, name: str) -> JobSummary:
+    """The active job called ``name`` (or ``<project>.name``)."""
+    rest = FlinkRest(settings.rest_url)
+    active = [j for j in rest.jobs() if j.active]
+    for j in active:
+        if j.name in (name, f"{settings.project}.{name}") or j.jid == name:
+            return j
+    near = did_you_mean(name, [j.name for j in active])
+    raise DeployError(f"no running job named {name!r} on {settings.rest_url}",
+                      hint=f"did you mean {near!r}?" if near else "sqlflow jobs lists the running jobs")
+
+
+def stop_job(settings: DeploySettings, name: str, savepoint: bool = True) -> str | None:
+    """Stop a job, with a savepoint (its location) or by cancelling it (None)."""
+    job = find_job(settings, name)
+    rest = FlinkRest(settings.rest_url)
+    if not savepoint:
+        return cancel_job(settings, name)
+    location = rest.savepoint(job.jid, settings.savepoint_dir.resolve().as_uri(), stop=True)
+    rest.wait_state(job.jid, {"FINISHED", "CANCELED", "FAILED"}, timeout=60)
+    record(settings, job.name, stopped=True, savepoint=location, jid=job.jid)
+    return location
+
+
+def cancel_job(settings: DeploySettings, name: str) -> None:
+    """Cancel a job without a savepoint."""
+    job = find_job(settings, name)
+    rest = FlinkRest(settings.rest_url)
+    rest.cancel(job.jid)
+    rest.wait_state(job.jid, {"CANCELED", "FAILED", "FINISHED"}, timeout=60)
+    record(settings, job.name, stopped=True, savepoint=None, jid=job.jid)
+    return None
+
+
+def savepoint_job(settings: DeploySettings, name: str) -> str:
+    """Take a savepoint of a running job; its location."""
+    job = find_job(settings, name)
+    location = FlinkRest(settings.rest_url).savepoint(job.jid, settings.savepoint_dir.resolve().as_uri())
+    record(settings, job.name, last_savepoint=location)
+    return location
+
+
+def format_rows(rows: list[JobRow]) -> str:
+    """The jobs as an aligned table."""
+    if not rows:
+        return "no jobs of this project are running"
+    head = ("NAME", "STATE", "UPTIME", "IN", "OUT", "DASHBOARD")
+    body = [(r.name, r.state, _uptime(r.uptime_s), str(r.records_in), str(r.records_out), r.dashboard) for r in rows]
+    widths = [max(len(x[i]) for x in (head, *body)) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in (head, *body))
+
+
+def _uptime(s: float) -> str:
+    s = int(s)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
