@@ -150,11 +150,18 @@ class OnnxFunction(ScalarFunction):
         result = self._result
         if not result.is_row:
             _, src, col = self._sources[0]
-            return _column(result, outs.get(src), col, valid, n, self.version)
+            return _column(result, self._output(outs, src), col, valid, n, self.version)
         data = {}
         for (name, src, col), (_, ftype) in zip(self._sources, result.fields):
-            data[name] = _column(ftype, outs.get(src), col, valid, n, self.version)
+            data[name] = _column(ftype, self._output(outs, src), col, valid, n, self.version)
         return pd.DataFrame(data)
+
+    def _output(self, outs: dict[str, np.ndarray], src: str) -> np.ndarray | None:
+        if src == VERSION:
+            return None
+        if src in outs:
+            return outs[src]
+        return self.runner.empty(src)  # no valid row in this batch
 
     # -- checks against the model ----------------------------------------------------------
 
@@ -206,7 +213,10 @@ def _column(sql_type: SqlType, out: np.ndarray | None, col: int | None, valid: n
         values = np.full(n, None, dtype=object)
         values[valid] = version
         return pd.Series(values)
-    rows = out.reshape(out.shape[0], -1) if out.ndim != 1 else out.reshape(-1, 1)
+    if out.ndim == 1:
+        rows = out.reshape(-1, 1)
+    else:
+        rows = out.reshape(out.shape[0], int(np.prod(out.shape[1:])))
     if sql_type.is_array:
         values = np.full(n, None, dtype=object)
         dtype = sql_type.elem.numpy_dtype or rows.dtype

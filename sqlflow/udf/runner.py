@@ -64,7 +64,7 @@ class Runner:
         """All named outputs for the rows of ``x``, in row order."""
         n = x.shape[0]
         if n == 0:
-            return {name: self._empty(name) for name in self.output_names}
+            return {name: self.empty(name) for name in self.output_names}
         step = self.fixed_batch or self.options.batch_size or n
         parts: dict[str, list[np.ndarray]] = {name: [] for name in self.output_names}
         for start in range(0, n, step):
@@ -106,7 +106,8 @@ class Runner:
         self.session.run_with_iobinding(binding)
         return binding.copy_outputs_to_cpu()
 
-    def _empty(self, name: str) -> np.ndarray:
+    def empty(self, name: str) -> np.ndarray:
+        """A zero-row array shaped like output ``name``."""
         out = next(o for o in self.session.get_outputs() if o.name == name)
         rest = tuple(d if isinstance(d, int) else 1 for d in out.shape[1:])
         return np.zeros((0,) + rest, dtype=_np_type(out.type))

@@ -86,7 +86,8 @@ class Tensorizer:
         for j, (col, sql_type) in enumerate(zip(columns, self.arg_types)):
             values = col.to_numpy()
             if values.dtype.kind in "fiub":
-                mat[:, j] = values
+                with np.errstate(over="ignore"):  # beyond float32: inf, counted below
+                    mat[:, j] = values
                 if values.dtype.kind == "f" and not self.allow_nan:
                     _mark(reason, np.isnan(values), "null")
                 continue
@@ -95,7 +96,8 @@ class Tensorizer:
             numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             _mark(reason, missing, "null")
             _mark(reason, np.isnan(numeric) & ~missing, "wrong_type")
-            mat[:, j] = numeric
+            with np.errstate(over="ignore"):
+                mat[:, j] = numeric
         return mat
 
     # -- one ARRAY column ------------------------------------------------------------------
