@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "deploy",
     "jobs",
     "gen",
+    "fmt",
 )
 
 

@@ -112,6 +112,22 @@ EXPLAIN: ``Explain(this=<statement>, details=[Var...])``; SHOW: ``Show(...)``.
 
 from __future__ import annotations
 
-from sqlflow.dialect.flink import Flink
+from sqlglot import exp
 
-__all__ = ["Flink"]
+from sqlflow.dialect.flink import Flink
+from sqlflow.dialect.format import format_sql, format_statement
+from sqlflow.dialect.script import Statement, parse_script
+
+
+def with_options(create: exp.Expr) -> dict[str, str]:
+    """The ``WITH ('k' = 'v', ...)`` options of a CREATE statement, as a dict."""
+    props = create.args.get("properties")
+    out: dict[str, str] = {}
+    for p in props.expressions if props else []:
+        if type(p) is exp.Property:
+            key = p.this.name if isinstance(p.this, exp.Literal) else p.this.sql()
+            out[key] = p.args["value"].name
+    return out
+
+
+__all__ = ["Flink", "Statement", "format_sql", "format_statement", "parse_script", "with_options"]
