@@ -23,6 +23,7 @@ from sqlflow.errors import Diagnostics, SqlflowError, scrub_secrets
 COMMANDS: tuple[str, ...] = (
     "setup",
     "up",
+    "down",
     "run",
     "plan",
     "deploy",

@@ -186,6 +186,13 @@ class KafkaBroker:
         if self._own_dir and not self.keep_data:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
+    def detach(self, pid_file: Path) -> None:
+        """Leave the broker running after this process ends; ``stop_detached`` stops it."""
+        if self.process is None:
+            raise ServiceError("the broker is not running")
+        pid_file.write_text(f"{self.process.pid} {self.port} {self.data_dir}\n")
+        self.process = None
+
     def __enter__(self) -> "KafkaBroker":
         return self.start()
 
@@ -209,3 +216,38 @@ class KafkaBroker:
                     pass
         finally:
             admin.close()
+
+
+def detached_broker(pid_file: Path) -> tuple[int, str] | None:
+    """(pid, bootstrap) of a broker left running by ``detach``, if it still runs."""
+    if not pid_file.exists():
+        return None
+    try:
+        pid_s, port, _ = pid_file.read_text().split(None, 2)
+        pid = int(pid_s)
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError, PermissionError):
+        return None
+    return pid, f"127.0.0.1:{port}"
+
+
+def stop_detached(pid_file: Path, timeout: float = 20.0) -> bool:
+    """Stop a detached broker; returns whether one was running."""
+    found = detached_broker(pid_file)
+    pid_file.unlink(missing_ok=True)
+    if found is None:
+        return False
+    pid = found[0]
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    os.killpg(pid, signal.SIGKILL)
+    return True

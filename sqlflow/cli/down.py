@@ -1,0 +1,5 @@
+"""``sqlflow down``: stop the local development stack."""
+
+from sqlflow.cli.up import down as command
+
+__all__ = ["command"]
