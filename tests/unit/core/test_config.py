@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+
+from sqlflow.config import load_config
+from sqlflow.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "sqlflow.yaml").write_text(text)
+    return tmp_path
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    for var in ("SQLFLOW_TARGET", "KAFKA_BOOTSTRAP", "SQLFLOW_REST_PORT", "SQLFLOW_PARALLELISM"):
+        monkeypatch.delenv(var, raising=False)
+    cfg = load_config(tmp_path)
+    assert (cfg.name, cfg.target, cfg.embedded.rest_port, cfg.kafka_bootstrap) == (
+        tmp_path.name, "embedded", 8081, "localhost:9092")
+    assert cfg.sql_path == tmp_path / "sql"
+
+
+def test_file_and_env_overrides(tmp_path, monkeypatch):
+    write(tmp_path, "name: shop\ntarget: local\ntargets:\n  local: {rest_port: 9000, slots: 4}\n"
+                    "kafka: {bootstrap: k:1}\nflink: {table.exec.state.ttl: 1 h}\nvars: {TOPIC: t1}\n")
+    monkeypatch.setenv("SQLFLOW_REST_PORT", "9100")
+    monkeypatch.delenv("SQLFLOW_TARGET", raising=False)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP", raising=False)
+    cfg = load_config(tmp_path)
+    assert cfg.name == "shop" and cfg.target == "local"
+    assert (cfg.local.rest_port, cfg.local.slots, cfg.embedded.rest_port) == (9100, 4, 9100)
+    assert cfg.flink == {"table.exec.state.ttl": "1 h"}
+    assert cfg.substitute("topic=${TOPIC} servers=${KAFKA_BOOTSTRAP}") == "topic=t1 servers=k:1"
+    monkeypatch.setenv("SQLFLOW_TARGET", "remote")
+    assert load_config(tmp_path).target == "remote"
+
+
+def test_unknown_setting_points_at_the_line(tmp_path):
+    write(tmp_path, "name: x\ntargets:\n  embedded:\n    rest_prot: 1\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(tmp_path)
+    assert e.value.render() == (
+        f"{tmp_path}/sqlflow.yaml:4:5: error[unknown-setting]: unknown setting 'targets.embedded.rest_prot'\n"
+        "   4 |     rest_prot: 1\n"
+        "     |     ^^^^^^^^^\n"
+        "  = help: did you mean 'rest_port'?")
+
+
+def test_unknown_target(tmp_path, monkeypatch):
+    monkeypatch.delenv("SQLFLOW_TARGET", raising=False)
+    write(tmp_path, "target: lcoal\n")
+    with pytest.raises(ConfigError, match="unknown target 'lcoal'") as e:
+        load_config(tmp_path)
+    assert e.value.hint == "did you mean 'local'?"
+
+
+def test_unset_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv("NOPE_NOT_SET", raising=False)
+    cfg = load_config(tmp_path)
+    with pytest.raises(ConfigError, match=r"\$\{NOPE_NOT_SET\} is not set"):
+        cfg.substitute("x ${NOPE_NOT_SET}")
+    assert cfg.substitute("${NOPE_NOT_SET:-dflt}") == "dflt"
+
+
+def test_bad_yaml(tmp_path):
+    write(tmp_path, "name: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML") as e:
+        load_config(tmp_path)
+    assert e.value.location.line >= 1
