@@ -57,6 +57,6 @@ def command(check: bool, paths: tuple[str, ...]) -> None:
     for path in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     if check and changed:
-        raise click.exceptions.Exit(1)
+        raise SystemExit(1)
     if not changed:
         click.echo(f"{len(files)} file(s) already formatted")

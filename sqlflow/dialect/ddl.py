@@ -415,7 +415,7 @@ class DdlMixin:
         name = self._parse_name()
         cascade = restrict = False
         if kind == "DATABASE":
-            cascade = bool(self._match(TokenType.CASCADE))
+            cascade = bool(self._match_text_seq("CASCADE"))
             restrict = not cascade and bool(self._match_text_seq("RESTRICT"))
         return self.expression(exp.Drop(kind=kind, tables=[name], exists=exists, temporary=temporary,
                                         cascade=cascade, restrict=restrict))

@@ -336,6 +336,23 @@ class FlinkGenerator(generator.Generator):
         alias = self.sql(expression, "alias")
         return f"LATERAL {self.sql(expression, 'this')}" + (f" AS {alias}" if alias else "")
 
+    def table_sql(self, expression: exp.Table, sep: str = " AS ") -> str:
+        hints = expression.args.get("hints")
+        if not hints:
+            return super().table_sql(expression, sep)
+        bare = expression.copy()
+        bare.set("hints", None)
+        alias = self.sql(bare, "alias")
+        bare.set("alias", None)
+        hint_sql = " ".join(self.sql(h).strip() for h in hints)
+        return f"{super().table_sql(bare, sep)} {hint_sql}" + (f"{sep}{alias}" if alias else "")
+
+    def matchrecognize_sql(self, expression: exp.MatchRecognize) -> str:
+        alias = self.sql(expression, "alias")
+        bare = expression.copy()
+        bare.set("alias", None)
+        return super().matchrecognize_sql(bare) + (f" AS {alias}" if alias else "")
+
     def tableargument_sql(self, expression: fx.TableArgument) -> str:
         sql = f"TABLE {self.sql(expression, 'this')}"
         parts = expression.args.get("partition_by")

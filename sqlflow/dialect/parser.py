@@ -380,7 +380,7 @@ class FlinkParser(DdlMixin, parser.Parser):
             and self._next.token_type == TokenType.L_PAREN
         ):
             self._advance(2)
-            func = self._parse_function()
+            func = self._parse_function(any_token=True)
             if func is None:
                 self.raise_error("Expected a table function call inside TABLE(...)")
             self._match_r_paren()
@@ -403,7 +403,7 @@ class FlinkParser(DdlMixin, parser.Parser):
             self._advance(2)
             if not self._match(TokenType.L_PAREN):
                 self.raise_error("Expected ( after LATERAL TABLE")
-            func = self._parse_function()
+            func = self._parse_function(any_token=True)
             if func is None:
                 self.raise_error("Expected a table function call inside LATERAL TABLE(...)")
             self._match_r_paren()
@@ -441,6 +441,12 @@ class FlinkParser(DdlMixin, parser.Parser):
             self._advance()
             return self.expression(fx.ModelArgument(this=self._parse_table_parts()))
         return None
+
+    def _parse_table_parts(self, *args: t.Any, **kwargs: t.Any) -> exp.Table:
+        table = super()._parse_table_parts(*args, **kwargs)
+        if table is not None and self._curr and self._curr.token_type == TokenType.HINT:
+            table.set("hints", self._parse_table_hints())
+        return table
 
     def _parse_table_hints(self) -> list[exp.Expr] | None:
         if self._match(TokenType.HINT):
