@@ -211,7 +211,8 @@ def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineInd
     token = getattr(parser, "error_token", None)
     desc = err.errors[0].get("description") if err.errors else str(err)
     message = _TOKEN_REPR.sub(_token_text, (desc or "syntax error")).rstrip(".")
-    message = message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    if message[:1].isupper() and not message[1:2].isupper():
+        message = message[0].lower() + message[1:]
     if token is None or not token.text:
         token = chunk[-1]
         at_end = True

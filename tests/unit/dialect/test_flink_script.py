@@ -1,0 +1,156 @@
+"""parse_script: statement splitting, locations, and located errors for bad input."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+import pytest
+from sqlglot import exp
+
+from sqlflow.dialect import parse_script
+from sqlflow.dialect import expressions as fx
+from sqlflow.errors import Diagnostics, Location, ParseError
+
+SCRIPT = """-- job
+SET 'pipeline.name' = 'ctr';
+
+CREATE TABLE clicks (
+    user_id BIGINT,
+    ts TIMESTAMP(3),
+    WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH ('connector' = 'kafka');
+
+BEGIN STATEMENT SET;
+INSERT INTO a SELECT user_id FROM clicks;
+INSERT INTO b SELECT COUNT(*) FROM clicks;
+END;
+SELECT score(user_id) FROM clicks"""
+
+
+def test_split_and_locations() -> None:
+    stmts = parse_script(SCRIPT, "job.sql")
+    assert [type(s.expression).__name__ for s in stmts] == ["Set", "Create", "StatementSet", "Select"]
+    assert [(s.location.line, s.location.column) for s in stmts] == [(2, 1), (4, 1), (10, 1), (14, 1)]
+    assert stmts[0].sql == "SET 'pipeline.name' = 'ctr'"
+    assert stmts[2].sql.startswith("BEGIN STATEMENT SET;") and stmts[2].sql.endswith("END")
+    assert [len(s.expression.expressions) for s in stmts[2:3]] == [2]
+
+
+def test_locate_nodes() -> None:
+    stmts = parse_script(SCRIPT, "job.sql")
+    create = stmts[1].expression
+    ts_col = create.find(exp.WatermarkColumnConstraint).this
+    assert stmts[1].locate(ts_col) == Location("job.sql", 7, 19, 2, SCRIPT)
+    table = create.this.this
+    assert (stmts[1].locate(table).line, stmts[1].locate(table).column) == (4, 14)
+    call = stmts[3].expression.find(exp.Anonymous)
+    loc = stmts[3].locate(call)
+    # a span runs from the first to the last positioned token (the name and the argument here)
+    assert (loc.line, loc.column, loc.length) == (14, 8, 13)
+    insert_table = stmts[2].expression.expressions[1].this
+    assert (stmts[2].locate(insert_table).line, stmts[2].locate(insert_table).column) == (12, 13)
+
+
+def _error(text: str) -> ParseError:
+    with pytest.raises(ParseError) as info:
+        parse_script(text, "bad.sql")
+    assert not isinstance(info.value, Diagnostics)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    "text, line, column, length, message, hint",
+    [
+        ("CREATE TABLE t (a INT,\n  WATERMAK FOR ts AS ts)", 2, 3, 8, "expected a data type", "did you mean WATERMARK?"),
+        ("SELECT a FROM t WHERE a == 1", 1, 25, 2, "'==' is not a SQL operator", "use = to compare"),
+        ("CREATE TABLE t (a INT b STRING)", 1, 23, 1, "expected )", "is a comma missing before 'b'?"),
+        ("SELECT 'abc FROM t", 1, 8, 11, "unterminated string", "close it with '"),
+        ("SELECT 1 /* abc\nmore", 1, 10, 6, "unterminated comment", "close it with */"),
+        ("SELECT `abc FROM t", 1, 8, 11, "unterminated quoted identifier", "close it with `"),
+        ("END", 1, 1, 3, "expected a statement, found 'END'", None),
+        ("SELCT 1", 1, 1, 5, "expected a statement, found 'SELCT'", "did you mean SELECT?"),
+        ("CREATE TABEL t (a INT)", 1, 8, 5, "expected TABLE, VIEW, FUNCTION, MODEL, CATALOG or DATABASE after CREATE", "did you mean TABLE?"),
+        ("SELECT a FROM t WHER a = 1", 1, 17, 4, "unexpected token", "did you mean WHERE?"),
+        ("SELECT \x00 1", 1, 8, 1, "unexpected control character U+0000", "the file looks binary or corrupted"),
+        ("SET a = 'b'", 1, 5, 1, "expected a quoted option key: SET 'key' = 'value'", None),
+        ("EXECUTE STATEMENT SET BEGIN SELECT 1; END", 1, 29, 6, "a statement set holds only INSERT statements", None),
+    ],
+)
+def test_located_errors(text: str, line: int, column: int, length: int, message: str, hint: str | None) -> None:
+    err = _error(text)
+    assert (err.location.file, err.location.line, err.location.column, err.location.length) == ("bad.sql", line, column, length)
+    assert (err.message, err.rule, err.hint) == (message, "syntax", hint)
+
+
+def test_error_render_has_caret() -> None:
+    err = _error("SELECT a\nFROM t WHERE a == 1")
+    assert err.render() == (
+        "bad.sql:2:16: error[syntax]: '==' is not a SQL operator\n"
+        "   2 | FROM t WHERE a == 1\n"
+        "     |                ^^\n"
+        "  = help: use = to compare"
+    )
+
+
+def test_all_bad_statements_are_reported() -> None:
+    with pytest.raises(Diagnostics) as info:
+        parse_script("SELECT 1;\nSELECT FROM;\nSELECT 2;\nINSERT t", "bad.sql")
+    got = [(e.location.line, e.location.column, e.message) for e in info.value.errors]
+    assert got == [
+        (2, 8, "expected table name but got the end of the statement"),
+        (4, 8, "expected INTO or OVERWRITE after INSERT"),
+    ]
+
+
+def _fast(fn, limit: float = 5.0):
+    start = time.perf_counter()
+    result = fn()
+    assert time.perf_counter() - start < limit
+    return result
+
+
+def test_random_bytes_are_a_located_error() -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        text = bytes(rng.randrange(256) for _ in range(300)).decode("utf-8", errors="replace")
+        err = _fast(lambda: _error(text))
+        assert err.location.line >= 1 and err.location.column >= 1 and err.rule == "syntax"
+
+
+def test_random_printable_garbage_is_located() -> None:
+    rng = random.Random(11)
+    alphabet = "abc XYZ(),;'*=<>+-/`.\n0123"
+    for _ in range(50):
+        text = "".join(rng.choice(alphabet) for _ in range(200))
+        try:
+            _fast(lambda: parse_script(text, "g.sql"))
+        except Diagnostics as d:
+            assert all(e.location and e.location.line >= 1 for e in d.errors)
+        except ParseError as e:
+            assert e.location and e.location.line >= 1
+
+
+def test_ten_megabyte_statement() -> None:
+    text = "SELECT " + ", ".join(["abcd"] * 1_666_667)
+    assert len(text) == 10_000_007
+    err = _fast(lambda: _error(text))
+    assert (err.location.line, err.location.column, err.message) == (1, 1, "file too large to parse (10.0 MB; the limit is 1 MB)")
+
+
+def test_deep_parentheses() -> None:
+    text = "SELECT " + "(" * 500 + "1" + ")" * 500
+    err = _fast(lambda: _error(text))
+    assert (err.location.line, err.location.column, err.message) == (1, 208, "parentheses nested more than 200 deep")
+
+
+def test_moderate_nesting_parses() -> None:
+    text = "SELECT " + "(" * 150 + "1" + ")" * 150
+    [stmt] = _fast(lambda: parse_script(text))
+    assert stmt.expression.sql("flink") == text
+
+
+def test_empty_and_comment_only_files() -> None:
+    assert parse_script("") == []
+    assert parse_script("-- nothing here\n;;\n") == []
