@@ -90,8 +90,8 @@ def true_click_logit(x: np.ndarray) -> np.ndarray:
     x = x.astype(np.float64)
     affinity = np.sum(x[:, 0:4] * x[:, 4:8], axis=1)
     return (
-        -3.4
-        + 0.45 * np.tanh(affinity / 2.0) * 2.0
+        -3.3
+        + 1.5 * np.tanh(affinity / 3.0)
         + 2.2 * (x[:, 8] - 0.6)
         - 0.35 * (x[:, 10] - 1.0)
         + 0.3 * x[:, 11] - 0.15 * x[:, 12]
