@@ -159,3 +159,51 @@ def parse_column(cdef: exp.ColumnDef, expr_type: FlinkType | None = None) -> Col
             key = literal_text(k.this) if k.this is not None else None
             virtual = bool(k.args.get("virtual"))
     return Column(cdef.name, ctype, kind, expr, key, virtual)
+
+
+class Catalog:
+    """Every definition by name, in file order; lookups prefer the asking file's own."""
+
+    def __init__(self) -> None:
+        self.relations: dict[str, list[TableDef | ViewDef]] = {}
+        self.functions: dict[str, list[FunctionDef]] = {}  # keyed by lower-case name
+        self.models: dict[str, list[ModelDef]] = {}
+
+    def add(self, d: Definition) -> None:
+        if isinstance(d, FunctionDef):
+            self.functions.setdefault(d.name.lower(), []).append(d)
+        elif isinstance(d, ModelDef):
+            self.models.setdefault(d.name, []).append(d)
+        else:
+            self.relations.setdefault(d.name, []).append(d)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _pick(defs: list, file: str | None):
+        if not defs:
+            return None
+        for d in defs:
+            if d.file == file:
+                return d
+        return defs[0]
+
+    def relation(self, name: str, file: str | None = None) -> TableDef | ViewDef | None:
+        return self._pick(self.relations.get(name, []), file)
+
+    def function(self, name: str, file: str | None = None) -> FunctionDef | None:
+        return self._pick(self.functions.get(name.lower(), []), file)
+
+    def model(self, name: str, file: str | None = None) -> ModelDef | None:
+        return self._pick(self.models.get(name, []), file)
+
+    def tables(self) -> list[TableDef]:
+        return [d for defs in self.relations.values() for d in defs if isinstance(d, TableDef)]
+
+    def views(self) -> list[ViewDef]:
+        return [d for defs in self.relations.values() for d in defs if isinstance(d, ViewDef)]
+
+    def all_definitions(self) -> list[Definition]:
+        out: list[Definition] = []
+        for group in (self.relations, self.functions, self.models):
+            for defs in group.values():
+                out.extend(defs)
+        return out

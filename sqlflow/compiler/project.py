@@ -7,54 +7,17 @@ original text, so carets point where the user looks.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from sqlflow.config import Config
 from sqlflow.errors import Diagnostics, Location, ParseError, SqlflowError, UdfError
 from sqlflow.udf.spec import UdfSpec
 
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.]*)\}")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the compiler reads from sqlflow.yaml (defaults when there is none)."""
-
-    root: Path
-    name: str = "sqlflow"
-    sql_dir: Path = Path("sql")
-    udfs_dir: Path = Path("udfs")
-    models_dir: Path = Path("models")
-    vars: dict[str, str] = field(default_factory=dict)
-    flink: dict[str, str] = field(default_factory=dict)
-
-
-def load_settings(root: Path) -> Settings:
-    """Read the project's config through ``sqlflow.config`` when it is there."""
-    try:
-        from sqlflow.config import load_config
-    except ImportError:
-        return Settings(root)
-    cfg = load_config(root)
-    paths = getattr(cfg, "paths", cfg)
-
-    def path(name: str, default: str) -> Path:
-        value = getattr(paths, name, None) or default
-        p = Path(value)
-        return p.relative_to(root) if p.is_absolute() and p.is_relative_to(root) else p
-
-    return Settings(
-        root=root,
-        name=str(getattr(cfg, "name", "sqlflow")),
-        sql_dir=path("sql_dir", "sql"),
-        udfs_dir=path("udfs_dir", "udfs"),
-        models_dir=path("models_dir", "models"),
-        vars={str(k): str(v) for k, v in (getattr(cfg, "vars", None) or {}).items()},
-        flink={str(k): str(v) for k, v in (getattr(cfg, "flink", None) or {}).items()},
-    )
+#: ``${NAME}`` or ``${NAME:-default}``, as sqlflow.config substitutes them.
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 @dataclass(frozen=True)
@@ -98,16 +61,18 @@ class SourceFile:
         return Location(self.rel, loc.line, col, length, self.text)
 
 
-def substitute(text: str, values: dict[str, str]) -> tuple[str, list[Substitution]]:
-    """Replace ``${NAME}``; an unset name is left as the bare name (and reported)."""
+def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Substitution]]:
+    """Replace ``${NAME}`` (``${NAME:-default}``); an unset name is left as the bare name, and reported."""
     out_lines = []
     subs: list[Substitution] = []
     for lineno, line in enumerate(text.split("\n"), start=1):
         pieces, last, shift = [], 0, 0
         for m in _VAR.finditer(line):
             name = m.group(1)
-            defined = name in values
-            value = values[name] if defined else name
+            value = lookup(name)
+            defined = value is not None or m.group(2) is not None
+            if value is None:
+                value = m.group(2) if m.group(2) is not None else name
             value = value.replace("\n", " ")
             pieces.append(line[last:m.start()])
             pieces.append(value)
@@ -120,25 +85,16 @@ def substitute(text: str, values: dict[str, str]) -> tuple[str, list[Substitutio
     return "\n".join(out_lines), subs
 
 
-def variable_values(settings: Settings, names: set[str]) -> dict[str, str]:
-    """Values for ``names``: config vars first, then the environment."""
-    out = {}
-    for n in names:
-        if n in settings.vars:
-            out[n] = settings.vars[n]
-        elif n in os.environ:
-            out[n] = os.environ[n]
-    return out
-
-
-def load_sql_file(path: Path, rel: str, settings: Settings) -> SourceFile:
+def load_sql_file(path: Path, rel: str, config: Config) -> SourceFile:
     """Read, substitute and parse one file; syntax errors are kept, never raised."""
-    from sqlflow.dialect import parse_script
+    try:
+        from sqlflow.dialect import parse_script
+    except ImportError:  # older dialect packages export it from the module only
+        from sqlflow.dialect.script import parse_script
 
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
-    names = {m.group(1) for m in _VAR.finditer(text)}
-    parsed_text, subs = substitute(text, variable_values(settings, names))
+    parsed_text, subs = substitute(text, config.lookup_var)
     src = SourceFile(path, rel, text, substitutions=subs)
     try:
         src.statements = list(parse_script(parsed_text, rel))
@@ -159,9 +115,9 @@ def _relocate(src: SourceFile, err: SqlflowError) -> SqlflowError:
     return err
 
 
-def sql_files(root: Path, settings: Settings, paths: list[Path] | None = None) -> list[Path]:
-    """The project's SQL files in a stable order: ``sql/**/*.sql`` sorted by path."""
-    base = root / settings.sql_dir
+def sql_files(config: Config, paths: list[Path] | None = None) -> list[Path]:
+    """The SQL files to check in a stable order: ``sql/**/*.sql`` sorted by path, or those named."""
+    base = config.sql_path
     if paths:
         found: list[Path] = []
         for p in paths:
@@ -171,14 +127,12 @@ def sql_files(root: Path, settings: Settings, paths: list[Path] | None = None) -
     return sorted(base.rglob("*.sql")) if base.is_dir() else []
 
 
-def discover_udfs(root: Path, settings: Settings) -> tuple[list[UdfSpec], list[SqlflowError]]:
+def discover_udfs(config: Config) -> tuple[list[UdfSpec], list[SqlflowError]]:
     """The UDF specs in ``udfs/``; a broken UDF module is a diagnostic, not a crash."""
-    udfs_dir = root / settings.udfs_dir
+    from sqlflow.udf import discover
+
+    udfs_dir = config.udfs_path
     if not udfs_dir.is_dir():
-        return [], []
-    try:
-        from sqlflow.udf import discover
-    except ImportError:
         return [], []
     try:
         return list(discover(udfs_dir)), []

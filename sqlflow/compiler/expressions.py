@@ -1,0 +1,306 @@
+"""Types of scalar expressions, and the names and calls inside them.
+
+:class:`Scope` is what a SELECT can see (its FROM items, then the enclosing
+query's for correlated subqueries). :func:`ExprTyper.typeof` infers a
+:class:`FlinkType`, recording unknown columns and every function call in the
+statement's :class:`Facts` on the way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from sqlglot import exp
+
+from sqlflow.compiler.builtins import AGGREGATES, builtin
+from sqlflow.compiler.facts import Call, Col, Facts, Relation, Unresolved
+from sqlflow.compiler.types import (ANY, BIGINT, BOOLEAN, DOUBLE, INT, INTERVAL, NULL, STRING,
+                                    FlinkType, common_type, from_datatype, TypeSyntaxError)
+from sqlflow.errors import Location
+
+if TYPE_CHECKING:
+    from sqlflow.compiler.catalog import Catalog
+
+#: sqlglot node classes for Flink functions that sqlglot parses into its own nodes.
+_NODE_NAMES: dict[type, str] = {
+    exp.Count: "COUNT", exp.Sum: "SUM", exp.Avg: "AVG", exp.Min: "MIN", exp.Max: "MAX",
+    exp.Coalesce: "COALESCE", exp.Upper: "UPPER", exp.Lower: "LOWER", exp.Abs: "ABS",
+    exp.Round: "ROUND", exp.Floor: "FLOOR", exp.Ceil: "CEIL", exp.Sqrt: "SQRT", exp.Ln: "LN",
+    exp.Exp: "EXP", exp.Pow: "POWER", exp.Length: "CHAR_LENGTH", exp.Concat: "CONCAT",
+    exp.ConcatWs: "CONCAT_WS", exp.Substring: "SUBSTRING", exp.Trim: "TRIM",
+    exp.RowNumber: "ROW_NUMBER", exp.Stddev: "STDDEV", exp.StddevPop: "STDDEV_POP",
+    exp.StddevSamp: "STDDEV_SAMP", exp.Variance: "VAR_SAMP", exp.VariancePop: "VAR_POP",
+    exp.First: "FIRST_VALUE", exp.Last: "LAST_VALUE", exp.FirstValue: "FIRST_VALUE",
+    exp.LastValue: "LAST_VALUE", exp.ArrayAgg: "ARRAY_AGG", exp.Greatest: "GREATEST",
+    exp.Least: "LEAST", exp.Nullif: "NULLIF", exp.If: "IF", exp.Extract: "EXTRACT",
+    exp.CurrentTimestamp: "CURRENT_TIMESTAMP", exp.CurrentDate: "CURRENT_DATE",
+    exp.Log: "LOG", exp.MD5: "MD5", exp.Lead: "LEAD", exp.Lag: "LAG",
+    exp.GroupConcat: "LISTAGG", exp.ArraySize: "CARDINALITY", exp.RegexpReplace: "REGEXP_REPLACE",
+    exp.RegexpExtract: "REGEXP_EXTRACT", exp.Split: "SPLIT", exp.UnixToStr: "FROM_UNIXTIME",
+    exp.StrToUnix: "UNIX_TIMESTAMP", exp.TimeToStr: "DATE_FORMAT", exp.ArrayContains: "ARRAY_CONTAINS",
+    exp.Array: "ARRAY", exp.Struct: "ROW", exp.Map: "MAP", exp.Rand: "RAND",
+    exp.Initcap: "INITCAP", exp.Repeat: "REPEAT", exp.Left: "LEFT", exp.Right: "RIGHT",
+    exp.Pad: "LPAD", exp.Reverse: "REVERSE", exp.Sign: "SIGN", exp.Uuid: "UUID",
+    exp.JSONExtractScalar: "JSON_VALUE", exp.Rank: "RANK", exp.DenseRank: "DENSE_RANK",
+}
+
+_BOOLEAN_NODES = (exp.Predicate, exp.And, exp.Or, exp.Not, exp.Xor)
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv)
+_TEMPORAL_ROOTS = ("TIMESTAMP", "TIMESTAMP_LTZ", "DATE", "TIME")
+
+
+def function_name(node: exp.Func) -> str:
+    """The SQL name a call was written with (as sqlglot keeps it)."""
+    if isinstance(node, exp.Anonymous):
+        return str(node.this)
+    for cls, name in _NODE_NAMES.items():
+        if type(node) is cls:
+            return name
+    return node.sql_name()
+
+
+def is_aggregate_call(node: exp.Expression, catalog: Catalog | None = None, file: str | None = None) -> bool:
+    """A call of an aggregate function that is not inside an OVER window."""
+    if isinstance(node.parent, exp.Window):
+        return False
+    if isinstance(node, exp.AggFunc) and not isinstance(node, (exp.RowNumber,)):
+        return True
+    if isinstance(node, exp.Anonymous):
+        name = str(node.this).upper()
+        if name in AGGREGATES:
+            return True
+        if catalog is not None:
+            f = catalog.function(str(node.this), file)
+            return bool(f and f.spec and f.spec.options.get("kind") == "aggregate")
+    return False
+
+
+@dataclass
+class Scope:
+    """The FROM items a SELECT sees, by alias, plus the enclosing query's scope."""
+
+    items: list[tuple[str, Relation]] = field(default_factory=list)
+    parent: Scope | None = None
+    aliases: dict[str, FlinkType] = field(default_factory=dict)  # SELECT aliases (GROUP/ORDER BY)
+
+    def relation(self, alias: str) -> Relation | None:
+        for name, rel in self.items:
+            if name == alias:
+                return rel
+        return self.parent.relation(alias) if self.parent else None
+
+    def lookup(self, name: str) -> Col | None:
+        for _, rel in self.items:
+            col = rel.find(name)
+            if col is not None:
+                return col
+        if name in self.aliases:
+            return Col(name, self.aliases[name])
+        return self.parent.lookup(name) if self.parent else None
+
+    def column_names(self) -> list[str]:
+        names = [c.name for _, rel in self.items for c in rel.columns]
+        return names + (self.parent.column_names() if self.parent else [])
+
+
+class ExprTyper:
+    """Types expressions of one statement and records what it meets in ``facts``."""
+
+    def __init__(self, catalog: Catalog, file: str, facts: Facts,
+                 locate: Callable[[exp.Expression], Location],
+                 subquery: Callable[[exp.Expression, Scope], Relation]):
+        self.catalog = catalog
+        self.file = file
+        self.facts = facts
+        self.locate = locate
+        self.subquery = subquery
+
+    def typeof(self, e: exp.Expression | None, scope: Scope) -> FlinkType:
+        """The Flink type of ``e`` in ``scope`` (``ANY`` where it cannot tell)."""
+        if e is None:
+            return ANY
+        if isinstance(e, (exp.Alias, exp.Paren)):
+            return self.typeof(e.this, scope)
+        if isinstance(e, exp.Column):
+            return self.column(e, scope)
+        if isinstance(e, exp.Literal):
+            return _literal_type(e)
+        if isinstance(e, exp.Boolean):
+            return BOOLEAN
+        if isinstance(e, exp.Null):
+            return NULL
+        if isinstance(e, (exp.Cast, exp.TryCast)):
+            self.typeof(e.this, scope)
+            try:
+                return from_datatype(e.args["to"])
+            except TypeSyntaxError:
+                return ANY
+        if isinstance(e, exp.Interval):
+            return INTERVAL
+        if isinstance(e, exp.Subquery) or isinstance(e, exp.Query):
+            rel = self.subquery(e.this if isinstance(e, exp.Subquery) else e, scope)
+            return rel.columns[0].type if rel.columns else ANY
+        if isinstance(e, (exp.In, exp.Exists)):
+            for child in e.iter_expressions():
+                if isinstance(child, (exp.Query, exp.Subquery)):
+                    self.subquery(child.this if isinstance(child, exp.Subquery) else child, scope)
+                else:
+                    self.typeof(child, scope)
+            return BOOLEAN
+        if isinstance(e, _BOOLEAN_NODES):
+            self._children(e, scope)
+            return BOOLEAN
+        if isinstance(e, exp.Neg):
+            return self.typeof(e.this, scope)
+        if isinstance(e, _ARITHMETIC):
+            return self._arithmetic(e, scope)
+        if isinstance(e, exp.DPipe):
+            self._children(e, scope)
+            return STRING
+        if isinstance(e, exp.Case):
+            return self._case(e, scope)
+        if isinstance(e, exp.Window):
+            return self.typeof(e.this, scope) if not self._window_parts(e, scope) else ANY
+        if isinstance(e, exp.Bracket):
+            base = self.typeof(e.this, scope)
+            for k in e.expressions:
+                self.typeof(k, scope)
+            if base.root in ("ARRAY", "MAP") and base.args:
+                return base.args[-1]
+            return ANY
+        if isinstance(e, exp.Dot):
+            base = self.typeof(e.this, scope)
+            for fname, ftype in base.fields:
+                if fname == e.name:
+                    return ftype
+            return ANY
+        if isinstance(e, exp.Func):
+            return self.call(e, scope)
+        self._children(e, scope)
+        return ANY
+
+    def _children(self, e: exp.Expression, scope: Scope) -> list[FlinkType]:
+        return [self.typeof(c, scope) for c in e.iter_expressions()]
+
+    def _window_parts(self, w: exp.Window, scope: Scope) -> bool:
+        for p in w.args.get("partition_by") or []:
+            self.typeof(p, scope)
+        order = w.args.get("order")
+        if order is not None:
+            for o in order.expressions:
+                self.typeof(o.this if isinstance(o, exp.Ordered) else o, scope)
+        return False
+
+    def _arithmetic(self, e: exp.Binary, scope: Scope) -> FlinkType:
+        left, right = self.typeof(e.left, scope), self.typeof(e.right, scope)
+        if left.root in _TEMPORAL_ROOTS:
+            return left.plain()
+        if right.root in _TEMPORAL_ROOTS:
+            return right.plain()
+        if left.root == "INTERVAL" or right.root == "INTERVAL":
+            return INTERVAL
+        return common_type([left, right])
+
+    def _case(self, e: exp.Case, scope: Scope) -> FlinkType:
+        self.typeof(e.this, scope)
+        results = []
+        for branch in e.args.get("ifs") or []:
+            self.typeof(branch.this, scope)
+            results.append(self.typeof(branch.args.get("true"), scope))
+        if e.args.get("default") is not None:
+            results.append(self.typeof(e.args["default"], scope))
+        return common_type(results)
+
+    def column(self, c: exp.Column, scope: Scope) -> FlinkType:
+        """Resolve a column reference, qualified or not; unknown ones become facts."""
+        name = c.name
+        qualifier = c.table
+        if isinstance(c.this, exp.Star):
+            return ANY
+        if qualifier:
+            rel = scope.relation(qualifier)
+            if rel is None:
+                # ``row_col.field`` parses as a qualified column: try it as a field access
+                base = scope.lookup(qualifier)
+                if base is not None:
+                    for fname, ftype in base.type.fields:
+                        if fname == name:
+                            return ftype
+                    return ANY
+                self.facts.unresolved.append(Unresolved(
+                    "column", f"{qualifier}.{name}", self.locate(c),
+                    tuple(a for a, _ in scope.items), hint=None))
+                return ANY
+            col = rel.find(name)
+            if col is None:
+                self.facts.unresolved.append(Unresolved(
+                    "column", name, self.locate(c.this), tuple(x.name for x in rel.columns),
+                    hint=f"'{qualifier}' has no column '{name}'"))
+                return ANY
+            return col.type
+        col = scope.lookup(name)
+        if col is None:
+            self.facts.unresolved.append(Unresolved(
+                "column", name, self.locate(c), tuple(scope.column_names())))
+            return ANY
+        return col.type
+
+    def call(self, f: exp.Func, scope: Scope) -> FlinkType:
+        """Type a function call, recording it (UDF, built-in or unknown) in the facts."""
+        name = function_name(f)
+        args = [a for a in f.iter_expressions()
+                if not isinstance(a, (exp.Var,)) or isinstance(f, exp.Anonymous)]
+        if isinstance(f, exp.Extract):
+            args = [f.expression]
+        if isinstance(f, exp.Count) and isinstance(f.this, exp.Star):
+            args = []
+        arg_types = tuple(self.typeof(a, scope) for a in args)
+        arg_locs = tuple(self.locate(a) for a in args)
+        loc = self.locate(f)
+        udf = self.catalog.function(name, self.file) if isinstance(f, exp.Anonymous) else None
+        known = builtin(name)
+        if udf is not None:
+            self.facts.calls.append(Call(name, loc, arg_types, arg_locs, udf=udf, node=f))
+            if udf.spec is not None:
+                try:
+                    from sqlflow.compiler.types import parse_type
+                    return parse_type(udf.spec.result_type)
+                except TypeSyntaxError:
+                    return ANY
+            return ANY
+        self.facts.calls.append(Call(name, loc, arg_types, arg_locs, builtin=known, node=f))
+        if isinstance(f, exp.Anonymous) and known is None:
+            return ANY  # the unknown-function rule reports it
+        if isinstance(f, exp.Count):
+            return BIGINT
+        if known is not None:
+            if name.upper() == "PROCTIME":
+                return FlinkType("TIMESTAMP_LTZ", (3,), time_attr="proctime")
+            return known.result_type(list(arg_types))
+        return _sqlglot_result(f, arg_types)
+
+
+def _literal_type(lit: exp.Literal) -> FlinkType:
+    if lit.is_string:
+        return FlinkType("CHAR", (max(len(str(lit.this)), 1),))
+    text = str(lit.this)
+    if "e" in text.lower():
+        return DOUBLE
+    if "." in text:
+        return FlinkType("DECIMAL")
+    try:
+        return INT if abs(int(text)) < 2**31 else BIGINT
+    except ValueError:
+        return ANY
+
+
+def _sqlglot_result(f: exp.Func, args: tuple[FlinkType, ...]) -> FlinkType:
+    """Result type of a call that sqlglot parsed into its own node and the table lacks."""
+    if isinstance(f, exp.Predicate):
+        return BOOLEAN
+    if isinstance(f, (exp.DateTrunc, exp.TimestampTrunc)):
+        return args[-1] if args else ANY
+    if isinstance(f, exp.Length):
+        return INT
+    return ANY

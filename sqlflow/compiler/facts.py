@@ -1,0 +1,118 @@
+"""What resolving a statement finds out, for the rules to judge.
+
+Resolution walks each query once; it records what it met (tables read,
+calls made, windows, joins, groupings, names it could not resolve) as plain
+facts. Each rule then reads the facts it cares about, so adding a rule never
+means walking the tree again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from sqlflow.compiler.builtins import Builtin
+from sqlflow.compiler.catalog import Definition, FunctionDef, ModelDef
+from sqlflow.compiler.types import FlinkType
+from sqlflow.errors import Location
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a relation flowing through a query."""
+
+    name: str
+    type: FlinkType
+
+
+@dataclass
+class Relation:
+    """The rows a FROM item or query yields: columns, and how they change.
+
+    ``updating``: the rows carry updates or retractions (an unbounded
+    aggregate, an outer join, a Top-N), which append-only sinks cannot take.
+    ``windowed``: window_start/window_end come from a window TVF.
+    """
+
+    columns: list[Col]
+    updating: bool = False
+    windowed: bool = False
+    rank_column: str | None = None  # ROW_NUMBER() alias, for Top-N detection
+    rank_append: bool = False  # a window Top-N or a first-row dedup on proctime
+    has_rowtime: bool = False  # some input column has a watermark
+
+    def find(self, name: str) -> Col | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A name that resolution could not find."""
+
+    kind: str  # "table" | "column" | "function" | "model"
+    name: str
+    location: Location
+    candidates: tuple[str, ...] = ()
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call site with the types of its arguments."""
+
+    name: str
+    location: Location
+    arg_types: tuple[FlinkType, ...]
+    arg_locations: tuple[Location, ...]
+    udf: FunctionDef | None = None
+    builtin: Builtin | None = None
+    node: exp.Expression | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class WindowUse:
+    """A window TVF (or group window) over a time column."""
+
+    function: str
+    column: str
+    type: FlinkType
+    location: Location
+    rowtime_available: str | None = None  # a watermarked column of the same input
+
+
+@dataclass(frozen=True)
+class JoinUse:
+    """A join: ``kind`` is regular, interval, temporal, lookup, window or lateral."""
+
+    kind: str
+    outer: bool
+    location: Location
+    time_columns: tuple[tuple[str, FlinkType], ...] = ()
+
+
+@dataclass(frozen=True)
+class PredictUse:
+    """An ML_PREDICT call: the model, the feature columns passed and where."""
+
+    model: ModelDef
+    features: tuple[tuple[str, FlinkType, Location], ...]
+    location: Location
+
+
+@dataclass
+class Facts:
+    """Everything one statement's resolution found."""
+
+    unresolved: list[Unresolved] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    windows: list[WindowUse] = field(default_factory=list)
+    joins: list[JoinUse] = field(default_factory=list)
+    unbounded_aggregates: list[Location] = field(default_factory=list)
+    topn: list[Location] = field(default_factory=list)
+    predicts: list[PredictUse] = field(default_factory=list)
+    reads: list[tuple[Definition, Location]] = field(default_factory=list)
+    select_star: Location | None = None

@@ -1,0 +1,54 @@
+"""The checks, in the order they run: errors first, then lint warnings.
+
+Adding a rule is adding a module with a :class:`~sqlflow.compiler.rules.base.Rule`
+subclass and listing it here.
+"""
+
+from __future__ import annotations
+
+from sqlflow.compiler.rules.append_only_sink import AppendOnlySink
+from sqlflow.compiler.rules.base import Rule
+from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
+from sqlflow.compiler.rules.duplicate import DuplicateDefinition
+from sqlflow.compiler.rules.insert_columns import InsertColumnCount
+from sqlflow.compiler.rules.insert_types import InsertColumnType
+from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
+from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
+from sqlflow.compiler.rules.syntax import Syntax
+from sqlflow.compiler.rules.udf_argument_type import UdfArgumentType
+from sqlflow.compiler.rules.udf_arity import UdfArity
+from sqlflow.compiler.rules.unknown_column import UnknownColumn
+from sqlflow.compiler.rules.unknown_function import UnknownFunction
+from sqlflow.compiler.rules.unknown_model import UnknownModel
+from sqlflow.compiler.rules.unknown_table import UnknownTable
+from sqlflow.compiler.rules.variables import UndefinedVariable
+from sqlflow.compiler.rules.watermark import MissingWatermark
+
+RULES: tuple[Rule, ...] = (
+    Syntax(),
+    UndefinedVariable(),
+    DuplicateDefinition(),
+    UnknownTable(),
+    UnknownColumn(),
+    UnknownFunction(),
+    UnknownModel(),
+    UdfArity(),
+    UdfArgumentType(),
+    InsertColumnCount(),
+    InsertColumnType(),
+    UnknownConnector(),
+    MissingOption(),
+    UnknownOption(),
+    MissingWatermark(),
+    AppendOnlySink(),
+    ModelFile(),
+    ModelSignatureRule(),
+    StateTtl(),
+    SelectStarSink(),
+    UdfNotVectorized(),
+    ProctimeWindow(),
+)
+
+RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
+
+__all__ = ["RULES", "RULE_IDS", "Rule"]

@@ -1,0 +1,151 @@
+"""Model checks at the call site: the ONNX file loads, and the call fits its signature.
+
+model-file: the ONNX file of a model (CREATE MODEL ... 'path', or the model of
+an ONNX UDF) is missing or cannot be loaded. model-signature: the features
+passed do not match the model's input (count, FLOAT vs DOUBLE), or the
+declared outputs do not match its outputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from sqlflow.compiler.analysis import Project
+from sqlflow.compiler.catalog import ModelDef
+from sqlflow.compiler.rules.base import Rule
+from sqlflow.compiler.types import FlinkType, TypeSyntaxError, parse_type
+from sqlflow.errors import Location, ModelError, ValidationError
+from sqlflow.udf.spec import ModelSignature, UdfSpec
+
+_ELEM = {"FLOAT": "float32", "DOUBLE": "float64"}
+_SQL = {"float32": "FLOAT", "float64": "DOUBLE"}
+
+
+def feature_count(sig: ModelSignature) -> int | None:
+    """How many features a model takes: the last axis of one input, or one per input."""
+    if len(sig.inputs) == 1:
+        shape = sig.inputs[0].shape
+        last = shape[-1] if len(shape) >= 2 else 1
+        return last if isinstance(last, int) else None
+    return len(sig.inputs)
+
+
+def _load(project: Project, path: str, cache: dict) -> tuple[ModelSignature | None, str | None]:
+    if path not in cache:
+        from sqlflow.udf import model_signature
+
+        try:
+            cache[path] = (model_signature(project.config.root / path), None)
+        except ModelError as exc:
+            cache[path] = (None, exc.message.replace(str(project.config.root / path), path))
+    return cache[path]
+
+
+def _udf_model_calls(project: Project) -> Iterable[tuple[UdfSpec, Location, tuple[FlinkType, ...]]]:
+    for s in project.statements:
+        for call in s.facts.calls:
+            spec = call.udf.spec if call.udf is not None else None
+            if spec is not None and spec.model:
+                yield spec, call.location, call.arg_types
+
+
+def _model_path(project: Project, spec: UdfSpec) -> str:
+    p = Path(spec.model or "")
+    if p.is_absolute():
+        try:
+            return str(p.relative_to(project.config.root))
+        except ValueError:
+            return str(p)
+    return str(p)
+
+
+class ModelFile(Rule):
+    id = "model-file"
+    description = "every model a query calls has an ONNX file that loads"
+
+    def check(self, project: Project) -> Iterable[ValidationError]:
+        cache: dict = {}
+        called: set[int] = set()
+        for s in project.statements:
+            for p in s.facts.predicts:
+                called.add(id(p.model))
+                if p.model.load_error:
+                    yield self.diag(f"model '{p.model.name}' cannot be used: {p.model.load_error}", p.location)
+        for spec, loc, _ in _udf_model_calls(project):
+            _, err = _load(project, _model_path(project, spec), cache)
+            if err:
+                yield self.diag(f"{spec.name}() runs a model that cannot be used: {err}", loc)
+        for m in project.catalog.models.values():
+            for d in m:
+                if id(d) not in called and d.load_error:
+                    yield self.diag(f"model '{d.name}' cannot be used: {d.load_error}", d.location)
+
+
+class ModelSignatureRule(Rule):
+    id = "model-signature"
+    description = "model calls pass the features the ONNX model takes and read the outputs it gives"
+
+    def check(self, project: Project) -> Iterable[ValidationError]:
+        cache: dict = {}
+        for s in project.statements:
+            for p in s.facts.predicts:
+                yield from self._predict(p.model, p.features, p.location)
+        for spec, loc, _ in _udf_model_calls(project):
+            sig, _ = _load(project, _model_path(project, spec), cache)
+            if sig is not None:
+                yield from self._udf(spec, sig, loc)
+
+    def _predict(self, m: ModelDef, features, loc: Location) -> Iterable[ValidationError]:
+        if m.inputs and len(features) != len(m.inputs):
+            yield self.diag(f"model '{m.name}' takes {len(m.inputs)} input columns, got {len(features)}", loc,
+                            "INPUT (" + ", ".join(f"{c.name} {c.type}" for c in m.inputs) + ")")
+        sig = m.signature
+        if sig is None:
+            return
+        n = feature_count(sig)
+        if n is not None and len(m.inputs or features) != n:
+            yield self.diag(f"model '{m.name}' declares {len(m.inputs or features)} inputs, but its ONNX "
+                            f"file takes {n} features", loc)
+        elem = sig.inputs[0].elem_type if sig.inputs else None
+        for col in m.inputs:
+            yield from self._elem(f"input '{col.name}' of model '{m.name}'", col.type, elem, loc)
+        for (name, t, floc), col in zip(features, m.inputs):
+            if t.root in _ELEM and col.type.root in _ELEM and t.root != col.type.root:
+                yield self.diag(f"feature '{name}' is {t}, but model '{m.name}' input '{col.name}' is "
+                                f"{col.type}", floc, f"cast it: CAST({name} AS {col.type})")
+        if m.outputs and len(m.outputs) != len(sig.outputs) and not (
+                len(sig.outputs) == 1 and sig.outputs[0].shape and sig.outputs[0].shape[-1] == len(m.outputs)):
+            yield self.diag(f"model '{m.name}' declares {len(m.outputs)} outputs, but its ONNX file gives "
+                            f"{len(sig.outputs)} ({', '.join(o.name for o in sig.outputs)})", loc)
+
+    def _elem(self, what: str, t: FlinkType, elem: str | None, loc: Location) -> Iterable[ValidationError]:
+        base = t.args[0] if t.root == "ARRAY" and t.args else t
+        if elem in _SQL and base.root in _ELEM and _ELEM[base.root] != elem:
+            yield self.diag(f"{what} is {base}, but the ONNX model takes {elem} ({_SQL[elem]})", loc,
+                            f"declare it as {_SQL[elem]}")
+
+    def _udf(self, spec: UdfSpec, sig: ModelSignature, loc: Location) -> Iterable[ValidationError]:
+        try:
+            args = [parse_type(a) for a in spec.arg_types]
+        except TypeSyntaxError:
+            return
+        n = feature_count(sig)
+        scalar = [a for a in args if a.root not in ("ARRAY",)]
+        if n is not None and args and len(scalar) == len(args) and len(args) != n:
+            yield self.diag(f"{spec.name}() passes {len(args)} features, but model "
+                            f"'{spec.model}' takes {n}", loc)
+        elem = sig.inputs[0].elem_type if sig.inputs else None
+        for a in args[:1] if args and args[0].root == "ARRAY" else args:
+            for d in self._elem(f"an argument of {spec.name}()", a, elem, loc):
+                yield d
+                break
+        outputs = {o.name for o in sig.outputs}
+        sources = list((spec.options.get("fields") or {}).values())
+        if spec.options.get("output"):
+            sources.append(spec.options["output"])
+        for src in sources:
+            name = str(src).split("[")[0]
+            if name and name not in outputs and not name.startswith("$"):  # "$version": the model version
+                yield self.diag(f"{spec.name}() reads model output '{name}', which model '{spec.model}' "
+                                f"does not have", loc, f"outputs: {', '.join(sorted(outputs))}")

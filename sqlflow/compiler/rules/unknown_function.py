@@ -1,0 +1,36 @@
+"""unknown-function: a call that is neither a Flink built-in nor a project UDF.
+
+Also a ``CREATE FUNCTION ... LANGUAGE PYTHON`` whose target is no UDF in ``udfs/``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlflow.compiler.analysis import Project
+from sqlflow.compiler.builtins import BUILTINS
+from sqlflow.compiler.rules.base import Rule, suggest
+from sqlflow.errors import ValidationError
+from sqlglot import exp
+
+
+class UnknownFunction(Rule):
+    id = "unknown-function"
+    description = "every function called is a Flink built-in or a declared UDF"
+
+    def check(self, project: Project) -> Iterable[ValidationError]:
+        udf_names = [n for defs in project.catalog.functions.values() for n in {d.name for d in defs}]
+        for s in project.statements:
+            for call in s.facts.calls:
+                if call.udf is None and call.builtin is None and isinstance(call.node, exp.Anonymous):
+                    hint = suggest(call.name, udf_names + [n.lower() for n in BUILTINS]) 
+                    yield self.diag(f"unknown function '{call.name}'", call.location, hint)
+            for u in s.facts.unresolved:
+                if u.kind == "function":
+                    yield self.diag(f"unknown table function '{u.name}'", u.location,
+                                    suggest(u.name.upper(), u.candidates))
+            d = s.definition
+            if s.kind == "function" and d is not None and d.language == "PYTHON" and d.spec is None:
+                targets = [f"{x.module}.{x.attr}" for x in project.udfs]
+                yield self.diag(f"function '{d.name}' refers to '{d.target}', which is not a UDF in "
+                                f"{project.config.udfs_dir}/", d.location, suggest(d.target or "", targets))
