@@ -1,0 +1,52 @@
+"""format_sql golden files (input, then ``-- expected``, then the output) and the fmt command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sqlflow.cli.fmt import command as fmt_command
+from sqlflow.dialect import format_sql, parse_script
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "dialect" / "fmt"
+MARK = "-- expected\n"
+
+
+def load_golden(path: Path) -> tuple[str, str]:
+    """Split a golden file at its ``-- expected`` line into (input, expected output)."""
+    text = path.read_text(encoding="utf-8")
+    source, expected = text.split(MARK, 1)
+    return source, expected
+
+
+def run_golden(path: Path) -> None:
+    source, expected = load_golden(path)
+    got = format_sql(source)
+    assert got == expected
+    assert format_sql(got) == got
+    before = [s.expression for s in parse_script(source)]
+    after = [s.expression for s in parse_script(got)]
+    assert [e.sql("flink") for e in after] == [e.sql("flink") for e in before]
+    assert after == before
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.sql")), ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    run_golden(path)
+
+
+def test_fmt_check_and_write(tmp_path: Path) -> None:
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+        (Path(cwd) / "sql").mkdir()
+        (Path(cwd) / "sql" / "a.sql").write_text("select 1", encoding="utf-8")
+        (Path(cwd) / "sql" / "b.sql").write_text("SELECT\n    2;\n", encoding="utf-8")
+        result = runner.invoke(fmt_command, ["--check"], catch_exceptions=False)
+        assert (result.exit_code, result.output) == (1, "would reformat sql/a.sql\n")
+        result = runner.invoke(fmt_command, [], catch_exceptions=False)
+        assert (result.exit_code, result.output) == (0, "reformatted sql/a.sql\n")
+        assert (Path(cwd) / "sql" / "a.sql").read_text() == "SELECT\n    1;\n"
+        result = runner.invoke(fmt_command, ["--check", "sql"], catch_exceptions=False)
+        assert (result.exit_code, result.output) == (0, "2 file(s) already formatted\n")
