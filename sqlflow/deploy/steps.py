@@ -101,7 +101,7 @@ def describe(changes: Changes, steps: list[Step], settings: DeploySettings) -> s
     return "\n".join(lines)
 
 
-def _ship(settings: DeploySettings, job: PlannedJob) -> Path:
+def ship_files(settings: DeploySettings, job: PlannedJob) -> Path:
     """Copy the job's UDF packages, models and requirements into a folder shipped as python.files."""
     ship = settings.state_dir / "ship" / job.name
     shutil.rmtree(ship, ignore_errors=True)
@@ -138,7 +138,7 @@ def _statement_location(job: PlannedJob, index: int | None, message: str) -> Loc
 def submit_job(settings: DeploySettings, job: PlannedJob, savepoint: str | None = None,
                allow_non_restored: bool = False) -> str:
     """Submit one job through PyFlink's client in a child process; its Flink job id."""
-    ship = _ship(settings, job)
+    ship = ship_files(settings, job)
     spec = job.submit_spec(settings, savepoint=savepoint, ship_dir=ship)
     if allow_non_restored:
         spec["config"]["execution.state-recovery.ignore-unclaimed-state"] = "true"

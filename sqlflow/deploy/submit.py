@@ -74,19 +74,19 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _in_cluster(argv: list[str]) -> dict[str, Any]:
-    """The spec of one job planned inside the cluster (the Kubernetes runner)."""
+    """The spec of one job planned inside the cluster (the Kubernetes runner; --hash is informative)."""
     from pathlib import Path
 
     from sqlflow.deploy.plan import build_plan
     from sqlflow.deploy.settings import resolve_settings
+    from sqlflow.deploy.steps import ship_files
 
     project = Path(argv[argv.index("--project") + 1])
     name = argv[argv.index("--job") + 1]
     settings = resolve_settings(project, target="kubernetes", rest_url="http://in-cluster")
     plan = build_plan(settings)
     job = plan.job(name)
-    spec = job.submit_spec(settings, remote=False)
-    return spec
+    return job.submit_spec(settings, remote=False, ship_dir=ship_files(settings, job))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sqlflow.deploy.compose import container_flink_config, render_compose
+from sqlflow.deploy.flinkconf import GPU_CONFIG, PLACE_KEYS, cluster_config, render_config_yaml
+from sqlflow.deploy.settings import resolve_settings
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _props(text: str) -> dict[str, str]:
+    return {k: str(v) for k, v in yaml.safe_load(text).items()}
+
+
+def test_committed_compose_file_is_the_rendered_one():
+    settings = resolve_settings(REPO, target="local")
+    committed = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    assert committed == render_compose(settings)
+
+
+def test_compose_mirrors_the_local_target():
+    settings = resolve_settings(REPO, target="local")
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    local = cluster_config(settings, gpu=True)
+    for service in ("jobmanager", "taskmanager"):
+        props = _props(compose["services"][service]["environment"]["FLINK_PROPERTIES"])
+        assert set(props) - PLACE_KEYS == set(local) - PLACE_KEYS
+        assert {k: v for k, v in props.items() if k not in PLACE_KEYS} == \
+               {k: v for k, v in local.items() if k not in PLACE_KEYS}
+    jm = compose["services"]["jobmanager"]
+    assert jm["ports"] == [f"{settings.rest_port}:{settings.rest_port}"]
+    tm = compose["services"]["taskmanager"]
+    assert tm["deploy"]["resources"]["reservations"]["devices"] == [
+        {"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]
+    assert tm["scale"] == settings.taskmanagers
+
+
+def test_container_config_changes_only_places():
+    settings = resolve_settings(REPO, target="local")
+    local, box = cluster_config(settings, gpu=True), container_flink_config(settings)
+    assert sorted(k for k in local if local[k] != box.get(k)) == sorted(
+        k for k in PLACE_KEYS if k in local and local[k] != box.get(k))
+    assert (box["rest.bind-address"], box["jobmanager.rpc.address"], box["python.executable"]) == \
+        ("0.0.0.0", "jobmanager", "/usr/local/bin/python")
+
+
+def test_gpu_plugin_is_commented_out_without_a_gpu():
+    settings = resolve_settings(REPO, target="local")
+    text = render_config_yaml(cluster_config(settings, gpu=False), gpu=False)
+    assert all(f"# {k}: {v}" in text for k, v in GPU_CONFIG.items())
+    assert not any(k in yaml.safe_load(text) for k in GPU_CONFIG)
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed "
+                    "(apt-get install -y docker-compose)")
+def test_docker_compose_accepts_the_file():
+    proc = subprocess.run(["docker-compose", "-f", str(REPO / "docker-compose.yml"), "config", "--services"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert (proc.returncode, sorted(proc.stdout.split())) == (0, ["jobmanager", "kafka", "sqlflow", "taskmanager"])

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sqlflow.deploy.plan import JobChange, build_plan, diff, job_name
+from sqlflow.deploy.rest import JobSummary
+from sqlflow.deploy.settings import resolve_settings
+from sqlflow.deploy.steps import describe, plan_steps
+from sqlflow.errors import DeployError
+
+
+def _plan(project: Path):
+    return build_plan(resolve_settings(project, target="local"))
+
+
+def test_job_names_from_project_and_path():
+    assert job_name("demo", "feedback/ctr.sql") == "demo.feedback.ctr"
+
+
+def test_plan_has_one_job_per_job_file_with_catalog_ddl(project):
+    plan = _plan(project)
+    assert plan.names == ("demo.copy", "demo.feedback.counts")
+    counts = plan.job("feedback.counts")
+    assert [(s.kind, s.location.file.endswith(f), s.location.line) for s, f in
+            zip(counts.statements, ["tables.sql", "counts.sql", "counts.sql", "counts.sql"])] == [
+        ("ddl", True, 2), ("set", True, 1), ("ddl", True, 2), ("insert", True, 4)]
+    assert counts.config == (("table.exec.mini-batch.enabled", "false"),)
+    assert (counts.udf_modules, counts.models, counts.jars) == ((), (), ())
+    assert [s.sql for s in counts.inserts] == ["INSERT INTO snk\nSELECT k, COUNT(*) FROM src GROUP BY k"]
+
+
+def test_hash_is_stable_and_follows_content(project):
+    first = _plan(project)
+    assert _plan(project).job("feedback.counts").hash == first.job("feedback.counts").hash
+    f = project / "sql" / "feedback" / "counts.sql"
+    f.write_text(f.read_text().replace("COUNT(*)", "COUNT(*) + 0"))
+    second = _plan(project)
+    assert second.job("feedback.counts").hash != first.job("feedback.counts").hash
+    assert second.job("copy").hash == first.job("copy").hash
+    # catalog DDL is part of every job that sees it
+    (project / "sql" / "tables.sql").write_text("CREATE TABLE src (k INT) WITH ('connector' = 'datagen');\n")
+    third = _plan(project)
+    assert third.job("copy").hash != first.job("copy").hash
+
+
+def test_udf_files_and_models_are_shipped_and_hashed(project):
+    (project / "udfs").mkdir()
+    (project / "udfs" / "__init__.py").write_text("")
+    (project / "udfs" / "score.py").write_text("def f(x):\n    return x\n")
+    (project / "models").mkdir()
+    (project / "models" / "ctr.onnx").write_bytes(b"onnx-1")
+    job_file = project / "sql" / "copy.sql"
+    job_file.write_text("CREATE TEMPORARY FUNCTION f AS 'udfs.score.f' LANGUAGE PYTHON;\n" + job_file.read_text())
+    before = _plan(project).job("copy")
+    assert (before.udf_modules, before.models) == (("udfs.score",), ("models/ctr.onnx",))
+    (project / "models" / "ctr.onnx").write_bytes(b"onnx-2")
+    assert _plan(project).job("copy").hash != before.hash
+    (project / "udfs" / "score.py").write_text("def f(x):\n    return x + 1\n")
+    assert len({before.hash, _plan(project).job("copy").hash}) == 2
+
+
+def test_kafka_tables_bring_the_connector_jar(project):
+    (project / "sql" / "tables.sql").write_text(
+        "CREATE TABLE src (k INT) WITH ('connector' = 'kafka', 'topic' = 't');\n")
+    job = _plan(project).job("copy")
+    assert [Path(j).name for j in job.jars] == ["flink-sql-connector-kafka-5.0.0-2.2.jar"]
+
+
+def test_variables_are_substituted(project):
+    (project / "sqlflow.yaml").write_text("name: demo\nvars:\n  RATE: '7'\n")
+    (project / "sql" / "tables.sql").write_text(
+        "CREATE TABLE src (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '${RATE}');\n")
+    assert _plan(project).job("copy").statements[0].sql == \
+        "CREATE TABLE src (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '7')"
+
+
+def test_unknown_job_name_suggests(project):
+    with pytest.raises(DeployError) as err:
+        _plan(project).job("feedback.count")
+    assert (err.value.message, err.value.hint) == ("no job named 'feedback.count' in the plan",
+                                                   "did you mean 'demo.feedback.counts'?")
+
+
+def test_submit_spec_targets_the_remote_cluster(project, tmp_path):
+    settings = resolve_settings(project, target="remote", rest_url="http://flink.example:8082")
+    job = build_plan(settings).job("copy")
+    spec = job.submit_spec(settings, savepoint="file:/sp/savepoint-1", ship_dir=tmp_path)
+    assert spec["config"] == {
+        "pipeline.name": "demo.copy",
+        "parallelism.default": "1",
+        "python.executable": settings.python_executable,
+        "execution.target": "remote",
+        "rest.address": "flink.example",
+        "rest.port": "8082",
+        "python.files": str(tmp_path),
+        "execution.state-recovery.path": "file:/sp/savepoint-1",
+    }
+    assert [s["kind"] for s in spec["statements"]] == ["ddl", "ddl", "insert"]
+
+
+def _row(jid, name, state="RUNNING"):
+    return JobSummary(jid, name, state, 1000, 10)
+
+
+def test_diff_new_changed_unchanged_removed_resume(project):
+    plan = _plan(project)
+    copy, counts = plan.job("copy"), plan.job("feedback.counts")
+    running = [_row("a1", "demo.copy"), _row("b1", "demo.feedback.counts"), _row("c1", "demo.old"),
+               _row("d1", "other.job"), _row("e1", "demo.gone", "FINISHED")]
+    state = {"demo.copy": {"hash": copy.hash, "jid": "a1"}, "demo.feedback.counts": {"hash": "0ld", "jid": "b1"}}
+    assert diff(plan, running, state).changes == (
+        JobChange("demo.copy", "unchanged", copy, "a1", copy.hash),
+        JobChange("demo.feedback.counts", "changed", counts, "b1", "0ld"),
+        JobChange("demo.old", "removed", None, "c1", None),
+    )
+    stopped = {"demo.copy": {"hash": copy.hash, "stopped": True, "savepoint": "file:/sp/1"}}
+    assert [(c.name, c.action, c.savepoint) for c in diff(plan, [], stopped).changes] == [
+        ("demo.copy", "resume", "file:/sp/1"), ("demo.feedback.counts", "new", None)]
+
+
+def test_describe_lists_changes_and_numbered_steps(project):
+    settings = resolve_settings(project, target="local")
+    plan = build_plan(settings)
+    copy, counts = plan.job("copy"), plan.job("feedback.counts")
+    changes = diff(plan, [_row("a1", "demo.copy"), _row("b1", "demo.feedback.counts")],
+                   {"demo.copy": {"hash": copy.hash, "jid": "a1"}, "demo.feedback.counts": {"hash": "0ld", "jid": "b1"}})
+    steps = plan_steps(changes, settings)
+    sp = settings.savepoint_dir
+    assert describe(changes, steps, settings).splitlines() == [
+        "plan for target local (http://localhost:18999):",
+        f"  = demo.copy             unchanged  {copy.hash}",
+        f"  ~ demo.feedback.counts  changed    0ld -> {counts.hash}",
+        "steps:",
+        "  1. start-cluster: start the local Flink cluster at http://localhost:18999 if it is not running",
+        f"  2. upgrade: stop demo.feedback.counts (b1) with a savepoint into {sp}, submit {counts.hash} from it; "
+        "on failure restart the old version from it; if its state does not fit, keep the old version "
+        "(--allow-state-reset starts it empty)",
+        "  3. watch: watch the started jobs until every one is RUNNING",
+    ]
+    unchanged = diff(plan, [_row("a1", "demo.copy"), _row("b1", "demo.feedback.counts")],
+                     {"demo.copy": {"hash": copy.hash, "jid": "a1"},
+                      "demo.feedback.counts": {"hash": counts.hash, "jid": "b1"}})
+    assert describe(unchanged, plan_steps(unchanged, settings), settings).splitlines()[-1] == \
+        "nothing to do: the target runs this plan"
