@@ -30,6 +30,8 @@ COMMANDS: tuple[str, ...] = (
     "jobs",
     "gen",
     "fmt",
+    "validate",
+    "lineage",
 )
 
 
