@@ -284,7 +284,11 @@ class DdlMixin:
                 self.raise_error("Expected a data type" + (f"; did you mean {guess}?" if guess else ""))
             if self._curr and self._curr.text.upper() == "METADATA":
                 self._advance()
-                key = self._parse_string() if self._match(TokenType.FROM) else None
+                key = None
+                if self._match(TokenType.FROM):
+                    key = self._parse_string()
+                    if key is None:
+                        self.raise_error("Expected the metadata key as a quoted string, e.g. FROM 'timestamp'")
                 virtual = bool(self._match_text_seq("VIRTUAL"))
                 constraints.append(exp.ColumnConstraint(kind=fx.MetadataColumnConstraint(this=key, virtual=virtual)))
             while True:

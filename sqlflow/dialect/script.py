@@ -188,6 +188,9 @@ def _parse_chunk(chunk: list[Token], text: str, index: _LineIndex) -> exp.Expr:
         if a.token_type == TokenType.EQ and b.token_type == TokenType.EQ and b.start == a.end + 1:
             raise ParseError("'==' is not a SQL operator", index.location(a.start, 2), rule="syntax",
                              hint="use = to compare")
+        if a.token_type == TokenType.COMMA and b.token_type in (TokenType.R_PAREN, TokenType.FROM):
+            raise ParseError(f"trailing comma before {b.text.upper()!r}", index.location(a.start), rule="syntax",
+                             hint="remove the comma")
     parser = Flink.parser_class(dialect=Flink)
     try:
         limit = sys.getrecursionlimit()
