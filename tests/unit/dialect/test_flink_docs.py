@@ -7,6 +7,7 @@ fail with a located error; they are listed here with the reason.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 _BENCH = Path(__file__).resolve().parents[3] / "bench" / "bench_parse.py"
 _spec = importlib.util.spec_from_file_location("bench_parse", _BENCH)
 bench_parse = importlib.util.module_from_spec(_spec)
+sys.modules["bench_parse"] = bench_parse
 _spec.loader.exec_module(bench_parse)
 
 EXAMPLES = bench_parse.examples()
