@@ -35,79 +35,122 @@ Public API
 Node shapes the compiler meets
 ==============================
 
-Names: a table name is ``exp.Table(this=Identifier, db=Identifier,
-catalog=Identifier)`` (``cat.db.t``). Identifiers keep ``quoted`` for
-backquoted names. Function names keep their case (no normalisation).
+Flink-only classes live in ``sqlflow.dialect.expressions`` (``fx`` below):
+MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
+StatementSet, Execute, Reset, Explain, Show, Describe, JarCommand,
+ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing.
+Everything else is a sqlglot class.
+
+Names: ``exp.Table(this=Identifier, db=Identifier, catalog=Identifier)`` for
+``cat.db.t``; Identifiers keep ``quoted`` for backquoted names. Function
+names keep their case; only aggregates and a few common functions become
+typed sqlglot nodes (``parser.TYPED_FUNCTIONS``), every other call is an
+``exp.Anonymous`` named as written. Dynamic table options
+``t /*+ OPTIONS('k'='v') */`` are ``Table.args['hints'] = [exp.Hint]``.
 
 CREATE TABLE::
 
-    exp.Create(kind="TABLE", exists=<IF NOT EXISTS>, this=exp.Schema(
+    exp.Create(kind="TABLE", exists=bool, replace=bool, this=exp.Schema(
         this=exp.Table(...),
         expressions=[
-            exp.ColumnDef(this=Identifier, kind=exp.DataType,
-                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()), ...]),
-            # computed column `c AS expr [COMMENT 'x']`:
+            exp.ColumnDef(this=Identifier, kind=exp.DataType, constraints=[
+                exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()),
+                exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint(options=[Var('NOT ENFORCED')])),
+                exp.ColumnConstraint(kind=exp.CommentColumnConstraint(this=Literal))]),
+            # computed column `c AS expr`: kind is None
             exp.ColumnDef(this=Identifier, kind=None, constraints=[
                 exp.ColumnConstraint(kind=exp.ComputedColumnConstraint(this=<expr>))]),
-            # metadata column `c TYPE METADATA [FROM 'key'] [VIRTUAL]`:
+            # metadata column `c TYPE METADATA [FROM 'key'] [VIRTUAL]`
             exp.ColumnDef(this=Identifier, kind=exp.DataType, constraints=[
-                exp.ColumnConstraint(kind=MetadataColumnConstraint(this=Literal|None, virtual=bool))]),
+                exp.ColumnConstraint(kind=fx.MetadataColumnConstraint(this=Literal|None, virtual=bool))]),
             exp.WatermarkColumnConstraint(this=exp.Column, expression=<expr>),
-            exp.PrimaryKey(expressions=[Column...], options=["NOT ENFORCED"]),
+            exp.PrimaryKey(expressions=[Identifier...], options=[Var('NOT ENFORCED')]),
+            # `CONSTRAINT pk PRIMARY KEY (...)` wraps it: exp.Constraint(this=Identifier, expressions=[PrimaryKey])
         ]),
         properties=exp.Properties(expressions=[
-            exp.SchemaCommentProperty(this=Literal),              # COMMENT '...'
-            exp.PartitionedByProperty(this=exp.Schema(expressions=[Column...])),
-            exp.Property(this=Literal('connector'), value=Literal('kafka')),  # WITH (...)
-            exp.LikeProperty(this=exp.Table, expressions=[exp.Property(this=Var('INCLUDING'), value=Var('ALL')), ...]),
-            exp.TemporaryProperty(),                              # CREATE TEMPORARY ...
+            exp.TemporaryProperty(),                      # CREATE TEMPORARY (this=Var('SYSTEM') for TEMPORARY SYSTEM)
+            exp.SchemaCommentProperty(this=Literal),      # COMMENT '...'
+            exp.PartitionedByProperty(this=exp.Schema(expressions=[Identifier...])),
+            exp.Property(this=Literal('connector'), value=Literal('kafka')),   # each WITH option
+            exp.LikeProperty(this=exp.Table, expressions=[exp.Property(this=Var('INCLUDING'), value=Var('ALL'))]),
         ]),
-        expression=<query>  # CREATE TABLE ... AS SELECT
-    )
+        expression=<query>)                               # CREATE TABLE ... AS SELECT
 
-``WITH`` options are ``exp.Property`` nodes whose ``this`` is the key as a
-string ``Literal`` and ``value`` the value ``Literal``; read them with
-``sqlflow.dialect.with_options(create) -> dict[str, str]``.
+Without a column list ``this`` is the bare ``exp.Table``. ``with_options(create)``
+gives the WITH options as ``dict[str, str]``.
 
-CREATE VIEW: ``exp.Create(kind="VIEW", this=exp.Table, expression=<query>,
-properties=[exp.TemporaryProperty()])``.
+Types are ``exp.DataType``: STRING is ``DType.TEXT``; BYTES is ``DType.VARBINARY``
+with ``kind=Var('BYTES')`` (other kept spellings: INTEGER, DEC, NUMERIC, REAL);
+``TIMESTAMP_LTZ(p)`` and ``TIMESTAMP(p) WITH LOCAL TIME ZONE`` are
+``DType.TIMESTAMPLTZ``; ``ARRAY<T>`` is ``DType.ARRAY``, ``MAP<K, V>`` ``DType.MAP``,
+``ROW<a T>``/``ROW(a T)`` ``DType.STRUCT`` with ``ColumnDef`` fields,
+``MULTISET<T>`` and ``RAW(...)`` are ``DType.USERDEFINED`` with ``kind=Var('MULTISET'|'RAW')``.
+``NOT NULL`` inside a type (CAST targets, ROW fields, ARRAY elements) sets
+``nullable=False``; on a table column it is a ``NotNullColumnConstraint``.
 
-CREATE FUNCTION: ``exp.Create(kind="FUNCTION", this=exp.Table (name),
-exists=bool, expression=Literal('class.or.module.fn'), properties=[
-exp.TemporaryProperty(), exp.SystemProperty()? , exp.LanguageProperty(this=Var('PYTHON'))])``.
-Temporary system functions carry ``FunctionScopeProperty``... see
-``sqlflow.dialect.expressions`` for the exact classes.
+CREATE VIEW: ``exp.Create(kind="VIEW", this=exp.Table | exp.Schema(this=Table,
+expressions=[Identifier]), expression=<query>)``.
+
+CREATE FUNCTION: ``exp.Create(kind="FUNCTION", this=exp.Table, exists=bool,
+expression=Literal('class.or.module.fn'), properties=[exp.TemporaryProperty(this=None|Var('SYSTEM')),
+exp.LanguageProperty(this=Var('PYTHON'|'JAVA'|'SCALA')), fx.FunctionUsing(expressions=[Literal jar])])``.
 
 CREATE MODEL: ``exp.Create(kind="MODEL", this=exp.Table, properties=[
 exp.InputModelProperty(this=exp.Schema(expressions=[ColumnDef...])),
 exp.OutputModelProperty(this=exp.Schema(...)), exp.SchemaCommentProperty,
-exp.Property(key, value)...])``.
+exp.Property(key, value)...])``. CREATE CATALOG / DATABASE: kind "CATALOG" /
+"DATABASE" with SchemaCommentProperty and WITH Property nodes.
 
-Window TVF ``FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTES))``:
+DROP: ``exp.Drop(kind=str, tables=[exp.Table], exists=bool, temporary=False|True|Var('SYSTEM'),
+cascade=bool, restrict=bool)``. ALTER: ``exp.Alter(kind=str, this=exp.Table, exists=bool,
+actions=[fx.AlterOptions(expressions=[Property] | [Literal key], reset=bool) |
+exp.AlterRename(this=Table) | exp.RenameColumn(this=Column, to=Identifier) |
+fx.AlterSchema(this='ADD'|'MODIFY', expressions=[ColumnDef|Watermark|PrimaryKey]) |
+fx.AlterDrop(expressions=[Identifier], kind=None|'PRIMARY KEY'|'WATERMARK'|'CONSTRAINT') |
+fx.AlterAs(this=query)])``.
+
+INSERT: ``exp.Insert(this=exp.Table | exp.Schema(this=Table, expressions=[Identifier]),
+overwrite=bool, expression=<query or VALUES>)``; a static partition is
+``Table.args['partition'] = exp.Partition(expressions=[exp.EQ(Identifier, Literal)])``.
+
+Window TVF ``FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTES)) AS w``:
 ``exp.TableFromRows(this=exp.Anonymous(this='TUMBLE', expressions=[
-TableArgument(this=exp.Table), Descriptor(expressions=[Column]),
-exp.Interval(this=Literal('1'), unit=Var('MINUTES'))]), alias=...)``.
+fx.TableArgument(this=exp.Table), fx.Descriptor(expressions=[Column]),
+exp.Interval(this=Literal('1'), unit=Var('MINUTES'))]), alias=TableAlias(w))``.
 Named arguments are ``exp.Kwarg(this=Var('DATA'), expression=...)``. SESSION's
-``TABLE t PARTITION BY k`` is ``TableArgument(this=Table, partition_by=[Column])``.
+``TABLE t PARTITION BY k`` is ``fx.TableArgument(this=Table, partition_by=[Column])``.
+Intervals keep the unit as written (``MINUTES`` stays plural); ``DAY TO SECOND``
+is ``unit=exp.IntervalSpan(this=Var('DAY'), expression=Var('SECOND'))``.
 
-Temporal join ``JOIN r FOR SYSTEM_TIME AS OF o.ts AS r2``: the joined
-``exp.Table`` has ``version=exp.Version(this='SYSTEM_TIME', kind='AS OF',
-expression=Column)``.
+Temporal / lookup join ``JOIN r FOR SYSTEM_TIME AS OF o.ts AS r2``: the joined
+``exp.Table`` has ``version=exp.Version(this='SYSTEM_TIME', kind='AS OF', expression=Column)``.
 
-``ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(f1, f2))`` in FROM:
+``LATERAL TABLE(f(x)) AS T(a, b)``: ``exp.Lateral(this=exp.TableFromRows(this=f(x)),
+alias=TableAlias(this=T, columns=[a, b]))``. ``CROSS JOIN UNNEST(arr) AS t(x)``:
+``exp.Unnest`` with a TableAlias.
+
+``FROM ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(f1, f2))`` (and ML_EVALUATE):
 ``exp.Table(this=exp.Anonymous(this='ML_PREDICT', expressions=[
-TableArgument(this=Table), ModelArgument(this=Table), Descriptor(...)]))``.
+fx.TableArgument(this=Table), fx.ModelArgument(this=Table), fx.Descriptor(...)]))``.
+
+MATCH_RECOGNIZE: sqlglot's ``exp.MatchRecognize`` (the PATTERN is kept as text).
 
 SET / RESET: ``exp.Set(expressions=[exp.SetItem(this=exp.EQ(this=Literal(key),
 expression=Literal(value)))])``; ``SET`` alone has no expressions;
-``Reset(this=Literal|None)``.
+``fx.Reset(this=Literal|None)``. USE: ``exp.Use(this=Table, kind=None|Var('CATALOG'))``;
+``USE MODULES a, b`` is ``fx.ModuleCommand``.
 
-Statement sets: ``StatementSet(expressions=[exp.Insert, ...], sql_client=bool)``
-for both ``EXECUTE STATEMENT SET BEGIN ... END`` and the sql-client form
-``BEGIN STATEMENT SET; ... END;`` (parse_script joins the latter into one
-Statement).
+Statement sets: ``fx.StatementSet(expressions=[exp.Insert, ...], sql_client=bool)``
+for ``EXECUTE STATEMENT SET BEGIN ...; END`` (False) and the sql-client form
+``BEGIN STATEMENT SET; ...; END;`` (True); either is one ``Statement``.
+``EXECUTE INSERT ...`` is ``fx.Execute(this=Insert)``.
 
-EXPLAIN: ``Explain(this=<statement>, details=[Var...])``; SHOW: ``Show(...)``.
+EXPLAIN: ``fx.Explain(this=<statement>, details=[Var('CHANGELOG_MODE'), ...], plan_for=bool)``;
+SHOW: ``fx.Show(this=Var('TABLES'|'CREATE TABLE'|...), target=Table, scope=Table, like=Literal, not_=bool)``;
+DESCRIBE: ``fx.Describe(this=Table)``.
+
+Not supported yet (a located syntax error, never a silent rewrite):
+``DISTRIBUTED BY``, materialized tables, CALL, ANALYZE, TRUNCATE.
 """
 
 from __future__ import annotations

@@ -154,3 +154,12 @@ def test_moderate_nesting_parses() -> None:
 def test_empty_and_comment_only_files() -> None:
     assert parse_script("") == []
     assert parse_script("-- nothing here\n;;\n") == []
+
+
+def test_package_docstring_examples() -> None:
+    import doctest
+
+    import sqlflow.dialect
+
+    result = doctest.testmod(sqlflow.dialect)
+    assert (result.failed, result.attempted) == (0, 1)
