@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@command -v java >/dev/null || { echo "error: java not found (Java 17 is required for Flink and Kafka)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(STAMP)
