@@ -47,7 +47,7 @@ def _selected(compiled: CompiledProject, root: Path, paths: list[Path]) -> list[
 
 def summary(diagnostics: list[SqlflowError], files: list[str]) -> str:
     errors = sum(1 for d in diagnostics if d.severity == "error")
-    warnings = len(diagnostics) - errors
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")
     n = len(files)
     return (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
             f"in {n} file{'s' if n != 1 else ''}")
@@ -63,6 +63,6 @@ def to_json(diagnostics: list[SqlflowError], files: list[str]) -> dict:
     return {
         "diagnostics": [d.to_dict() for d in diagnostics],
         "errors": sum(1 for d in diagnostics if d.severity == "error"),
-        "warnings": sum(1 for d in diagnostics if d.severity != "error"),
+        "warnings": sum(1 for d in diagnostics if d.severity == "warning"),
         "files": files,
     }

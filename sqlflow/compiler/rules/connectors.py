@@ -52,6 +52,7 @@ class MissingOption(Rule):
     description = "every option the connector requires is set"
 
     def check(self, project: Project) -> Iterable[ValidationError]:
+        read = {d.name for s in project.statements for d, _ in s.facts.reads}
         for t in _tables(project):
             spec = CONNECTORS.get(t.connector or "")
             if spec is None:
@@ -61,6 +62,12 @@ class MissingOption(Rule):
                     either = " or ".join(f"'{k}'" for k in group)
                     yield self.diag(f"connector '{spec.name}' needs option {either}",
                                     _option_loc(t, "connector"))
+            if (spec.name == "kafka" and t.name in read and "properties.group.id" not in t.options
+                    and t.options.get("scan.startup.mode", "group-offsets") == "group-offsets"):
+                yield self.diag("connector 'kafka' needs option 'properties.group.id' to read from committed "
+                                "offsets (scan.startup.mode 'group-offsets', the default)",
+                                _option_loc(t, "connector"),
+                                "set 'properties.group.id', or 'scan.startup.mode' = 'earliest-offset'")
             if spec.needs_primary_key and not t.primary_key:
                 yield self.diag(f"connector '{spec.name}' needs a PRIMARY KEY", t.location,
                                 "add PRIMARY KEY (...) NOT ENFORCED to the columns")
