@@ -307,7 +307,12 @@ class DdlMixin:
                 constraints.append(exp.ColumnConstraint(this=cname, kind=c))
         if self._match(TokenType.COMMENT):
             constraints.append(exp.ColumnConstraint(kind=exp.CommentColumnConstraint(this=self._parse_string())))
-        return self.expression(exp.ColumnDef(this=name, kind=kind, constraints=constraints))
+        position = None
+        if self._match_text_seq("FIRST"):
+            position = exp.ColumnPosition(position="FIRST")
+        elif self._match_text_seq("AFTER"):
+            position = exp.ColumnPosition(this=self._parse_column(), position="AFTER")
+        return self.expression(exp.ColumnDef(this=name, kind=kind, constraints=constraints, position=position))
 
     def _parse_with_options(self) -> list[exp.Expr]:
         """``('k' = 'v', ...)`` after WITH: one exp.Property per option."""
@@ -473,6 +478,12 @@ class DdlMixin:
             action = fx.AlterAs(this=self._parse_query())
         elif kind == "FUNCTION" and self._match(TokenType.ALIAS):
             action = self._parse_string()
+            if self._match_text_seq("LANGUAGE"):
+                lang = self._curr.text.upper() if self._curr else ""
+                if lang not in ("JAVA", "SCALA", "PYTHON"):
+                    self.raise_error("Expected JAVA, SCALA or PYTHON after LANGUAGE")
+                self._advance()
+                action = exp.Tuple(expressions=[action, exp.LanguageProperty(this=exp.var(lang))])
         else:
             self.raise_error("Expected SET, RESET, RENAME, ADD, MODIFY or DROP")
             action = None

@@ -113,3 +113,9 @@ class FunctionUsing(exp.Expression):
     """``USING JAR 'a.jar', JAR 'b.jar'`` of CREATE FUNCTION; ``expressions`` are string literals."""
 
     arg_types = {"expressions": True}
+
+
+class MatchRecognize(exp.MatchRecognize):
+    """sqlglot's MATCH_RECOGNIZE plus Flink's ``WITHIN <interval>`` after the PATTERN."""
+
+    arg_types = {**exp.MatchRecognize.arg_types, "within": False}

@@ -208,6 +208,9 @@ class FlinkGenerator(generator.Generator):
     def _alter_action(self, action: exp.Expr) -> str:
         if isinstance(action, exp.Literal):
             return f"AS {self.sql(action)}"
+        if isinstance(action, exp.Tuple):  # ALTER FUNCTION f AS 'id' LANGUAGE L
+            impl, lang = action.expressions
+            return f"AS {self.sql(impl)} LANGUAGE {self.sql(lang, 'this')}"
         return self.sql(action)
 
     def alteroptions_sql(self, expression: fx.AlterOptions) -> str:
@@ -313,6 +316,8 @@ class FlinkGenerator(generator.Generator):
         this = expression.this
         table = this.this if isinstance(this, exp.Schema) else this
         target = self._table_name(table)
+        if isinstance(table, exp.Table) and table.args.get("hints"):
+            target += " " + " ".join(self.sql(h).strip() for h in table.args["hints"])
         partition = table.args.get("partition")
         if partition is not None:
             target += f" PARTITION ({', '.join(self.sql(e) for e in partition.expressions)})"
@@ -348,10 +353,35 @@ class FlinkGenerator(generator.Generator):
         return f"{super().table_sql(bare, sep)} {hint_sql}" + (f"{sep}{alias}" if alias else "")
 
     def matchrecognize_sql(self, expression: exp.MatchRecognize) -> str:
+        parts = []
+        if expression.args.get("partition_by"):
+            parts.append(f"PARTITION BY {self.expressions(expression, key='partition_by', flat=True)}")
+        if expression.args.get("order"):
+            parts.append(self.sql(expression, "order").strip())
+        if expression.args.get("measures"):
+            parts.append("MEASURES" + self.sep() + self._lines(expression.args["measures"]))
+        for key in ("rows", "after"):
+            if expression.args.get(key):
+                parts.append(self.sql(expression, key))
+        if expression.args.get("pattern"):
+            pattern = f"PATTERN ({self.sql(expression, 'pattern')})"
+            if expression.args.get("within"):
+                pattern += f" WITHIN {self.sql(expression, 'within')}"
+            parts.append(pattern)
+        if expression.args.get("define"):
+            defs = [exp.var(f"{self.sql(d, 'alias')} AS {self.sql(d, 'this')}") for d in expression.args["define"]]
+            parts.append("DEFINE" + self.sep() + self._lines(defs))
         alias = self.sql(expression, "alias")
-        bare = expression.copy()
-        bare.set("alias", None)
-        return super().matchrecognize_sql(bare) + (f" AS {alias}" if alias else "")
+        if self.pretty:
+            body = "(\n" + self.indent("\n".join(parts), skip_first=False) + "\n)"
+        else:
+            body = "(" + " ".join(parts) + ")"
+        return f"{self.seg('MATCH_RECOGNIZE')} {body}" + (f" AS {alias}" if alias else "")
+
+    def _lines(self, items: list[exp.Expr]) -> str:
+        if not self.pretty:
+            return ", ".join(self.sql(i) for i in items)
+        return self.indent(",\n".join(self.sql(i) for i in items), skip_first=False)
 
     def tableargument_sql(self, expression: fx.TableArgument) -> str:
         sql = f"TABLE {self.sql(expression, 'this')}"

@@ -15,6 +15,7 @@ from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect import expressions as fx
 from sqlflow.dialect.ddl import DdlMixin
+from sqlflow.dialect.queries import QueryMixin
 
 #: Function names parsed into sqlglot's typed classes; each generates back to the
 #: same Flink text (tested). Every other call stays an ``exp.Anonymous`` with its
@@ -102,7 +103,7 @@ def _typed_functions() -> dict[str, t.Callable]:
     return {name: parser.Parser.FUNCTIONS[name] for name in TYPED_FUNCTIONS if name in parser.Parser.FUNCTIONS}
 
 
-class FlinkParser(DdlMixin, parser.Parser):
+class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
     """Parses Flink SQL into sqlglot trees (see the package docstring for their shapes)."""
 
     FUNCTIONS = _typed_functions()

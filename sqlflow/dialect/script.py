@@ -37,7 +37,12 @@ QUERY_KEYWORDS: tuple[str, ...] = (
     "SYSTEM_TIME", "MATCH_RECOGNIZE", "STATEMENT", "EXECUTE", "BEGIN",
 )
 HINT_WORDS: tuple[str, ...] = tuple(dict.fromkeys((*STATEMENT_KEYWORDS, *DDL_KEYWORDS, *QUERY_KEYWORDS, *TYPE_NAMES)))
-_KNOWN = frozenset(HINT_WORDS)
+#: Words never "corrected": every keyword sqlglot knows, plus Flink clause words.
+_KNOWN = frozenset(
+    {*HINT_WORDS, *(k for k in Flink.tokenizer_class.KEYWORDS if k.isalpha() or "_" in k),
+     "FIRST", "AFTER", "WITHIN", "MEASURES", "PATTERN", "DEFINE", "PER", "SKIP", "PAST", "LAST",
+     "MODEL", "DESCRIPTOR", "METADATA", "VIRTUAL", "ENFORCED", "WATERMARK", "LANGUAGE", "JAR"}
+)
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
 _TOKEN_REPR = re.compile(r"<Token token_type: TokenType\.(\w+), text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>")
 

@@ -1,0 +1,378 @@
+"""Benchmark of the ONNX UDF runtime.
+
+Three parts, each printing ratios against a baseline measured in the same run
+(machines are noisy, so only same-run ratios mean much):
+
+* ``micro``: rows/s of the runtime (``OnnxFunction.eval`` on the pandas Series
+  Flink hands a vectorized UDF) against raw onnxruntime ``session.run`` on the
+  same batches as numpy arrays: the ceiling. Target ratio >= 0.9.
+* ``flink``: a Flink SQL job datagen -> model UDF -> blackhole against the
+  same job with the call replaced by a plain SQL expression: the cost of the
+  Python bridge. Target ratio >= 0.8. Batch and streaming, parallelism 1 and
+  2, plus a sweep of Arrow batch size, bundle size, execution mode and
+  feature passing (one ARRAY column or 16 DOUBLE columns).
+* ``gpu``: the runtime against raw onnxruntime on CUDA with a large MLP
+  (256-4096-4096-1024-1), batch sizes 1k-64k, fp32 and fp16. Target >= 0.8.
+
+Usage::
+
+    python bench/bench_udf.py micro
+    python bench/bench_udf.py flink [--quick]
+    python bench/bench_udf.py gpu --out DIR
+    python bench/bench_udf.py plot
+
+Results go to ``bench/udf_results.json`` (merged by part) and the plot to
+``bench/udf_throughput.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlflow.udf import onnx_function, onnx_udf  # noqa: E402
+from sqlflow.udf.testmodels import build_mlp  # noqa: E402
+
+RESULTS = ROOT / "bench" / "udf_results.json"
+PLOT = ROOT / "bench" / "udf_throughput.png"
+SMALL = [16, 64, 32, 1]
+LARGE = [256, 4096, 4096, 1024, 1]
+
+
+def machine() -> dict:
+    info = {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "platform": platform.platform()}
+    try:
+        import onnxruntime as ort
+
+        info["onnxruntime"] = ort.__version__
+    except ImportError:
+        pass
+    try:
+        info["cpu"] = next(line.split(":", 1)[1].strip() for line in
+                           Path("/proc/cpuinfo").read_text().splitlines()
+                           if line.startswith("model name"))
+        info["loadavg"] = os.getloadavg()
+    except (OSError, StopIteration):
+        pass
+    return info
+
+
+def save(part: str, data: dict, path: Path = RESULTS) -> None:
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results[part] = data
+    path.write_text(json.dumps(results, indent=1, default=str) + "\n")
+
+
+# -- micro: runtime vs raw onnxruntime on the CPU --------------------------------------------
+
+def _rate(rows: int, fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return rows / (time.perf_counter() - t0)
+
+
+def micro(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
+    import onnxruntime as ort
+
+    model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
+    x = np.random.default_rng(0).normal(size=(rows, 16)).astype(np.float32)
+    chunks = [x[i:i + batch] for i in range(0, rows, batch)]
+    as_arrays = [pd.Series(list(c)) for c in chunks]  # what Flink hands for ARRAY<FLOAT>
+    as_columns = [[pd.Series(c[:, j].astype(np.float64)) for j in range(16)] for c in chunks]
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+    arr = onnx_function(onnx_udf("s", model=str(model), inputs=["ARRAY<FLOAT>"], result="DOUBLE",
+                                 batch_size=None, device="cpu"))
+    cols = onnx_function(onnx_udf("s", model=str(model), inputs=["DOUBLE"] * 16, result="DOUBLE",
+                                  batch_size=None, device="cpu"))
+    arr.open(None)
+    cols.open(None)
+
+    def raw():
+        for c in chunks:
+            sess.run(["probability"], {"features": c})
+
+    def run_arr():
+        for s in as_arrays:
+            arr.eval(s)
+
+    def run_cols():
+        for cs in as_columns:
+            cols.eval(*cs)
+
+    rates: dict[str, list[float]] = {"raw": [], "array": [], "columns": []}
+    for fn in (raw, run_arr, run_cols):
+        fn()  # warm up
+    for _ in range(repeats):  # interleaved, so drift hits all alike
+        rates["raw"].append(_rate(rows, raw))
+        rates["array"].append(_rate(rows, run_arr))
+        rates["columns"].append(_rate(rows, run_cols))
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    out = {"rows": rows, "batch": batch, "repeats": repeats, "model": SMALL,
+           "rows_per_s": med, "ratio": {k: med[k] / med["raw"] for k in ("array", "columns")},
+           "all": rates, "machine": machine()}
+    print(f"micro  rows={rows} batch={batch} (median of {repeats})")
+    for k in ("raw", "array", "columns"):
+        ratio = "" if k == "raw" else f"  ratio {med[k] / med['raw']:.3f}"
+        print(f"  {k:8s} {med[k]:>12,.0f} rows/s{ratio}")
+    return out
+
+
+# -- flink: datagen -> UDF -> blackhole vs the same job with a SQL expression ----------------
+
+UDF_MODULE = '''
+from sqlflow.udf import onnx_udf
+
+score_arr = onnx_udf("score_arr", model={model!r}, inputs=["ARRAY<FLOAT>"], result="DOUBLE",
+                     batch_size=None, device="cpu")
+score_cols = onnx_udf("score_cols", model={model!r}, inputs=["DOUBLE"] * 16, result="DOUBLE",
+                      batch_size=None, device="cpu")
+'''
+
+
+def _flink_env(streaming: bool, parallelism: int, project: Path, **tuning):
+    from pyflink.table import EnvironmentSettings, TableEnvironment
+
+    from sqlflow.udf import configure
+
+    settings = EnvironmentSettings.in_streaming_mode() if streaming \
+        else EnvironmentSettings.in_batch_mode()
+    env = TableEnvironment.create(settings)
+    configure(env, project, metrics=True, **tuning)
+    env.get_config().set("parallelism.default", str(parallelism))
+    for name in ("score_arr", "score_cols"):
+        env.execute_sql(f"CREATE TEMPORARY FUNCTION {name} AS 'bench_udfs.models.{name}' "
+                        "LANGUAGE PYTHON")
+    return env
+
+
+def _flink_job(env, rows: int, call: str) -> float:
+    """Run datagen -> call -> blackhole; return rows/s over the job's wall time."""
+    cols = ", ".join(f"f{j} DOUBLE" for j in range(16))
+    gen = ", ".join(f"'fields.f{j}.min' = '-1', 'fields.f{j}.max' = '1'" for j in range(16))
+    env.execute_sql("DROP TEMPORARY TABLE IF EXISTS src")
+    env.execute_sql("DROP TEMPORARY TABLE IF EXISTS sink")
+    env.execute_sql(f"CREATE TEMPORARY TABLE src ({cols}) WITH ('connector' = 'datagen', "
+                    f"'number-of-rows' = '{rows}', 'rows-per-second' = '100000000', {gen})")
+    env.execute_sql("CREATE TEMPORARY TABLE sink (s DOUBLE) WITH ('connector' = 'blackhole')")
+    t0 = time.perf_counter()
+    env.execute_sql(f"INSERT INTO sink SELECT {call} FROM src").wait()
+    return rows / (time.perf_counter() - t0)
+
+
+ARRAY_ARG = "ARRAY[" + ", ".join(f"CAST(f{j} AS FLOAT)" for j in range(16)) + "]"
+COLS_ARG = ", ".join(f"f{j}" for j in range(16))
+# A plain SQL stand-in of similar arithmetic shape: a logistic of a weighted sum.
+SQL_EXPR = "1 / (1 + EXP(-(" + " + ".join(f"{(j % 5 - 2) / 10} * f{j}" for j in range(16)) + ")))"
+
+
+def flink(rows: int, quick: bool, workdir: Path) -> dict:
+    model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
+    pkg = workdir / "bench_udfs"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "models.py").write_text(UDF_MODULE.format(model=str(model)))
+    sys.path.insert(0, str(workdir))
+    runs = []
+
+    def one(label: str, streaming: bool, parallelism: int, feature: str, **tuning):
+        env = _flink_env(streaming, parallelism, workdir, **tuning)
+        call = f"score_arr({ARRAY_ARG})" if feature == "array" else f"score_cols({COLS_ARG})"
+        base_call = SQL_EXPR if feature == "columns" else \
+            f"CARDINALITY({ARRAY_ARG}) * 0 + {SQL_EXPR}"
+        _flink_job(env, min(rows, 20000), call)  # warm the JVM code paths
+        udf_rate = _flink_job(env, rows, call)
+        sql_rate = _flink_job(env, rows, base_call)
+        rec = {"label": label, "mode": "streaming" if streaming else "batch",
+               "parallelism": parallelism, "feature": feature, "tuning": tuning,
+               "udf_rows_per_s": udf_rate, "sql_rows_per_s": sql_rate,
+               "ratio": udf_rate / sql_rate}
+        runs.append(rec)
+        print(f"  {label:34s} udf {udf_rate:>10,.0f}  sql {sql_rate:>10,.0f}  "
+              f"ratio {udf_rate / sql_rate:.3f}", flush=True)
+
+    print(f"flink  rows={rows} per job (datagen -> f -> blackhole; rows/s over job wall time)")
+    best = {"arrow_batch_size": 10000, "bundle_size": 100000}
+    for streaming in (False, True):
+        for par in (1, 2):
+            mode = "streaming" if streaming else "batch"
+            one(f"{mode} p{par} columns", streaming, par, "columns", **best)
+    if not quick:
+        one("batch p1 array", False, 1, "array", **best)
+        one("batch p1 columns defaults", False, 1, "columns")
+        one("batch p1 columns arrow 1000", False, 1, "columns", arrow_batch_size=1000,
+            bundle_size=100000)
+        one("batch p1 columns arrow 50000", False, 1, "columns", arrow_batch_size=50000,
+            bundle_size=100000)
+        one("batch p1 columns bundle 10000", False, 1, "columns", arrow_batch_size=10000,
+            bundle_size=10000)
+        one("batch p1 columns thread mode", False, 1, "columns", execution_mode="thread", **best)
+    return {"rows": rows, "model": SMALL, "runs": runs, "machine": machine()}
+
+
+# -- gpu: runtime vs raw onnxruntime on CUDA --------------------------------------------------
+
+def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int) -> dict:
+    import onnxruntime as ort
+
+    from sqlflow.udf.fp16 import to_fp16
+    from sqlflow.udf.provider import cuda_unusable_reason
+
+    reason = cuda_unusable_reason(0)
+    if reason is not None:
+        raise SystemExit(f"no usable GPU: {reason}")
+    model = build_mlp(workdir / "mlp_large.onnx", LARGE, seed=0, version="bench-large")
+    width = LARGE[0]
+    rng = np.random.default_rng(0)
+    results = []
+    print(f"gpu    model {'-'.join(map(str, LARGE))}, rows per measurement ~{total_rows}")
+    for precision in ("fp32", "fp16"):
+        data = model.read_bytes() if precision == "fp32" else to_fp16(model.read_bytes())
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 3
+        sess = ort.InferenceSession(data, sess_options=opts,
+                                    providers=[("CUDAExecutionProvider", {"device_id": "0"})])
+        for batch in batches:
+            n_batches = max(2, total_rows // batch)
+            x = rng.normal(size=(batch * n_batches, width)).astype(np.float32)
+            chunks = [x[i * batch:(i + 1) * batch] for i in range(n_batches)]
+            series = [pd.Series(list(c)) for c in chunks]
+            fn = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
+                                        result="DOUBLE", batch_size=None, device="cuda",
+                                        fp16=precision == "fp16"))
+            fn.open(None)
+
+            def raw():
+                for c in chunks:
+                    sess.run(["probability"], {"features": c})
+
+            def runtime():
+                for s in series:
+                    fn.eval(s)
+
+            raw()
+            runtime()
+            r_raw, r_rt = [], []
+            for _ in range(repeats):
+                r_raw.append(_rate(len(x), raw))
+                r_rt.append(_rate(len(x), runtime))
+            # same function on both paths
+            ref = sess.run(["probability"], {"features": chunks[0]})[0][:, 0]
+            got = fn.eval(series[0]).to_numpy()
+            rel = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
+            rec = {"precision": precision, "batch": batch, "raw_rows_per_s": statistics.median(r_raw),
+                   "runtime_rows_per_s": statistics.median(r_rt), "rel_err_vs_raw": rel}
+            rec["ratio"] = rec["runtime_rows_per_s"] / rec["raw_rows_per_s"]
+            results.append(rec)
+            print(f"  {precision} batch {batch:>6}: raw {rec['raw_rows_per_s']:>12,.0f}  "
+                  f"runtime {rec['runtime_rows_per_s']:>12,.0f}  ratio {rec['ratio']:.3f}  "
+                  f"rel.err {rel:.1e}", flush=True)
+            fn.close()
+    return {"model": LARGE, "runs": results, "machine": machine(), "device": _gpu_name()}
+
+
+def _gpu_name() -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version,memory.total",
+                               "--format=csv,noheader"], capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+# -- plot ------------------------------------------------------------------------------------
+
+def plot(path: Path = RESULTS, out: Path = PLOT) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = json.loads(path.read_text())
+    panels = [k for k in ("micro", "flink", "gpu") if k in res]
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.8), squeeze=False)
+    for ax, part in zip(axes[0], panels):
+        data = res[part]
+        if part == "micro":
+            names = ["raw", "array", "columns"]
+            vals = [data["rows_per_s"][k] / 1e6 for k in names]
+            ax.bar(["raw onnxruntime", "runtime ARRAY", "runtime 16 cols"], vals,
+                   color=["grey", "tab:blue", "tab:orange"])
+            ax.set_ylabel("million rows/s")
+            ax.set_title("CPU: runtime vs raw onnxruntime (16-64-32-1)")
+        elif part == "flink":
+            runs = data["runs"]
+            labels = [r["label"] for r in runs]
+            y = np.arange(len(runs))
+            ax.barh(y - 0.2, [r["sql_rows_per_s"] / 1e3 for r in runs], 0.4, label="SQL expression",
+                    color="grey")
+            ax.barh(y + 0.2, [r["udf_rows_per_s"] / 1e3 for r in runs], 0.4, label="ONNX UDF",
+                    color="tab:blue")
+            ax.set_yticks(y, labels, fontsize=7)
+            ax.invert_yaxis()
+            ax.set_xlabel("thousand rows/s")
+            ax.set_title("Flink: datagen -> f -> blackhole")
+            ax.legend(fontsize=7)
+        else:
+            for prec, color in (("fp32", "tab:blue"), ("fp16", "tab:green")):
+                runs = [r for r in data["runs"] if r["precision"] == prec]
+                b = [r["batch"] for r in runs]
+                ax.plot(b, [r["raw_rows_per_s"] / 1e6 for r in runs], "--", color=color,
+                        label=f"raw {prec}")
+                ax.plot(b, [r["runtime_rows_per_s"] / 1e6 for r in runs], "-o", color=color,
+                        label=f"runtime {prec}")
+            ax.set_xscale("log", base=2)
+            ax.set_xlabel("batch size")
+            ax.set_ylabel("million rows/s")
+            ax.set_title(f"CUDA: {data.get('device', '')[:30]}\n{'-'.join(map(str, data['model']))}",
+                         fontsize=9)
+            ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("part", choices=["micro", "flink", "gpu", "plot"])
+    ap.add_argument("--rows", type=int, default=None)
+    ap.add_argument("--batch", type=int, default=10000)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/)")
+    args = ap.parse_args()
+    out = args.out / "udf_results.json" if args.out else RESULTS
+    if args.part == "plot":
+        plot()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if args.part == "micro":
+            save("micro", micro(args.rows or 1_000_000, args.batch, args.repeats, work), out)
+        elif args.part == "flink":
+            save("flink", flink(args.rows or 1_000_000, args.quick, work), out)
+        else:
+            batches = [1024, 4096, 16384, 65536]
+            save("gpu", gpu(work, batches, args.rows or 262144, args.repeats), out)
+
+
+if __name__ == "__main__":
+    main()
