@@ -11,6 +11,7 @@ from __future__ import annotations
 import typing as t
 
 from sqlglot import exp, parser
+from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect import expressions as fx
@@ -451,11 +452,37 @@ class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
 
     def _parse_table_hints(self) -> list[exp.Expr] | None:
         if self._match(TokenType.HINT):
-            text = self._prev_comments[0] if self._prev_comments else ""
-            self._prev_comments = None
-            hint = exp.maybe_parse(text, into=exp.Hint, dialect=self.dialect)
-            return [hint]
+            return [self._hint_from_token(self._prev)]
         return None
+
+    def _parse_hint(self) -> exp.Hint | None:
+        if self._match(TokenType.HINT):
+            return self._hint_from_token(self._prev)
+        return None
+
+    def _hint_from_token(self, token: Token) -> exp.Hint:
+        """Parse the body of a ``/*+ ... */`` token, with positions in the file (not in the hint)."""
+        self._prev_comments = None
+        text = token.comments[0] if token.comments else ""
+        try:
+            hint = exp.maybe_parse(text, into=exp.Hint, dialect=self.dialect)
+        except SqlglotParseError:
+            self.raise_error("Malformed hint: expected /*+ NAME(...) [, ...] */", token)
+            return exp.Hint(expressions=[])
+        base = token.start + 3
+        single_line = "\n" not in token.text
+        first_col = token.col - len(token.text) + 1
+        for node in hint.walk():
+            meta = node._meta
+            if meta and "start" in meta:
+                meta["start"] += base
+                meta["end"] += base
+                if single_line:
+                    meta["line"], meta["col"] = token.line, first_col + 3 + meta["col"] - 1
+                else:
+                    meta.pop("line", None)
+                    meta.pop("col", None)
+        return hint
 
     # ---- expressions ------------------------------------------------------
 

@@ -38,3 +38,39 @@ def test_share_that_round_trips() -> None:
     assert len(EXAMPLES) == 106
     ok = sum(1 for e in EXAMPLES if bench_parse.check(e) is None)
     assert ok / len(EXAMPLES) >= 0.9
+
+
+GOOD = [e for e in EXAMPLES if (e.file, e.line) not in DOC_ERRORS]
+
+
+@pytest.mark.parametrize("example", GOOD, ids=lambda e: f"{e.file}:{e.line}")
+def test_doc_example_formats_stably(example) -> None:
+    from sqlflow.dialect import format_sql, parse_script
+
+    once = format_sql(example.sql)
+    assert format_sql(once) == once
+    assert [s.expression for s in parse_script(once)] == [s.expression for s in parse_script(example.sql)]
+
+
+@pytest.mark.parametrize("example", GOOD, ids=lambda e: f"{e.file}:{e.line}")
+def test_doc_example_positions(example) -> None:
+    """Every table, column and function call is located at its own text in the source."""
+    from sqlglot import exp
+
+    from sqlflow.dialect import parse_script
+
+    [stmt] = parse_script(example.sql, example.file)
+    lines = example.sql.splitlines()
+    checked = 0
+    for node in stmt.expression.walk():
+        if isinstance(node, exp.Identifier) and node._meta and "start" in node._meta:
+            loc = stmt.locate(node)
+            shown = lines[loc.line - 1][loc.column - 1 : loc.column - 1 + loc.length]
+            assert shown.strip("`") == node.name
+            checked += 1
+        elif isinstance(node, (exp.Anonymous, exp.Func)) and node._meta and "start" in node._meta:
+            loc = stmt.locate(node)
+            name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
+            assert lines[loc.line - 1][loc.column - 1 :].upper().startswith(name.upper())
+            checked += 1
+    assert checked > 0 or not list(stmt.expression.find_all(exp.Table, exp.Column))
