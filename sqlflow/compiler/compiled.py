@@ -122,7 +122,7 @@ def run_rules(project: Project, rules: tuple[Rule, ...] = RULES) -> list[Sqlflow
             seen.add(key)
             if d.severity == "warning" and d.location is not None:
                 st = project.statement_at(d.location)
-                if st is not None and d.rule in disabled.get(id(st), set()):
+                if st is not None and d.rule in disabled.get(id(st.statement), set()):
                     continue
             out.append(d)
     out.sort(key=lambda d: (d.location.file if d.location else "", d.location.line if d.location else 0,
@@ -131,19 +131,22 @@ def run_rules(project: Project, rules: tuple[Rule, ...] = RULES) -> list[Sqlflow
 
 
 def _disabled_by_statement(project: Project) -> dict[int, set[str]]:
-    """Rule ids each statement silences with ``-- sqlflow: disable=...`` in or just before it."""
+    """Rule ids each statement silences with ``-- sqlflow: disable=...`` in or just before it.
+
+    Keyed by the parsed statement, so the INSERTs of one statement set share a switch.
+    """
     out: dict[int, set[str]] = {}
     for f in project.files:
         lines = f.text.split("\n")
-        stmts = sorted(project.in_file(f), key=lambda s: s.location.line)
         prev_end = 0
-        for s in stmts:
-            end = s.location.line + str(getattr(s.statement, "sql", "")).count("\n")
+        for st in f.statements:
+            loc = f.remap(st.location)
+            end = loc.line + str(getattr(st, "sql", "")).count("\n")
             region = "\n".join(lines[prev_end:end])
             ids: set[str] = set()
             for m in _DISABLE.finditer(region):
                 ids.update(x.strip() for x in m.group(1).split(",") if x.strip())
-            out[id(s)] = ids
+            out[id(st)] = ids
             prev_end = max(prev_end, end)
     return out
 

@@ -25,6 +25,7 @@ from sqlflow.errors import Location, SetupError, SqlflowError, ValidationError
 
 RULE = "planner"
 _POS = re.compile(r"From line (\d+), column (\d+)(?: to line (\d+), column (\d+))?: ")
+_PARSE_POS = re.compile(r"at line (\d+), column (\d+)\.")
 _BUNDLED = {"filesystem", "datagen", "print", "blackhole"}
 _KAFKA = {"kafka", "upsert-kafka"}
 _EXCEPTION_PREFIX = re.compile(r"^:?\s*(?:Caused by:\s*)?(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error): ?")
@@ -75,7 +76,12 @@ def check(compiled: CompiledProject, env: Any = None) -> PlannerReport:
     skipped_tables: dict[str, str] = {}
     done: set[str] = set()
     _register_udfs(compiled, env, report)
-    for info in compiled.project.statements:
+    statements = compiled.project.statements
+    # definitions first (a file may read tables another file defines), views last
+    order = ([s for s in statements if s.kind in ("table", "function", "model")]
+             + [s for s in statements if s.kind == "view"]
+             + [s for s in statements if s.kind in ("set", "insert", "query")])
+    for info in order:
         reason = _skip_reason(info, skipped_tables)
         if info.kind == "set":
             for key, value in _set_pairs(info):
@@ -178,6 +184,12 @@ def flink_message(exc: BaseException) -> tuple[str, list[str], tuple[int, int, i
             pos = (line, col, max(length, 1))
             message = ln[m.end():]
     head_index = 0
+    if pos is None:
+        for ln in lines:
+            m = _PARSE_POS.search(ln)
+            if m:
+                pos = (int(m.group(1)), int(m.group(2)), 1)
+                break
     if not message:
         for i, ln in enumerate(lines):
             cleaned = _clean(ln)
@@ -186,7 +198,7 @@ def flink_message(exc: BaseException) -> tuple[str, list[str], tuple[int, int, i
                 break
     notes = []
     for ln in lines[head_index + 1:]:
-        if ln.startswith("Caused by:"):
+        if ln.startswith(("Caused by:", "Was expecting")):
             break
         notes.append(ln)
     return message or "the planner rejected this statement", notes[:6], pos
