@@ -1,0 +1,239 @@
+"""Deploy to a real standalone Flink cluster: upgrade through a savepoint, rollback, cancel, dashboard.
+
+One cluster (the ``local`` target, started from the apache-flink package)
+serves the whole module; each test uses its own job file and print sink
+identifier, and reads what the sink printed from the TaskManager's .out file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from sqlflow.deploy.jobs import cancel_job, list_jobs, stop_job
+from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
+from sqlflow.deploy.rest import FlinkRest
+from sqlflow.deploy.settings import resolve_settings, with_overrides
+from sqlflow.deploy.state import load_state
+from sqlflow.deploy.steps import deploy
+from sqlflow.errors import DeployError
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "out"
+
+SOURCE = ("CREATE TABLE src_{tag} (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', "
+          "'fields.k.min' = '1', 'fields.k.max' = '1');\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+def job_sql(tag: str, select: str = "k, COUNT(*) AS c", extra_cols: str = "", where: str = "") -> str:
+    """A counting job: a datagen source with one key, a GROUP BY count, a print sink named ``tag``."""
+    return (SOURCE.format(tag=tag)
+            + f"CREATE TABLE out_{tag} (k INT, c BIGINT{extra_cols}) WITH ('connector' = 'print', "
+              f"'print-identifier' = '{tag}');\n\n"
+            + f"INSERT INTO out_{tag}\nSELECT {select}\nFROM src_{tag}\n{where}GROUP BY k;\n")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    root = tmp_path_factory.mktemp("deploy-project")
+    port = _free_port()
+    (root / "sqlflow.yaml").write_text(
+        "name: itest\ntarget: local\ntargets:\n  local:\n"
+        f"    rest_port: {port}\n    slots: 4\n    taskmanager_memory: 1536m\n    jobmanager_memory: 1024m\n")
+    (root / "sql").mkdir()
+    settings = with_overrides(resolve_settings(root, target="local"), rpc_port=_free_port())
+    try:
+        info = start_local_cluster(settings)
+        yield settings, info
+    finally:
+        stop_local_cluster(settings)
+
+
+def write_job(settings, name: str, sql: str) -> Path:
+    path = settings.root / "sql" / f"{name}.sql"
+    path.write_text(sql)
+    return path
+
+
+def printed(info, tag: str) -> list[str]:
+    """The rows the print sink ``tag`` wrote, in order (e.g. '+U[1, 7]')."""
+    rows = []
+    for f in sorted(info.log_dir.glob("*taskexecutor*.out")):
+        for line in f.read_text(errors="replace").splitlines():
+            m = re.match(rf"^{re.escape(tag)}(?::\d+)?> (.*)$", line)
+            if m:
+                rows.append(m.group(1))
+    return rows
+
+
+def counts(info, tag: str) -> list[int]:
+    """The successive count values the sink printed (+I/+U rows only)."""
+    return [int(re.match(r"\+[IU]\[1, (\d+)", r).group(1)) for r in printed(info, tag) if r[:2] in ("+I", "+U")]
+
+
+def wait_count(info, tag: str, at_least: int, timeout: float = 60) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = counts(info, tag)
+        if seen and seen[-1] >= at_least:
+            return seen
+        time.sleep(0.5)
+    raise AssertionError(f"sink {tag} printed {counts(info, tag)[-3:]} within {timeout}s")
+
+
+def only(settings, names):
+    """Deploy with only the given job files present (others moved aside)."""
+    for f in (settings.root / "sql").glob("*.sql*"):
+        stem = f.name.split(".sql")[0]
+        want = stem in names
+        if want and f.suffix != ".sql":
+            f.rename(f.with_name(stem + ".sql"))
+        elif not want and f.suffix == ".sql":
+            f.rename(f.with_name(stem + ".sql.off"))
+
+
+def running_job(settings, name):
+    rows = [r for r in list_jobs(settings) if r.name == name]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_upgrade_keeps_state_and_unchanged_is_left_alone(cluster):
+    settings, info = cluster
+    write_job(settings, "upg", job_sql("upg1"))
+    only(settings, {"upg"})
+    first = deploy(settings, echo=lambda s: None, settle=2)
+    jid1 = first.jobs["itest.upg"]
+    before = wait_count(info, "upg1", 10)
+
+    again = deploy(settings, echo=lambda s: None, settle=2)
+    assert (again.jobs, [c.action for c in again.changes.changes]) == ({"itest.upg": jid1}, ["unchanged"])
+
+    write_job(settings, "upg", job_sql("upg2", "k, COUNT(*) AS c, 'v2' AS v", ", v STRING"))
+    lines: list[str] = []
+    second = deploy(settings, echo=lines.append, settle=2)
+    jid2 = second.jobs["itest.upg"]
+    assert jid2 != jid1
+    assert FlinkRest(settings.rest_url).job(jid1)["state"] == "FINISHED"
+    last_v1 = counts(info, "upg1")[-1]
+    assert last_v1 >= before[-1]
+    after = wait_count(info, "upg2", last_v1 + 3)
+    # the new query's counts continue exactly where the savepoint left the old one
+    assert after[:3] == [last_v1 + 1, last_v1 + 2, last_v1 + 3]
+    assert printed(info, "upg2")[0] == f"-U[1, {last_v1}, v2]"
+    assert lines[-1] == f"dashboard: {settings.rest_url}"
+    assert load_state(settings)["itest.upg"]["jid"] == jid2
+    cancel_job(settings, "upg")
+
+
+def test_failed_start_restores_the_previous_version(cluster):
+    settings, info = cluster
+    write_job(settings, "rb", job_sql("rb1"))
+    only(settings, {"rb"})
+    deploy(settings, echo=lambda s: None, settle=2)
+    wait_count(info, "rb1", 5)
+    old_hash = load_state(settings)["itest.rb"]["hash"]
+
+    # same topology (state fits) but every row fails at run time
+    write_job(settings, "rb", job_sql("rb2", "k, CAST(CAST(COUNT(*) AS STRING) || 'x' AS BIGINT) AS c"))
+    with pytest.raises(DeployError) as err:
+        deploy(settings, echo=lambda s: None, settle=3)
+    e = err.value
+    assert e.rule == "deploy-failed"
+    assert (Path(e.location.file).name, e.location.line) == ("rb.sql", 4)
+    assert "the previous version (" + old_hash + ") runs again from savepoint" in e.message
+    assert printed(info, "rb2") == []
+    last = counts(info, "rb1")[-1]
+    row = running_job(settings, "itest.rb")
+    assert (row.state, load_state(settings)["itest.rb"]["hash"]) == ("RUNNING", old_hash)
+    # the old version resumed from the savepoint: the count goes on from where it stopped
+    resumed = wait_count(info, "rb1", last + 2)
+    assert resumed[resumed.index(last) + 1:][:2] == [last + 1, last + 2]
+    cancel_job(settings, "rb")
+
+
+def test_incompatible_state_is_refused_unless_reset_is_allowed(cluster):
+    settings, info = cluster
+    write_job(settings, "inc", job_sql("inc1"))
+    only(settings, {"inc"})
+    deploy(settings, echo=lambda s: None, settle=2)
+    wait_count(info, "inc1", 5)
+    old_hash = load_state(settings)["itest.inc"]["hash"]
+
+    write_job(settings, "inc", job_sql("inc2", where="WHERE k > 0\n"))
+    with pytest.raises(DeployError) as err:
+        deploy(settings, echo=lambda s: None, settle=2)
+    assert (err.value.rule, err.value.hint) == (
+        "state-incompatible", "redeploy with --allow-state-reset to start the new version with empty state")
+    assert running_job(settings, "itest.inc").state == "RUNNING"
+    assert load_state(settings)["itest.inc"]["hash"] == old_hash
+
+    result = deploy(settings, echo=lambda s: None, settle=2, allow_state_reset=True)
+    assert load_state(settings)["itest.inc"]["hash"] != old_hash
+    assert wait_count(info, "inc2", 3)[:3] == [1, 2, 3]  # started empty
+    assert running_job(settings, "itest.inc").jid == result.jobs["itest.inc"]
+    cancel_job(settings, "inc")
+
+
+def test_jobs_list_stop_resume_and_cancel(cluster):
+    settings, info = cluster
+    write_job(settings, "ops", job_sql("ops1"))
+    only(settings, {"ops"})
+    jid = deploy(settings, echo=lambda s: None, settle=2).jobs["itest.ops"]
+    wait_count(info, "ops1", 20)
+    time.sleep(3)  # let the metrics catch up
+    row = running_job(settings, "itest.ops")
+    assert (row.jid, row.state, row.dashboard) == (
+        jid, "RUNNING", f"{settings.rest_url}/#/job/running/{jid}/overview")
+    assert row.records_in > 0 and row.records_out > 0 and row.uptime_s > 0
+
+    location = stop_job(settings, "ops", savepoint=True)
+    assert location.startswith("file:" + str(settings.savepoint_dir))
+    assert [j.state for j in FlinkRest(settings.rest_url).jobs() if j.jid == jid] == ["FINISHED"]
+    last = counts(info, "ops1")[-1]
+    resumed = deploy(settings, echo=lambda s: None, settle=2)
+    assert [c.action for c in resumed.changes.changes] == ["resume"]
+    seen = wait_count(info, "ops1", last + 2)
+    assert seen[seen.index(last) + 1:][:2] == [last + 1, last + 2]
+
+    cancel_job(settings, "ops")
+    assert list_jobs(settings) == []
+    with pytest.raises(DeployError) as err:
+        cancel_job(settings, "ops")
+    assert err.value.message == f"no running job named 'ops' on {settings.rest_url}"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="chromium is not installed (make chromium: apt-get install -y chromium)")
+def test_dashboard_shows_the_job_graph(cluster):
+    settings, info = cluster
+    write_job(settings, "dash", job_sql("dash1"))
+    only(settings, {"dash"})
+    jid = deploy(settings, echo=lambda s: None, settle=2).jobs["itest.dash"]
+    url = f"{settings.rest_url}/#/job/running/{jid}/overview"
+    OUT.mkdir(exist_ok=True)
+    common = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1600,1000",
+              "--virtual-time-budget=15000"]
+    dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
+    shot = OUT / "dashboard-job-graph.png"
+    subprocess.run([*common, f"--screenshot={shot}", url], capture_output=True, timeout=120)
+    cancel_job(settings, "dash")
+    assert "itest.dash" in dom
+    assert "Source: src_dash1" in dom
+    assert "GroupAggregate" in dom
+    assert "Sink: out_dash1" in dom
+    assert shot.stat().st_size > 10_000
