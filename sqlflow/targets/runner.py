@@ -43,18 +43,86 @@ def _location(file: Path, stmt: RawStatement, text: str) -> Location:
     return Location(str(file), stmt.line, stmt.column, len(stmt.text.splitlines()[0]), source=text)
 
 
+_MODEL_WORDS = re.compile(r"\bCREATE\s+(?:TEMPORARY\s+)?MODEL\b|\bML_PREDICT\s*\(", re.I)
+
+
+def lower_models(statements: list[RawStatement], file: Path, text: str, job: str,
+                 python_files: Path | None) -> dict[int, str]:
+    """Replacement SQL for statements that declare or call ONNX models (see sqlflow.lowering)."""
+    if not any(_MODEL_WORDS.search(strip_comments(s.text)) for s in statements):
+        return {}
+    from sqlflow import lowering
+    from sqlflow.dialect import parse_script
+
+    parsed = {}
+    for i, stmt in enumerate(statements):
+        body = strip_comments(stmt.text)
+        if _MODEL_WORDS.search(body) or re.match(r"\s*CREATE\s+(TEMPORARY\s+)?TABLE", body, re.I):
+            padded = "\n" * (stmt.line - 1) + " " * (stmt.column - 1) + stmt.text
+            try:
+                parsed[i] = parse_script(padded, str(file))[0]
+            except SqlflowError:
+                if _MODEL_WORDS.search(body):
+                    raise
+    models, columns = {}, {}
+    for i, st in parsed.items():
+        if lowering.is_create_model(st.expression):
+            decl = lowering.model_decl(st.expression, st.location)
+            lowering.check_model(decl)
+            models[decl.name.lower()] = decl
+        found = lowering.table_columns(st.expression)
+        if found:
+            columns[found[0].lower()] = found[1]
+    onnx = [d for d in models.values() if d.is_onnx]
+    out: dict[int, str] = {}
+    module = None
+    if onnx:
+        if python_files is None:
+            raise JobError("ONNX models declared with CREATE MODEL need the project's python files "
+                           "staged with the job", location=onnx[0].location)
+        module = lowering.write_module(python_files, job, onnx)
+        _refresh_udfs_package(python_files)
+    for i, st in parsed.items():
+        if lowering.is_create_model(st.expression):
+            decl = models[st.expression.this.name.lower()]
+            if decl.is_onnx:
+                out[i] = lowering.create_function_sql(decl, module)
+        elif lowering.uses_ml_predict(st.expression):
+            lowered = lowering.lower_ml_predict(st.expression, models, columns, locate=st.locate)
+            out[i] = lowered.sql(dialect="flink")
+    return out
+
+
+def _refresh_udfs_package(python_files: Path) -> None:
+    import importlib
+    import sys
+
+    importlib.invalidate_caches()
+    pkg = sys.modules.get("udfs")
+    path = str(python_files / "udfs")
+    if pkg is not None and hasattr(pkg, "__path__") and path not in list(pkg.__path__):
+        pkg.__path__.append(path)
+
+
 def run_file(t_env, file: Path, config: Config, name: str | None = None,
-             on_statement: Callable[[RawStatement], None] | None = None) -> SubmittedJob:
-    """Execute one job file; its INSERTs are submitted as one job and not awaited."""
+             on_statement: Callable[[RawStatement], None] | None = None,
+             python_files: Path | None = None) -> SubmittedJob:
+    """Execute one job file; its INSERTs are submitted as one job and not awaited.
+
+    ``python_files`` is the staged folder shipped with the job (needed when the
+    file declares ONNX models with CREATE MODEL).
+    """
     text = file.read_text(encoding="utf-8")
     name = name or job_name(config, file)
     t_env.get_config().set("pipeline.name", name)
     stmt_set = t_env.create_statement_set()
     inserts = 0
     job_id = None
-    for stmt in split_statements(text):
+    statements = split_statements(text)
+    lowered = lower_models(statements, file, text, name, python_files)
+    for index, stmt in enumerate(statements):
         loc = _location(file, stmt, text)
-        sql = config.substitute(stmt.text, location=loc)
+        sql = config.substitute(lowered.get(index, stmt.text), location=loc)
         body = strip_comments(sql).strip()
         if on_statement:
             on_statement(stmt)

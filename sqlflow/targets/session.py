@@ -54,9 +54,10 @@ class EmbeddedSession:
     def submit(self, file: Path, streaming: bool = True, name: str | None = None,
                extra_config: dict | None = None) -> SubmittedJob:
         """Run one job file (its INSERTs become one job)."""
-        t_env = self.cluster.table_env(streaming=streaming, python_files=[self.python_files()],
+        staged = self.python_files()
+        t_env = self.cluster.table_env(streaming=streaming, python_files=[staged],
                                        config={**self.config.flink, **(extra_config or {})})
-        job = run_file(t_env, file, self.config, name=name)
+        job = run_file(t_env, file, self.config, name=name, python_files=staged)
         self.jobs.append(job)
         return job
 

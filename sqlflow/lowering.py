@@ -1,0 +1,250 @@
+"""Lower ``CREATE MODEL`` / ``ML_PREDICT`` on ONNX models to sqlflow's Python UDF runtime.
+
+Flink 2.x has declarative models in SQL::
+
+    CREATE MODEL ctr
+    INPUT (f1 FLOAT, f2 FLOAT)
+    OUTPUT (probability FLOAT)
+    WITH ('provider' = 'onnx', 'path' = 'models/ctr.onnx');
+
+    SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL ctr, DESCRIPTOR(f1, f2));
+
+but its model providers are Java-only. For ``'provider' = 'onnx'`` sqlflow
+rewrites the two statements before Flink sees them: the model becomes a
+vectorized ONNX UDF (``sqlflow.udf.onnx_udf``, generated into the job's
+shipped ``udfs/`` package and registered with ``CREATE TEMPORARY FUNCTION``),
+and ``ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(a, b))`` becomes a subquery that
+keeps every column of ``t`` and adds the model's output columns, as Flink's
+own ML_PREDICT does. Models of other providers are left to Flink.
+
+Model options: ``path`` (the ONNX file, relative to the project root),
+``input`` (the ONNX input tensor, when the model has several), ``output``
+(the ONNX output tensor of a single OUTPUT column, default its name),
+``batch-size``, ``device`` (auto, cuda, cpu) and ``fp16``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlglot import exp
+
+from sqlflow.errors import Location, ValidationError
+
+ONNX_PROVIDER = "onnx"
+_KNOWN_OPTIONS = {"provider", "path", "input", "output", "batch-size", "device", "fp16", "task", "version"}
+
+
+@dataclass(frozen=True)
+class ModelDecl:
+    """A ``CREATE MODEL`` statement: its columns and options."""
+
+    name: str
+    inputs: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+    options: dict = field(default_factory=dict, compare=False, hash=False)
+    location: Location | None = None
+
+    @property
+    def provider(self) -> str:
+        return str(self.options.get("provider", "")).lower()
+
+    @property
+    def is_onnx(self) -> bool:
+        return self.provider == ONNX_PROVIDER
+
+    @property
+    def function_name(self) -> str:
+        return "__ml_" + re.sub(r"\W", "_", self.name)
+
+    @property
+    def result_type(self) -> str:
+        if len(self.outputs) == 1:
+            return self.outputs[0][1]
+        return "ROW<" + ", ".join(f"`{n}` {t}" for n, t in self.outputs) + ">"
+
+
+def _type_sql(node: exp.Expression | None) -> str:
+    return node.sql(dialect="flink") if node is not None else "FLOAT"
+
+
+def _columns(prop: exp.Expression | None) -> tuple[tuple[str, str], ...]:
+    if prop is None:
+        return ()
+    schema = prop.this
+    return tuple((c.name, _type_sql(c.args.get("kind"))) for c in schema.expressions
+                 if isinstance(c, exp.ColumnDef))
+
+
+def model_decl(create: exp.Create, location: Location | None = None) -> ModelDecl:
+    """Read a parsed ``CREATE MODEL``."""
+    props = create.args.get("properties")
+    items = props.expressions if props else []
+    inputs = next((p for p in items if type(p).__name__ == "InputModelProperty"), None)
+    outputs = next((p for p in items if type(p).__name__ == "OutputModelProperty"), None)
+    options = {}
+    for p in items:
+        if isinstance(p, exp.Property) and type(p) is exp.Property:
+            key = p.this.name if isinstance(p.this, exp.Expression) else str(p.this)
+            value = p.args.get("value")
+            options[key] = value.name if isinstance(value, exp.Expression) else str(value)
+    return ModelDecl(name=create.this.name, inputs=_columns(inputs), outputs=_columns(outputs),
+                     options=options, location=location)
+
+
+def is_create_model(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "MODEL"
+
+
+def check_model(decl: ModelDecl) -> None:
+    """Errors a lowering would otherwise turn into a confusing Flink failure."""
+    if not decl.is_onnx:
+        return
+    if not decl.options.get("path"):
+        raise ValidationError(f"model '{decl.name}' has no 'path' option", location=decl.location,
+                              rule="model-option", hint="add 'path' = 'models/<file>.onnx' to its WITH clause")
+    unknown = [k for k in decl.options if k not in _KNOWN_OPTIONS]
+    if unknown:
+        from sqlflow.errors import did_you_mean
+
+        hint = did_you_mean(unknown[0], _KNOWN_OPTIONS)
+        raise ValidationError(f"unknown option '{unknown[0]}' for ONNX model '{decl.name}'",
+                              location=decl.location, rule="model-option",
+                              hint=f"did you mean '{hint}'?" if hint else
+                              "known options: " + ", ".join(sorted(_KNOWN_OPTIONS)))
+    if not decl.inputs or not decl.outputs:
+        raise ValidationError(f"model '{decl.name}' needs INPUT (...) and OUTPUT (...) columns",
+                              location=decl.location, rule="model-signature")
+
+
+def python_module(decls: list[ModelDecl]) -> str:
+    """The Python source declaring one ONNX UDF per model (shipped in the job's udfs/)."""
+    lines = ['"""ONNX models declared with CREATE MODEL, as sqlflow UDFs (generated)."""', "",
+             "from sqlflow.udf import onnx_udf", ""]
+    for d in decls:
+        opts = d.options
+        kwargs = [f"model={opts['path']!r}", f"inputs={[t for _, t in d.inputs]!r}",
+                  f"result={d.result_type!r}"]
+        if len(d.outputs) == 1:
+            kwargs.append(f"output={opts.get('output', d.outputs[0][0])!r}")
+        else:
+            kwargs.append(f"fields={ {n: n for n, _ in d.outputs}!r}")
+        if opts.get("input"):
+            kwargs.append(f"input={opts['input']!r}")
+        if opts.get("batch-size"):
+            kwargs.append(f"batch_size={int(opts['batch-size'])}")
+        if opts.get("device"):
+            kwargs.append(f"device={opts['device']!r}")
+        if str(opts.get("fp16", "")).lower() == "true":
+            kwargs.append("fp16=True")
+        lines.append(f"{d.function_name} = onnx_udf({d.function_name!r}, {', '.join(kwargs)})")
+    return "\n".join(lines) + "\n"
+
+
+def create_function_sql(decl: ModelDecl, module: str) -> str:
+    """The statement that replaces an ONNX ``CREATE MODEL``."""
+    return f"CREATE TEMPORARY FUNCTION `{decl.function_name}` AS '{module}.{decl.function_name}' LANGUAGE PYTHON"
+
+
+def uses_ml_predict(node: exp.Expression) -> bool:
+    return any(isinstance(a, exp.Anonymous) and str(a.this).upper() == "ML_PREDICT"
+               for a in node.find_all(exp.Anonymous))
+
+
+def lower_ml_predict(node: exp.Expression, models: dict[str, ModelDecl],
+                     table_columns: dict[str, list[str]], locate=None) -> exp.Expression:
+    """Rewrite every ``ML_PREDICT`` over an ONNX model in ``node`` into a subquery calling its UDF."""
+
+    def where(n: exp.Expression) -> Location | None:
+        return locate(n) if locate else None
+
+    def rewrite(n: exp.Expression) -> exp.Expression:
+        if not (isinstance(n, exp.Table) and isinstance(n.this, exp.Anonymous)
+                and str(n.this.this).upper() == "ML_PREDICT"):
+            return n
+        args = n.this.expressions
+        table_arg = next((a for a in args if type(a).__name__ == "TableArgument"), None)
+        model_arg = next((a for a in args if type(a).__name__ == "ModelArgument"), None)
+        desc = next((a for a in args if type(a).__name__ == "Descriptor"), None)
+        if table_arg is None or model_arg is None or desc is None:
+            raise ValidationError("ML_PREDICT needs (TABLE t, MODEL m, DESCRIPTOR(columns))",
+                                  location=where(n), rule="ml-predict")
+        mname = model_arg.this.name
+        decl = models.get(mname.lower())
+        if decl is None:
+            from sqlflow.errors import did_you_mean
+
+            hint = did_you_mean(mname, [m.name for m in models.values()])
+            raise ValidationError(f"unknown model '{mname}'", location=where(model_arg.this),
+                                  rule="unknown-model",
+                                  hint=f"did you mean '{hint}'?" if hint else
+                                  "declare it with CREATE MODEL in this file")
+        if not decl.is_onnx:
+            return n
+        features = [c.copy() for c in desc.expressions]
+        if len(features) != len(decl.inputs):
+            raise ValidationError(f"model '{decl.name}' takes {len(decl.inputs)} input column(s), "
+                                  f"DESCRIPTOR gives {len(features)}", location=where(desc),
+                                  rule="model-signature")
+        source = table_arg.this.copy()
+        call = exp.Anonymous(this=decl.function_name, expressions=features)
+        alias = n.args.get("alias")
+        if len(decl.outputs) == 1:
+            inner = exp.select(exp.Star(), exp.alias_(call, decl.outputs[0][0], quoted=True)).from_(source)
+        else:
+            cols = table_columns.get(source.name.lower())
+            if cols is None:
+                raise ValidationError(
+                    f"ML_PREDICT over '{source.name}' with the multi-output model '{decl.name}' needs "
+                    f"the columns of '{source.name}': declare it with CREATE TABLE in this file",
+                    location=where(table_arg.this), rule="ml-predict")
+            row = exp.alias_(call, "__ml_row", quoted=True)
+            first = exp.select(exp.Star(), row).from_(source).subquery("__ml_in")
+            picks = [exp.column(c, quoted=True) for c in cols]
+            picks += [exp.alias_(exp.Dot(this=exp.column("__ml_row", quoted=True),
+                                         expression=exp.to_identifier(o, quoted=True)), o, quoted=True)
+                      for o, _ in decl.outputs]
+            inner = exp.select(*picks).from_(first)
+        sub = exp.Subquery(this=inner)
+        sub.set("alias", alias.copy() if alias else exp.TableAlias(this=exp.to_identifier("__ml_predict")))
+        return sub
+
+    return node.transform(rewrite)
+
+
+def table_columns(node: exp.Expression) -> tuple[str, list[str]] | None:
+    """(name, columns that ``SELECT *`` returns) of a ``CREATE TABLE``, else None."""
+    if not (isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "TABLE"):
+        return None
+    schema = node.this
+    if not isinstance(schema, exp.Schema):
+        return None
+    cols = []
+    for c in schema.expressions:
+        if not isinstance(c, exp.ColumnDef):
+            continue
+        virtual = any(getattr(k.args.get("kind"), "args", {}).get("virtual")
+                      for k in c.args.get("constraints") or [])
+        if not virtual:
+            cols.append(c.name)
+    return schema.this.name, cols
+
+
+def module_name(job: str, source: str) -> str:
+    """The importable name of a job's generated model module (changes with its content)."""
+    digest = hashlib.sha1(source.encode()).hexdigest()[:10]
+    return f"udfs._models_{re.sub(r'[^0-9A-Za-z_]', '_', job)}_{digest}"
+
+
+def write_module(python_files: Path, job: str, decls: list[ModelDecl]) -> str:
+    """Write the generated module into the staged ``udfs/`` package; returns its module name."""
+    source = python_module(decls)
+    name = module_name(job, source)
+    pkg = python_files / "udfs"
+    pkg.mkdir(parents=True, exist_ok=True)
+    (pkg / "__init__.py").touch()
+    (pkg / (name.split(".")[-1] + ".py")).write_text(source)
+    return name

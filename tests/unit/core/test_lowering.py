@@ -1,0 +1,60 @@
+import pytest
+
+from sqlflow import lowering
+from sqlflow.dialect import parse_script
+from sqlflow.errors import ValidationError
+
+MODEL = """CREATE MODEL ctr
+INPUT (f1 FLOAT, f2 FLOAT)
+OUTPUT (probability FLOAT)
+WITH ('provider' = 'onnx', 'path' = 'models/ctr.onnx', 'batch-size' = '4096')"""
+
+
+def decl(sql=MODEL):
+    st = parse_script(sql, "m.sql")[0]
+    return lowering.model_decl(st.expression, st.location)
+
+
+def test_model_decl_reads_columns_and_options():
+    d = decl()
+    assert (d.name, d.inputs, d.outputs, d.is_onnx, d.result_type) == (
+        "ctr", (("f1", "FLOAT"), ("f2", "FLOAT")), (("probability", "FLOAT"),), True, "FLOAT")
+    assert d.options == {"provider": "onnx", "path": "models/ctr.onnx", "batch-size": "4096"}
+
+
+def test_python_module_declares_an_onnx_udf():
+    assert lowering.python_module([decl()]).splitlines()[-1] == (
+        "__ml_ctr = onnx_udf('__ml_ctr', model='models/ctr.onnx', inputs=['FLOAT', 'FLOAT'], "
+        "result='FLOAT', output='probability', batch_size=4096)")
+
+
+def test_ml_predict_becomes_a_subquery_calling_the_udf():
+    st = parse_script("SELECT id, probability FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b)) AS p",
+                      "q.sql")[0]
+    out = lowering.lower_ml_predict(st.expression, {"ctr": decl()}, {}, locate=st.locate)
+    assert out.sql(dialect="flink") == (
+        "SELECT id, probability FROM (SELECT *, __ml_ctr(a, b) AS `probability` FROM t) AS p")
+
+
+def test_other_providers_are_left_to_flink():
+    d = decl(MODEL.replace("'onnx'", "'openai'"))
+    st = parse_script("SELECT * FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b))", "q.sql")[0]
+    out = lowering.lower_ml_predict(st.expression, {"ctr": d}, {})
+    assert out.sql(dialect="flink") == st.expression.sql(dialect="flink")
+
+
+def test_unknown_model_suggests_the_declared_one():
+    st = parse_script("SELECT * FROM ML_PREDICT(TABLE t, MODEL crt, DESCRIPTOR(a, b))", "q.sql")[0]
+    with pytest.raises(ValidationError) as err:
+        lowering.lower_ml_predict(st.expression, {"ctr": decl()}, {}, locate=st.locate)
+    assert (err.value.rule, err.value.message, err.value.hint) == (
+        "unknown-model", "unknown model 'crt'", "did you mean 'ctr'?")
+    assert (err.value.location.line, err.value.location.column) == (1, 41)
+
+
+def test_missing_path_and_unknown_option():
+    with pytest.raises(ValidationError, match="has no 'path' option"):
+        lowering.check_model(decl(MODEL.replace("'path' = 'models/ctr.onnx', ", "")))
+    with pytest.raises(ValidationError) as err:
+        lowering.check_model(decl(MODEL.replace("'batch-size'", "'batch-sise'")))
+    assert err.value.hint == "did you mean 'batch-size'?"
