@@ -64,13 +64,14 @@ class Show(exp.Expression):
     ``this`` is the kind as an upper-case Var (``TABLES``, ``CREATE TABLE``, ...).
     """
 
-    arg_types = {"this": True, "target": False, "scope": False, "like": False, "not_": False, "ilike": False}
+    arg_types = {"this": True, "target": False, "partition": False, "scope": False, "like": False, "not_": False,
+                 "ilike": False}
 
 
 class Describe(exp.Expression):
-    """``DESCRIBE t`` / ``DESC t`` (``short`` keeps which keyword was used)."""
+    """``DESCRIBE [EXTENDED] [MODEL|CATALOG|...] name`` / ``DESC name`` (``short`` keeps which keyword was used)."""
 
-    arg_types = {"this": True, "extended": False, "short": False}
+    arg_types = {"this": True, "kind": False, "extended": False, "short": False}
 
 
 class JarCommand(exp.Expression):

@@ -270,8 +270,11 @@ class FlinkGenerator(generator.Generator):
 
     def show_sql(self, expression: fx.Show) -> str:
         sql = f"SHOW {expression.name}"
-        for key, word in (("target", ""), ("scope", "FROM ")):
-            if expression.args.get(key) is not None:
+        for key, word in (("target", ""), ("partition", "PARTITION "), ("scope", "FROM ")):
+            value = expression.args.get(key)
+            if isinstance(value, exp.Partition):
+                sql += f" PARTITION ({', '.join(self.sql(e) for e in value.expressions)})"
+            elif value is not None:
                 sql += f" {word}{self.sql(expression, key)}"
         not_ = "NOT " if expression.args.get("not_") else ""
         if expression.args.get("like") is not None:
@@ -283,7 +286,9 @@ class FlinkGenerator(generator.Generator):
     def describe_sql(self, expression: exp.Expr) -> str:
         word = "DESC" if expression.args.get("short") else "DESCRIBE"
         extended = " EXTENDED" if expression.args.get("extended") else ""
-        return f"{word}{extended} {self.sql(expression, 'this')}"
+        kind = expression.args.get("kind")
+        kind = f" {kind}" if isinstance(kind, str) and kind else ""
+        return f"{word}{extended}{kind} {self.sql(expression, 'this')}"
 
     def explain_sql(self, expression: fx.Explain) -> str:
         sql = "EXPLAIN"

@@ -49,6 +49,8 @@ SHOW_KINDS: tuple[str, ...] = (
 _SHOW_NAMED = {"PARTITIONS", "CREATE TABLE", "CREATE VIEW", "CREATE CATALOG", "CREATE MODEL",
                "CREATE FUNCTION", "CREATE MATERIALIZED TABLE"}
 
+DESCRIBE_KINDS: tuple[str, ...] = ("MODEL", "CATALOG", "DATABASE", "FUNCTION", "JOB", "TABLE", "VIEW")
+
 EXPLAIN_DETAILS: tuple[str, ...] = ("ESTIMATED_COST", "CHANGELOG_MODE", "PLAN_ADVICE", "JSON_EXECUTION_PLAN")
 
 INTERVAL_UNITS: frozenset[str] = frozenset(
@@ -288,6 +290,11 @@ class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
         kind, index = best
         self._retreat(index)
         target = self._parse_name() if kind in _SHOW_NAMED else None
+        partition = None
+        if kind == "PARTITIONS" and self._match(TokenType.PARTITION):
+            self._expect(TokenType.L_PAREN, "(")
+            partition = self.expression(exp.Partition(expressions=self._parse_csv(self._parse_partition_spec)))
+            self._expect(TokenType.R_PAREN, ")")
         scope = self._parse_name() if self._match_set((TokenType.FROM, TokenType.IN)) else None
         not_ = self._match(TokenType.NOT)
         like = ilike = None
@@ -297,12 +304,18 @@ class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
             ilike = self._parse_string()
         elif not_:
             self.raise_error("Expected LIKE or ILIKE after NOT")
-        return self.expression(fx.Show(this=exp.var(kind), target=target, scope=scope, like=like, ilike=ilike, not_=bool(not_)))
+        return self.expression(fx.Show(this=exp.var(kind), target=target, partition=partition, scope=scope,
+                                       like=like, ilike=ilike, not_=bool(not_)))
 
     def _parse_describe(self) -> fx.Describe:
         short = self._prev.text.upper() == "DESC"
         extended = self._match_text_seq("EXTENDED")
-        return self.expression(fx.Describe(this=self._parse_name(), extended=bool(extended), short=short))
+        kind = None
+        if self._curr and self._next and self._curr.text.upper() in DESCRIBE_KINDS and \
+                self._next.token_type not in (TokenType.DOT, TokenType.SEMICOLON):
+            kind = self._curr.text.upper()
+            self._advance()
+        return self.expression(fx.Describe(this=self._parse_name(), kind=kind, extended=bool(extended), short=short))
 
     def _parse_explain(self) -> fx.Explain:
         plan_for = bool(self._match_text_seq("PLAN", "FOR"))

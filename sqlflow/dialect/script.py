@@ -41,8 +41,12 @@ HINT_WORDS: tuple[str, ...] = tuple(dict.fromkeys((*STATEMENT_KEYWORDS, *DDL_KEY
 _KNOWN = frozenset(
     {*HINT_WORDS, *(k for k in Flink.tokenizer_class.KEYWORDS if k.isalpha() or "_" in k),
      "FIRST", "AFTER", "WITHIN", "MEASURES", "PATTERN", "DEFINE", "PER", "SKIP", "PAST", "LAST",
-     "MODEL", "DESCRIPTOR", "METADATA", "VIRTUAL", "ENFORCED", "WATERMARK", "LANGUAGE", "JAR"}
+     "MODEL", "DESCRIPTOR", "METADATA", "VIRTUAL", "ENFORCED", "WATERMARK", "LANGUAGE", "JAR",
+     "GROUPING", "SETS", "ROLLUP", "CUBE", "PRECEDING", "FOLLOWING", "UNBOUNDED", "ORDINALITY"}
 )
+#: Two-word phrases that are near misses of Flink syntax, and what was meant.
+_PHRASES = {("GROUPING", "SET"): "GROUPING SETS", ("PARTITION", "ON"): "PARTITION BY",
+            ("ORDER", "ON"): "ORDER BY", ("GROUP", "ON"): "GROUP BY", ("PRIMARY", "KEYS"): "PRIMARY KEY"}
 _NAME_TOKENS = {TokenType.VAR, TokenType.IDENTIFIER}
 _TOKEN_REPR = re.compile(r"<Token token_type: TokenType\.(\w+), text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, comments: \[.*?\]>")
 
@@ -233,6 +237,10 @@ def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineInd
         hint = "did you mean" + guess
     # a misspelled keyword near the failure
     pos = next((i for i, t in enumerate(chunk) if t is token), len(chunk) - 1)
+    for i in range(max(0, pos - 1), min(len(chunk) - 1, pos + 1)):
+        meant = _PHRASES.get((chunk[i].text.upper(), chunk[i + 1].text.upper()))
+        if hint is None and meant:
+            hint, where = f"did you mean {meant}?", chunk[i]
     if hint is None:
         for cand in (chunk[i] for i in range(pos, max(-1, pos - 3), -1)):
             word = cand.text.upper()
