@@ -1,0 +1,306 @@
+-- Curation: impressions and clicks from a JSON and a CSV topic each -> one schema,
+-- checked by quality rules, deduplicated in event time, split three ways.
+--
+--   curated_impressions / curated_clicks  records that pass every rule (one per event id)
+--   quarantine                            records that fail a rule, with the reason and the raw line
+--   review_queue                          records that pass the rules but look doubtful (outliers);
+--                                         `sqlflow review` decides them and merge_decisions.sql
+--                                         sends them on to curated or quarantine
+--
+-- Nothing is dropped silently. Raw lines are read as STRING ('raw' format) and parsed here
+-- with JSON_VALUE / SPLIT_INDEX, so a truncated or malformed record becomes a quarantined row
+-- with its reason instead of a parse error that would kill the job (or a lost record, as
+-- 'json.ignore-parse-errors' would make it). Every input line ends in exactly one place:
+--   input = curated + quarantined + review + duplicates dropped by the deduplication.
+--
+-- Event time and lateness: each source's watermark trails its largest event time by 5 s
+-- (the sources' bound of out-of-orderness). Duplicates are removed by Flink's window
+-- deduplication over 10-second tumbling windows (both copies of an event carry the same event
+-- time, so they always meet in one window); its output is append-only. A window drops records
+-- that arrive after it fired, so records already behind the watermark are routed to quarantine
+-- with reason 'late' before the deduplication, where CURRENT_WATERMARK(ts) tells them apart.
+-- Records whose time cannot be parsed get event time 0 so they never move the watermark.
+-- Downstream jobs read the curated topics with a watermark of 10 s (the window size): the
+-- deduplication emits a window's rows together, in no order within the window.
+
+SET 'table.local-time-zone' = 'UTC';
+
+CREATE TEMPORARY TABLE impressions_json_raw (
+    line STRING,
+    seq BIGINT METADATA FROM 'offset' VIRTUAL,
+    ts AS COALESCE(TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
+                   TO_TIMESTAMP_LTZ(0, 3)),
+    WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'impressions_json',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'properties.group.id' = 'sqlflow-curation',
+    'scan.startup.mode' = 'earliest-offset',
+    'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
+    'format' = 'raw'
+);
+
+CREATE TEMPORARY TABLE impressions_csv_raw (
+    line STRING,
+    seq BIGINT METADATA FROM 'offset' VIRTUAL,
+    ts AS COALESCE(TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
+                   TO_TIMESTAMP_LTZ(0, 3)),
+    WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'impressions_csv',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'properties.group.id' = 'sqlflow-curation',
+    'scan.startup.mode' = 'earliest-offset',
+    'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
+    'format' = 'raw'
+);
+
+CREATE TEMPORARY TABLE clicks_json_raw (
+    line STRING,
+    seq BIGINT METADATA FROM 'offset' VIRTUAL,
+    ts AS COALESCE(TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
+                   TO_TIMESTAMP_LTZ(0, 3)),
+    WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'clicks_json',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'properties.group.id' = 'sqlflow-curation',
+    'scan.startup.mode' = 'earliest-offset',
+    'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
+    'format' = 'raw'
+);
+
+CREATE TEMPORARY TABLE clicks_csv_raw (
+    line STRING,
+    seq BIGINT METADATA FROM 'offset' VIRTUAL,
+    ts AS COALESCE(TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
+                   TO_TIMESTAMP_LTZ(0, 3)),
+    WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'clicks_csv',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'properties.group.id' = 'sqlflow-curation',
+    'scan.startup.mode' = 'earliest-offset',
+    'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
+    'format' = 'raw'
+);
+
+CREATE TEMPORARY TABLE curated_impressions (
+    impression_id STRING,
+    user_id STRING,
+    ad_id STRING,
+    event_time BIGINT,
+    `position` INT,
+    price DOUBLE,
+    model_score DOUBLE,
+    model_version STRING,
+    source STRING,
+    seq BIGINT,
+    review STRING
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'curated_impressions',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'format' = 'json'
+);
+
+CREATE TEMPORARY TABLE curated_clicks (
+    click_id STRING,
+    impression_id STRING,
+    user_id STRING,
+    ad_id STRING,
+    event_time BIGINT,
+    price DOUBLE,
+    source STRING,
+    seq BIGINT,
+    review STRING
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'curated_clicks',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'format' = 'json'
+);
+
+CREATE TEMPORARY TABLE quarantine (
+    kind STRING,
+    source STRING,
+    seq BIGINT,
+    event_id STRING,
+    reason STRING,
+    event_time BIGINT,
+    line STRING
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'quarantine',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'format' = 'json'
+);
+
+CREATE TEMPORARY TABLE review_queue (
+    review_id STRING,
+    kind STRING,
+    source STRING,
+    seq BIGINT,
+    event_id STRING,
+    reason STRING,
+    event_time BIGINT,
+    record STRING
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'review_queue',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+    'format' = 'json'
+);
+
+-- Each source's fields as text, under the canonical (snake_case) names.
+CREATE TEMPORARY VIEW impressions_text AS
+SELECT 'impressions_json' AS source, seq, line, ts, line IS JSON AS well_formed,
+       JSON_VALUE(line, '$.impressionId') AS impression_id,
+       JSON_VALUE(line, '$.userId') AS user_id,
+       JSON_VALUE(line, '$.adId') AS ad_id,
+       TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
+       JSON_VALUE(line, '$.position') AS position_text,
+       JSON_VALUE(line, '$.price') AS price_text,
+       JSON_VALUE(line, '$.modelScore') AS score_text,
+       JSON_VALUE(line, '$.modelVersion') AS model_version
+FROM impressions_json_raw
+UNION ALL
+SELECT 'impressions_csv' AS source, seq, line, ts,
+       CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 7 AS well_formed,
+       NULLIF(SPLIT_INDEX(line, ',', 0), ''),
+       NULLIF(SPLIT_INDEX(line, ',', 1), ''),
+       NULLIF(SPLIT_INDEX(line, ',', 2), ''),
+       CASE WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
+            THEN TIMESTAMPDIFF(SECOND, TO_TIMESTAMP_LTZ(0, 3),
+                     TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'))
+                 * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 3) FROM 21 FOR 3) AS INT)
+       END,
+       SPLIT_INDEX(line, ',', 4),
+       SPLIT_INDEX(line, ',', 5),
+       SPLIT_INDEX(line, ',', 6),
+       NULLIF(SPLIT_INDEX(line, ',', 7), '')
+FROM impressions_csv_raw;
+
+-- Typed fields and the first rule each record fails (NULL: it passes them all).
+CREATE TEMPORARY VIEW impressions_checked AS
+SELECT source, seq, line, ts, impression_id, user_id, ad_id, event_time,
+       TRY_CAST(position_text AS INT) AS `position`,
+       TRY_CAST(price_text AS DOUBLE) AS price,
+       TRY_CAST(score_text AS DOUBLE) AS model_score,
+       model_version,
+       CASE
+           WHEN NOT well_formed THEN 'truncated'
+           WHEN impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL THEN 'missing_id'
+           WHEN event_time IS NULL THEN 'bad_time'
+           WHEN position_text IS NULL OR price_text IS NULL OR score_text IS NULL
+                OR model_version IS NULL THEN 'missing_field'
+           WHEN TRY_CAST(position_text AS INT) IS NULL OR TRY_CAST(price_text AS DOUBLE) IS NULL
+                OR TRY_CAST(score_text AS DOUBLE) IS NULL THEN 'wrong_type'
+           WHEN TRY_CAST(price_text AS DOUBLE) < 0 THEN 'negative_price'
+           WHEN TRY_CAST(position_text AS INT) NOT BETWEEN 1 AND 5 THEN 'bad_position'
+           WHEN TRY_CAST(score_text AS DOUBLE) NOT BETWEEN 0 AND 1 THEN 'bad_score'
+           WHEN ts <= CURRENT_WATERMARK(ts) THEN 'late'
+       END AS reason
+FROM impressions_text;
+
+CREATE TEMPORARY VIEW impressions_valid AS
+SELECT * FROM impressions_checked WHERE reason IS NULL;
+
+-- Window deduplication: the first copy (in event time) of each impression id per window.
+CREATE TEMPORARY VIEW impressions_unique AS
+SELECT source, seq, impression_id, user_id, ad_id, event_time, `position`, price, model_score, model_version
+FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, impression_id ORDER BY ts ASC) AS rownum
+    FROM TABLE(TUMBLE(TABLE impressions_valid, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+)
+WHERE rownum <= 1;
+
+CREATE TEMPORARY VIEW clicks_text AS
+SELECT 'clicks_json' AS source, seq, line, ts, line IS JSON AS well_formed,
+       JSON_VALUE(line, '$.clickId') AS click_id,
+       JSON_VALUE(line, '$.impressionId') AS impression_id,
+       JSON_VALUE(line, '$.userId') AS user_id,
+       JSON_VALUE(line, '$.adId') AS ad_id,
+       TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
+       JSON_VALUE(line, '$.price') AS price_text
+FROM clicks_json_raw
+UNION ALL
+SELECT 'clicks_csv' AS source, seq, line, ts,
+       CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 5 AS well_formed,
+       NULLIF(SPLIT_INDEX(line, ',', 0), ''),
+       NULLIF(SPLIT_INDEX(line, ',', 1), ''),
+       NULLIF(SPLIT_INDEX(line, ',', 2), ''),
+       NULLIF(SPLIT_INDEX(line, ',', 3), ''),
+       CASE WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
+            THEN TIMESTAMPDIFF(SECOND, TO_TIMESTAMP_LTZ(0, 3),
+                     TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'))
+                 * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 4) FROM 21 FOR 3) AS INT)
+       END,
+       SPLIT_INDEX(line, ',', 5)
+FROM clicks_csv_raw;
+
+CREATE TEMPORARY VIEW clicks_checked AS
+SELECT source, seq, line, ts, click_id, impression_id, user_id, ad_id, event_time,
+       TRY_CAST(price_text AS DOUBLE) AS price,
+       CASE
+           WHEN NOT well_formed THEN 'truncated'
+           WHEN click_id IS NULL OR impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL THEN 'missing_id'
+           WHEN event_time IS NULL THEN 'bad_time'
+           WHEN price_text IS NULL THEN 'missing_field'
+           WHEN TRY_CAST(price_text AS DOUBLE) IS NULL THEN 'wrong_type'
+           WHEN TRY_CAST(price_text AS DOUBLE) < 0 THEN 'negative_price'
+           WHEN ts <= CURRENT_WATERMARK(ts) THEN 'late'
+       END AS reason
+FROM clicks_text;
+
+CREATE TEMPORARY VIEW clicks_valid AS
+SELECT * FROM clicks_checked WHERE reason IS NULL;
+
+CREATE TEMPORARY VIEW clicks_unique AS
+SELECT source, seq, click_id, impression_id, user_id, ad_id, event_time, price
+FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, click_id ORDER BY ts ASC) AS rownum
+    FROM TABLE(TUMBLE(TABLE clicks_valid, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+)
+WHERE rownum <= 1;
+
+INSERT INTO quarantine
+SELECT 'impression', source, seq, impression_id, reason, event_time, line
+FROM impressions_checked WHERE reason IS NOT NULL;
+
+INSERT INTO quarantine
+SELECT 'click', source, seq, click_id, reason, event_time, line
+FROM clicks_checked WHERE reason IS NOT NULL;
+
+-- Doubtful: a served CTR score far above the rest is more likely a serving bug than a fact.
+INSERT INTO review_queue
+SELECT 'impression:' || impression_id, 'impression', source, seq, impression_id,
+       'score_outlier', event_time,
+       JSON_OBJECT('impression_id' VALUE impression_id, 'user_id' VALUE user_id, 'ad_id' VALUE ad_id,
+                   'event_time' VALUE event_time, 'position' VALUE `position`, 'price' VALUE price,
+                   'model_score' VALUE model_score, 'model_version' VALUE model_version)
+FROM impressions_unique
+WHERE model_score >= ${REVIEW_MIN_IMPRESSION_SCORE};
+
+INSERT INTO curated_impressions
+SELECT impression_id, user_id, ad_id, event_time, `position`, price, model_score, model_version,
+       source, seq, 'none'
+FROM impressions_unique
+WHERE model_score < ${REVIEW_MIN_IMPRESSION_SCORE};
+
+-- Doubtful: a click charged far above the usual bids.
+INSERT INTO review_queue
+SELECT 'click:' || click_id, 'click', source, seq, click_id, 'price_outlier', event_time,
+       JSON_OBJECT('click_id' VALUE click_id, 'impression_id' VALUE impression_id, 'user_id' VALUE user_id,
+                   'ad_id' VALUE ad_id, 'event_time' VALUE event_time, 'price' VALUE price)
+FROM clicks_unique
+WHERE price >= ${REVIEW_MIN_CLICK_PRICE};
+
+INSERT INTO curated_clicks
+SELECT click_id, impression_id, user_id, ad_id, event_time, price, source, seq, 'none'
+FROM clicks_unique
+WHERE price < ${REVIEW_MIN_CLICK_PRICE};
