@@ -115,6 +115,7 @@ class DdlMixin:
             if name in ("TIMESTAMP", "TIME"):
                 if self._match_text_seq("WITH", "LOCAL", "TIME", "ZONE"):
                     dtype.set("this", exp.DType.TIMESTAMPLTZ)
+                    dtype.set("kind", exp.var("WITH LOCAL TIME ZONE"))  # keep the long spelling
                 elif self._match_text_seq("WITHOUT", "TIME", "ZONE"):
                     pass
                 elif self._match_text_seq("WITH", "TIME", "ZONE"):

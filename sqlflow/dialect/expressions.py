@@ -120,3 +120,10 @@ class MatchRecognize(exp.MatchRecognize):
     """sqlglot's MATCH_RECOGNIZE plus Flink's ``WITHIN <interval>`` after the PATTERN."""
 
     arg_types = {**exp.MatchRecognize.arg_types, "within": False}
+
+
+class TypedLiteral(exp.Cast):
+    """A typed literal such as ``TIMESTAMP '2023-07-31 00:00:00'`` or ``DATE '2024-01-01'``.
+
+    It is a Cast (so type inference treats it as one) that is written back as the literal.
+    """

@@ -59,6 +59,9 @@ class FlinkGenerator(generator.Generator):
             sql = f"MAP<{self.sql(args[0])}, {self.sql(args[1])}>"
         elif dtype == exp.DType.STRUCT:
             sql = f"ROW<{self.expressions(expression, flat=True)}>"
+        elif kind is not None and kind.name == "WITH LOCAL TIME ZONE":
+            params = f"({self.expressions(expression, flat=True)})" if args else ""
+            sql = f"TIMESTAMP{params} WITH LOCAL TIME ZONE"
         else:
             name = kind.name if kind is not None else _TYPE_NAMES.get(dtype, dtype.value if isinstance(dtype, exp.DType) else str(dtype))
             sql = f"{name}({self.expressions(expression, flat=True)})" if args else name
@@ -68,6 +71,9 @@ class FlinkGenerator(generator.Generator):
         elif nullable is True:
             sql += " NULL"
         return sql
+
+    def typedliteral_sql(self, expression: fx.TypedLiteral) -> str:
+        return f"{self.sql(expression, 'to')} {self.sql(expression, 'this')}"
 
     def datatypeparam_sql(self, expression: exp.DataTypeParam) -> str:
         return self.sql(expression, "this")

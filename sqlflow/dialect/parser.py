@@ -126,6 +126,12 @@ class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
 
     VERSION_PHRASES = {("FOR", "SYSTEM_TIME"): "SYSTEM_TIME"}
 
+    # `TIMESTAMP '...'` stays a typed literal (not rewritten to CAST)
+    TYPE_LITERAL_PARSERS = {
+        dtype: (lambda self, this, to: self.expression(fx.TypedLiteral(this=this, to=to)))
+        for dtype in (exp.DType.TIMESTAMP, exp.DType.DATE, exp.DType.TIME, exp.DType.TIMESTAMPLTZ)
+    }
+
     STRICT_CAST = True
     LOG_DEFAULTS_TO_LN = False
 

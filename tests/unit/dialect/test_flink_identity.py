@@ -33,6 +33,8 @@ IDENTITIES = [
     "CREATE TABLE t (a ARRAY<INT NOT NULL>, b ROW<x INT NOT NULL, y ARRAY<ROW<z DOUBLE>>> NOT NULL)",
     "CREATE TABLE t (a BOOLEAN, b TINYINT, c SMALLINT, d FLOAT, e DOUBLE, f BINARY(3), g VARBINARY(9), h CHAR(2))",
     "SELECT CAST(x AS INT NOT NULL), CAST(y AS ROW<a INT, b STRING>), TRY_CAST(z AS BIGINT) FROM t",
+    "SELECT CAST(x AS TIMESTAMP(3) WITH LOCAL TIME ZONE), CAST(y AS TIMESTAMP WITH LOCAL TIME ZONE) FROM t",
+    "SELECT TIMESTAMP '2023-07-31 00:00:00', DATE '2020-01-01', TIME '10:00:00', CAST('1' AS INT) FROM t",
     # views, functions, models, catalogs, databases
     "CREATE VIEW v AS SELECT a FROM t",
     "CREATE TEMPORARY VIEW IF NOT EXISTS v (x, y) COMMENT 'v' AS SELECT a, b FROM t",
@@ -133,7 +135,6 @@ def test_identity(sql: str) -> None:
 
 
 CANONICAL = [
-    ("SELECT CAST(x AS TIMESTAMP(3) WITH LOCAL TIME ZONE) FROM t", "SELECT CAST(x AS TIMESTAMP_LTZ(3)) FROM t"),
     ("SELECT CAST(x AS ROW(a INT, b STRING)) FROM t", "SELECT CAST(x AS ROW<a INT, b STRING>) FROM t"),
     ("SELECT CAST(x AS INT ARRAY) FROM t", "SELECT CAST(x AS ARRAY<INT>) FROM t"),
     ("create table t (a int) with ('k'='v')", "CREATE TABLE t (a INT) WITH ('k' = 'v')"),
@@ -196,3 +197,15 @@ def test_function_names_are_not_rewritten() -> None:
 def test_sql_client_statement_set_in_sqlglot_parse() -> None:
     trees = sqlglot.parse("SET 'a' = 'b'; BEGIN STATEMENT SET; INSERT INTO x SELECT 1; END; SELECT 2", read="flink")
     assert [type(t).__name__ for t in trees] == ["Set", "StatementSet", "Select"]
+
+
+def test_typed_literal_is_a_cast_kept_as_written() -> None:
+    tree = validate_identity("SELECT TIMESTAMP '2023-07-31 00:00:00' - INTERVAL '1' DAY")
+    lit = tree.find(fx.TypedLiteral)
+    assert isinstance(lit, exp.Cast) and lit.to == exp.DataType.build("TIMESTAMP") and lit.this.name == "2023-07-31 00:00:00"
+
+
+def test_local_time_zone_spelling_is_kept() -> None:
+    tree = validate_identity("SELECT CAST(x AS TIMESTAMP(3) WITH LOCAL TIME ZONE) FROM t")
+    dtype = tree.find(exp.DataType)
+    assert dtype.this == exp.DType.TIMESTAMPLTZ and [p.name for p in dtype.expressions] == ["3"]
