@@ -41,8 +41,9 @@ _VERSION_FIELDS = ("model_version", "version")
 def onnx_udf(name: str, model: str, inputs: Sequence[str], result: str, *,
              output: str | None = None, input: str | None = None,
              fields: Mapping[str, str] | None = None, width: int | None = None,
-             batch_size: int | None = 8192, device: str = "auto", device_id: int | None = None,
+             batch_size: int | None = 4096, device: str = "auto", device_id: int | None = None,
              fp16: bool = False, io_binding: bool = True, intra_op_threads: int = 1,
+             pipeline: bool = True,
              allow_nan: bool = False, allow_inf: bool = False,
              doc: str | None = None) -> UserDefinedScalarFunctionWrapper:
     """Declare a vectorized UDF that runs an ONNX model.
@@ -82,7 +83,7 @@ def onnx_udf(name: str, model: str, inputs: Sequence[str], result: str, *,
         output=output, input=input, fields=row_fields, width=width,
         allow_nan=allow_nan, allow_inf=allow_inf, device=device, device_id=device_id,
         run=RunOptions(batch_size=batch_size, intra_op_threads=intra_op_threads,
-                       fp16=fp16, io_binding=io_binding),
+                       pipeline=pipeline, fp16=fp16, io_binding=io_binding),
         base_dir=_project_dir(file), file=file, line=line)
     wrapper = flink_udf(OnnxFunction(config), input_types=list(arg_types), result_type=result,
                         func_type="pandas", name=name, deterministic=True)
@@ -90,7 +91,8 @@ def onnx_udf(name: str, model: str, inputs: Sequence[str], result: str, *,
                            result_type=result, func_type="pandas", file=file, line=line,
                            model=str(model), doc=doc,
                            options={"output": output, "input": input, "fields": dict(row_fields),
-                                    "batch_size": batch_size, "device": device, "fp16": fp16})
+                                    "batch_size": batch_size, "device": device, "fp16": fp16,
+                                    "pipeline": pipeline})
     return wrapper
 
 
@@ -137,7 +139,7 @@ def onnx_function(obj: UserDefinedScalarFunctionWrapper) -> OnnxFunction:
 def with_options(obj: UserDefinedScalarFunctionWrapper, **changes) -> UserDefinedScalarFunctionWrapper:
     """A copy of an ONNX UDF with other run options (batch_size, fp16, device, ...)."""
     cfg = onnx_function(obj).config
-    run_keys = {"batch_size", "intra_op_threads", "fp16", "io_binding"}
+    run_keys = {"batch_size", "intra_op_threads", "pipeline", "fp16", "io_binding"}
     run = replace(cfg.run, **{k: v for k, v in changes.items() if k in run_keys})
     cfg = replace(cfg, run=run, **{k: v for k, v in changes.items() if k not in run_keys})
     wrapper = flink_udf(OnnxFunction(cfg), input_types=list(cfg.arg_types),

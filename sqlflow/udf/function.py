@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +64,7 @@ class OnnxFunction(ScalarFunction):
         self.version: str | None = None
         self.model_path: str | None = None
         self._result: SqlType | None = None
+        self._pool = None  # one helper thread for pipelining, made in open()
         self._sources: list[tuple[str, str, int | None]] = []  # field, output, column
 
     def __getstate__(self) -> dict:
@@ -113,8 +113,14 @@ class OnnxFunction(ScalarFunction):
             self.runner.placement = placement
         provider.log_once(cfg.name, placement)
         self.metrics = UdfMetrics(function_context)
+        if cfg.run.pipeline and self.runner.step:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"sqlflow-udf-{cfg.name}")
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         self._reset()
 
     def resolve_model(self) -> Path:
@@ -137,13 +143,37 @@ class OnnxFunction(ScalarFunction):
         """Score one Arrow batch: a pandas Series per argument, one result per row."""
         if self.runner is None:
             self.open(None)
+        runner = self.runner
         n = len(columns[0])
-        t = self.tensorizer(columns)
-        batches0, t0 = self.runner.batches, time.perf_counter()
-        outs = self.runner.run(t.tensor) if t.tensor.shape[0] else {}
-        seconds = time.perf_counter() - t0
-        self.metrics.record(n, self.runner.batches - batches0, t.bad, seconds)
-        return self._decode(outs, t.valid, n)
+        arrays = [c.to_numpy() if isinstance(c, pd.Series) else np.asarray(c) for c in columns]
+        batches0, seconds0 = runner.batches, runner.infer_seconds
+        step = runner.step or n
+        if self._pool is None or n <= step:
+            t = self.tensorizer(arrays)
+            outs = runner.run(t.tensor) if t.tensor.shape[0] else {}
+            valid, bad = t.valid, t.bad
+        else:
+            outs, valid, bad = self._pipelined(arrays, n, step)
+        self.metrics.record(n, runner.batches - batches0, bad, runner.infer_seconds - seconds0)
+        return self._decode(outs, valid, n)
+
+    def _pipelined(self, arrays: list[np.ndarray], n: int,
+                   step: int) -> tuple[dict[str, np.ndarray], np.ndarray, dict[str, int]]:
+        """Tensorize model batch k+1 on this thread while the helper runs batch k."""
+        parts = []
+        for start in range(0, n, step):
+            t = self.tensorizer([a[start:start + step] for a in arrays])
+            job = self._pool.submit(self.runner.run, t.tensor) if t.tensor.shape[0] else None
+            parts.append((t, job))
+        bad: dict[str, int] = {}
+        for t, _ in parts:
+            for reason, count in t.bad.items():
+                bad[reason] = bad.get(reason, 0) + count
+        valid = np.concatenate([t.valid for t, _ in parts])
+        results = [job.result() for _, job in parts if job is not None]
+        outs = {name: np.concatenate([r[name] for r in results]) for name in results[0]} \
+            if results else {}
+        return outs, valid, bad
 
     def _decode(self, outs: dict[str, np.ndarray], valid: np.ndarray,
                 n: int) -> pd.Series | pd.DataFrame:
@@ -230,6 +260,8 @@ def _column(sql_type: SqlType, out: np.ndarray | None, col: int | None, valid: n
         col = 0
     picked = rows[:, col]
     dtype = sql_type.numpy_dtype
+    if dtype is not None and dtype.kind == "f" and len(picked) == n:  # every row valid
+        return pd.Series(picked.astype(dtype, copy=False), copy=False)
     if dtype is not None and dtype.kind == "f":
         values = np.full(n, np.nan, dtype=dtype)
         values[valid] = picked

@@ -19,10 +19,16 @@ from sqlflow.udf.provider import CUDA, DEFAULT_SEVERITY, Placement
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run: batch size, threads, float16 and I/O binding (GPU only)."""
+    """How to run: batch size, threads, pipelining, float16 and I/O binding (GPU only).
 
-    batch_size: int | None = 8192
+    With ``pipeline``, a pandas batch larger than ``batch_size`` is cut into
+    model batches and the next one is tensorized while the model runs the
+    current one (onnxruntime releases the GIL), in one helper thread.
+    """
+
+    batch_size: int | None = 4096
     intra_op_threads: int = 1
+    pipeline: bool = True
     fp16: bool = False
     io_binding: bool = True
 
@@ -60,12 +66,17 @@ class Runner:
         self.batches = 0
         self.infer_seconds = 0.0
 
+    @property
+    def step(self) -> int | None:
+        """Rows per model batch: the model's fixed batch, else the configured size."""
+        return self.fixed_batch or self.options.batch_size
+
     def run(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """All named outputs for the rows of ``x``, in row order."""
         n = x.shape[0]
         if n == 0:
             return {name: self.empty(name) for name in self.output_names}
-        step = self.fixed_batch or self.options.batch_size or n
+        step = self.step or n
         parts: dict[str, list[np.ndarray]] = {name: [] for name in self.output_names}
         for start in range(0, n, step):
             chunk = x[start:start + step]

@@ -57,7 +57,8 @@ class Tensorizer:
         # Build in the model's float type, or in float64 for integer models.
         self.work_dtype = self.dtype if self.dtype.kind == "f" else np.dtype("float64")
 
-    def __call__(self, columns: Sequence[pd.Series]) -> Tensorized:
+    def __call__(self, columns: Sequence[pd.Series | np.ndarray]) -> Tensorized:
+        """Tensorize one batch: a Series or numpy array per declared column."""
         if len(columns) != len(self.arg_types):
             raise TypeError(f"expected {len(self.arg_types)} columns, got {len(columns)}")
         n = len(columns[0])
@@ -68,47 +69,45 @@ class Tensorizer:
             mat = self._from_scalars(columns, reason)
         if mat.dtype.kind == "f" and not (self.allow_nan and self.allow_inf):
             self._check_finite(mat, reason)
+        if not reason.any():  # the common case: every row is fine
+            return Tensorized(self._cast(mat), np.ones(n, dtype=bool), {})
         valid = reason == 0
-        bad: dict[str, int] = {}
-        if not valid.all():
-            counts = np.bincount(reason, minlength=len(REASONS) + 1)
-            bad = {REASONS[i - 1]: int(c) for i, c in enumerate(counts) if i and c}
-            mat = mat[valid]
+        counts = np.bincount(reason, minlength=len(REASONS) + 1)
+        bad = {REASONS[i - 1]: int(c) for i, c in enumerate(counts) if i and c}
+        return Tensorized(self._cast(mat[valid]), valid, bad)
+
+    def _cast(self, mat: np.ndarray) -> np.ndarray:
         if mat.dtype != self.dtype:
             mat = mat.astype(self.dtype)
-        return Tensorized(np.ascontiguousarray(mat), valid, bad)
+        return np.ascontiguousarray(mat)
 
     # -- many scalar columns ---------------------------------------------------------------
 
-    def _from_scalars(self, columns: Sequence[pd.Series], reason: np.ndarray) -> np.ndarray:
+    def _from_scalars(self, columns: Sequence, reason: np.ndarray) -> np.ndarray:
         n = len(columns[0])
         mat = np.empty((n, self.width), dtype=self.work_dtype)
-        for j, (col, sql_type) in enumerate(zip(columns, self.arg_types)):
-            values = col.to_numpy()
-            if values.dtype.kind in "fiub":
-                with np.errstate(over="ignore"):  # beyond float32: inf, counted below
+        with np.errstate(over="ignore", invalid="ignore"):  # beyond float32: inf, counted later
+            for j, col in enumerate(columns):
+                values = np.asarray(col)
+                if values.dtype.kind in "fiub":
                     mat[:, j] = values
-                if values.dtype.kind == "f" and not self.allow_nan:
-                    _mark(reason, np.isnan(values), "null")
-                continue
-            # object columns: nullable ints/bools, strings, or values of a wrong type
-            missing = pd.isna(col).to_numpy()
-            numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            _mark(reason, missing, "null")
-            _mark(reason, np.isnan(numeric) & ~missing, "wrong_type")
-            with np.errstate(over="ignore"):
+                    continue
+                # object columns: nullable ints/bools, strings, or values of a wrong type
+                missing = np.asarray(pd.isna(values), dtype=bool)
+                numeric = np.asarray(pd.to_numeric(values, errors="coerce"), dtype="float64")
+                _mark(reason, missing, "null")
+                _mark(reason, np.isnan(numeric) & ~missing, "wrong_type")
                 mat[:, j] = numeric
         return mat
 
     # -- one ARRAY column ------------------------------------------------------------------
 
-    def _from_array(self, col: pd.Series, reason: np.ndarray) -> np.ndarray:
+    def _from_array(self, col, reason: np.ndarray) -> np.ndarray:
         n, width = len(col), self.width
-        values = col.to_numpy(dtype=object)
+        values = np.asarray(col, dtype=object)
         mat = np.zeros((n, width), dtype=self.work_dtype)
         try:
-            lengths = np.fromiter((-1 if v is None else len(v) for v in values),
-                                  dtype=np.int64, count=n)
+            lengths = self._lengths(values)
         except TypeError:  # a value with no length: sort the rows out one by one
             return self._from_array_slow(values, reason, mat)
         _mark(reason, lengths == -1, "null")
@@ -145,10 +144,24 @@ class Tensorizer:
         return mat
 
     def _check_finite(self, mat: np.ndarray, reason: np.ndarray) -> None:
+        """Count NaN and inf rows; one sum over the batch when all is finite."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if mat.size == 0 or np.isfinite(mat.sum()):
+                return
+        # NaN in a scalar column is how Arrow hands over a NULL, so it counts as null there
+        nan_reason = "nan" if self.array_input else "null"
         if not self.allow_nan:
-            _mark(reason, np.isnan(mat).any(axis=1), "nan")
+            _mark(reason, np.isnan(mat).any(axis=1), nan_reason)
         if not self.allow_inf:
             _mark(reason, np.isinf(mat).any(axis=1), "inf")
+
+    @staticmethod
+    def _lengths(values: np.ndarray) -> np.ndarray:
+        try:
+            return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        except TypeError:  # None (NULL) rows, or values without a length
+            return np.fromiter((-1 if v is None else len(v) for v in values),
+                               dtype=np.int64, count=len(values))
 
 
 def _code(name: str) -> int:

@@ -181,3 +181,24 @@ def test_missing_model_is_a_model_error(tmp_path):
         onnx_function(wrapper).open(None)
     assert err.value.rule == "model-not-found"
     assert "model file 'models/none.onnx' not found" in err.value.message
+
+
+@pytest.mark.parametrize("pipeline", [True, False])
+def test_pipelined_batches_keep_row_order_and_bad_rows(mlp16, rng, pipeline):
+    x = rng.normal(size=(20, 16)).astype(np.float32)
+    rows = list(x)
+    for i in (2, 9, 10, 19):  # bad rows in the first, second and last model batch
+        rows[i] = None
+    fn = opened(onnx_udf("p", model=str(mlp16), inputs=["ARRAY<FLOAT>"], result="DOUBLE",
+                         output="probability", batch_size=6, pipeline=pipeline))
+    assert (fn._pool is not None) == pipeline
+    got = fn.eval(pd.Series(rows, dtype=object))
+    good = [i for i in range(20) if i not in (2, 9, 10, 19)]
+    expected = np.full(20, np.nan)
+    expected[good] = reference(mlp16, x[good])["probability"][:, 0]
+    np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-6)
+    assert fn.stats.bad_rows == {"null": 4} and fn.stats.rows == 20
+    # pipelined: 6 + 6 + 6 + 2 rows, bad rows left out of each; serial: 16 valid rows by 6
+    assert fn.stats.batches == (4 if pipeline else 3)
+    fn.close()
+    assert fn.runner is None
