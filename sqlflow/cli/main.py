@@ -32,6 +32,8 @@ COMMANDS: tuple[str, ...] = (
     "fmt",
     "validate",
     "lineage",
+    "review",
+    "demo",
 )
 
 

@@ -1,0 +1,113 @@
+"""The review queue on Kafka: pending items and decisions, read and written with kafka-python."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+from sqlflow.errors import ServiceError, ValidationError
+
+QUEUE_TOPIC = "review_queue"
+DECISIONS_TOPIC = "review_decisions"
+DECISIONS = ("approve", "reject")
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A doubtful record waiting for a person: what it is, why it is here, the record itself."""
+
+    review_id: str
+    kind: str
+    source: str
+    seq: int
+    event_id: str
+    reason: str
+    event_time: int | None
+    record: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's verdict on one item, as written to the decisions topic."""
+
+    review_id: str
+    decision: str
+    reviewer: str
+    note: str
+    decided_at: int
+
+
+def _read(bootstrap: str, topic: str) -> list[dict]:
+    from kafka.errors import KafkaError
+
+    from sqlflow.demo.topics import read_topic
+
+    try:
+        return [m.value for m in read_topic(bootstrap, topic) if isinstance(m.value, dict)]
+    except KafkaError as exc:
+        raise ServiceError(f"cannot read topic {topic} at {bootstrap}: {exc}",
+                           hint="is the broker running? (sqlflow up)", rule="kafka") from exc
+
+
+def queue_state(bootstrap: str) -> tuple[list[ReviewItem], dict[str, Decision]]:
+    """Every item ever queued (first occurrence of each id) and the first decision per id."""
+    items: dict[str, ReviewItem] = {}
+    for v in _read(bootstrap, QUEUE_TOPIC):
+        if v.get("review_id") and v["review_id"] not in items:
+            items[v["review_id"]] = ReviewItem(**{k: v.get(k) for k in ReviewItem.__dataclass_fields__})
+    decided: dict[str, Decision] = {}
+    for v in _read(bootstrap, DECISIONS_TOPIC):
+        rid = v.get("review_id")
+        if rid and rid not in decided and v.get("decision") in DECISIONS:
+            decided[rid] = Decision(**{k: v.get(k) for k in Decision.__dataclass_fields__})
+    return list(items.values()), decided
+
+
+def pending(bootstrap: str) -> list[ReviewItem]:
+    """Items without a decision, oldest event first."""
+    items, decided = queue_state(bootstrap)
+    waiting = [i for i in items if i.review_id not in decided]
+    return sorted(waiting, key=lambda i: (i.event_time or 0, i.review_id))
+
+
+def decide(bootstrap: str, review_ids: Iterable[str], decision: str, reviewer: str,
+           note: str = "") -> list[Decision]:
+    """Write one decision per id; unknown or already decided ids are refused before anything is written."""
+    if decision not in DECISIONS:
+        raise ValidationError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}", rule="review")
+    ids = list(dict.fromkeys(review_ids))
+    if not ids:
+        raise ValidationError("name at least one review id (see `sqlflow review list`)", rule="review")
+    items, decided = queue_state(bootstrap)
+    known = {i.review_id for i in items}
+    unknown = [r for r in ids if r not in known]
+    if unknown:
+        raise ValidationError(f"not in the review queue: {', '.join(unknown)}", rule="review",
+                              hint="`sqlflow review list` shows the pending ids")
+    done = [r for r in ids if r in decided]
+    if done:
+        raise ValidationError("already decided: " + ", ".join(f"{r} ({decided[r].decision})" for r in done),
+                              rule="review")
+    now = int(time.time() * 1000)
+    out = [Decision(r, decision, reviewer, note, now) for r in ids]
+    _write(bootstrap, [asdict(d) for d in out])
+    return out
+
+
+def _write(bootstrap: str, records: list[dict]) -> None:
+    from kafka import KafkaProducer
+    from kafka.errors import KafkaError
+
+    try:
+        producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+        try:
+            for rec in records:
+                producer.send(DECISIONS_TOPIC, key=rec["review_id"].encode(), value=json.dumps(rec).encode())
+            producer.flush()
+        finally:
+            producer.close()
+    except KafkaError as exc:
+        raise ServiceError(f"cannot write decisions to {DECISIONS_TOPIC} at {bootstrap}: {exc}",
+                           rule="kafka") from exc
