@@ -146,7 +146,7 @@ def _model(info: StatementInfo, node: exp.Create, common: dict, config: Config) 
         try:
             m.signature = model_signature(config.root / m.path)
         except ModelError as exc:
-            m.load_error = exc.message
+            m.load_error = exc.message.replace(str(config.root / m.path), m.path)
     return m
 
 

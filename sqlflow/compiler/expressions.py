@@ -92,9 +92,11 @@ class Scope:
 
     def lookup(self, name: str) -> Col | None:
         for _, rel in self.items:
-            col = rel.find(name)
-            if col is not None:
-                return col
+            for c in rel.columns:
+                if c.name == name:
+                    return c
+        if any(rel.opaque for _, rel in self.items):
+            return Col(name, ANY)  # an unresolved input was already reported
         if name in self.aliases:
             return Col(name, self.aliases[name])
         return self.parent.lookup(name) if self.parent else None

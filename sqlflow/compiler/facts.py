@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from sqlflow.compiler.builtins import Builtin
 from sqlflow.compiler.catalog import Definition, FunctionDef, ModelDef
-from sqlflow.compiler.types import FlinkType
+from sqlflow.compiler.types import ANY, FlinkType
 from sqlflow.errors import Location
 
 
@@ -41,12 +41,13 @@ class Relation:
     rank_column: str | None = None  # ROW_NUMBER() alias, for Top-N detection
     rank_append: bool = False  # a window Top-N or a first-row dedup on proctime
     has_rowtime: bool = False  # some input column has a watermark
+    opaque: bool = False  # built on something unresolved: any column name is accepted, typed ANY
 
     def find(self, name: str) -> Col | None:
         for c in self.columns:
             if c.name == name:
                 return c
-        return None
+        return Col(name, ANY) if self.opaque else None
 
 
 @dataclass(frozen=True)

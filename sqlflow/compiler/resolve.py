@@ -114,7 +114,8 @@ class QueryResolver:
             columns = [Col(c.name, c.type if (windowed and c.name == "window_time") else c.type.plain())
                        for c in columns]
         out = Relation(columns, updating, windowed=windowed or (not aggregated and any(
-            r.windowed for r in inputs)), has_rowtime=has_rowtime)
+            r.windowed for r in inputs)), has_rowtime=has_rowtime,
+            opaque=any(r.opaque for r in inputs) and any(isinstance(p, exp.Star) for p in sel.expressions))
         if rank is not None:
             out.rank_column, out.rank_append = rank
         return out
@@ -242,7 +243,7 @@ class QueryResolver:
         if d is None:
             candidates = list(ctes) + list(self.catalog.relations)
             self.facts.unresolved.append(Unresolved("table", name, self.locate(node), tuple(candidates)))
-            return Relation([])
+            return Relation([], opaque=True)
         self.facts.reads.append((d, self.locate(node)))
         if isinstance(d, ViewDef):
             return self.view_relation(d)
@@ -311,7 +312,7 @@ class QueryResolver:
                 self.facts.unresolved.append(Unresolved(
                     "model", mname, self.locate(model_arg.this), tuple(self.catalog.models)))
         if model is None:
-            return Relation(list(source.columns), source.updating, has_rowtime=source.has_rowtime)
+            return Relation(list(source.columns), source.updating, has_rowtime=source.has_rowtime, opaque=True)
         self.facts.predicts.append(PredictUse(model, tuple(described), self.locate(model_arg.this)))
         cols = list(source.columns) + [Col(c.name, c.type) for c in model.outputs]
         return Relation(cols, source.updating, source.windowed, has_rowtime=source.has_rowtime)
@@ -415,4 +416,4 @@ def _renamed(rel: Relation, alias: exp.Expression | None) -> Relation:
     if not names:
         return rel
     cols = [Col(names[i] if i < len(names) else c.name, c.type) for i, c in enumerate(rel.columns)]
-    return Relation(cols, rel.updating, rel.windowed, rel.rank_column, rel.rank_append, rel.has_rowtime)
+    return Relation(cols, rel.updating, rel.windowed, rel.rank_column, rel.rank_append, rel.has_rowtime, rel.opaque)

@@ -108,8 +108,11 @@ class ModelSignatureRule(Rule):
             yield self.diag(f"model '{m.name}' declares {len(m.inputs or features)} inputs, but its ONNX "
                             f"file takes {n} features", loc)
         elem = sig.inputs[0].elem_type if sig.inputs else None
-        for col in m.inputs:
-            yield from self._elem(f"input '{col.name}' of model '{m.name}'", col.type, elem, loc)
+        wrong = [c.name for c in m.inputs if elem in _SQL and c.type.root in _ELEM and _ELEM[c.type.root] != elem]
+        if wrong:
+            yield self.diag(f"model '{m.name}' declares {', '.join(wrong)} as "
+                            f"{'DOUBLE' if elem == 'float32' else 'FLOAT'}, but its ONNX file takes "
+                            f"{elem} ({_SQL[elem]})", loc, f"declare the inputs as {_SQL[elem]}")
         for (name, t, floc), col in zip(features, m.inputs):
             if t.root in _ELEM and col.type.root in _ELEM and t.root != col.type.root:
                 yield self.diag(f"feature '{name}' is {t}, but model '{m.name}' input '{col.name}' is "

@@ -23,7 +23,7 @@ class UnknownFunction(Rule):
         for s in project.statements:
             for call in s.facts.calls:
                 if call.udf is None and call.builtin is None and isinstance(call.node, exp.Anonymous):
-                    hint = suggest(call.name, udf_names + [n.lower() for n in BUILTINS]) 
+                    hint = suggest(call.name, udf_names + list(BUILTINS))
                     yield self.diag(f"unknown function '{call.name}'", call.location, hint)
             for u in s.facts.unresolved:
                 if u.kind == "function":

@@ -1,0 +1,26 @@
+SET 'table.exec.state.ttl' = '1 h';
+
+CREATE TABLE shown (ad_id BIGINT, n BIGINT, PRIMARY KEY (ad_id) NOT ENFORCED) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = 'shown',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+
+CREATE TABLE shown_log (ad_id BIGINT, n BIGINT) WITH (
+  'connector' = 'kafka',
+  'topic' = 'shown-log',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'format' = 'json'
+);
+
+INSERT INTO shown
+SELECT ad_id, COUNT(*)
+FROM impressions
+GROUP BY ad_id;
+
+INSERT INTO shown_log
+SELECT i.ad_id, c.user_id
+FROM impressions AS i
+JOIN clicks AS c ON i.impression_id = c.impression_id;

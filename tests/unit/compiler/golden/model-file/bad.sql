@@ -1,0 +1,10 @@
+CREATE MODEL old_model
+INPUT (f1 FLOAT, f2 FLOAT, f3 FLOAT, f4 FLOAT)
+OUTPUT (probability FLOAT)
+WITH ('provider' = 'onnx', 'path' = 'models/ctr_v0.onnx');
+
+SELECT impression_id, probability
+FROM ML_PREDICT(TABLE impressions, MODEL old_model, DESCRIPTOR(f1, f2, f3, f4));
+
+SELECT ctr_score_missing(f1, f2, f3, f4)
+FROM impressions;

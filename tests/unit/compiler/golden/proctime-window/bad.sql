@@ -1,0 +1,3 @@
+SELECT window_start, COUNT(*)
+FROM TABLE(TUMBLE(TABLE impressions, DESCRIPTOR(proc), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end;

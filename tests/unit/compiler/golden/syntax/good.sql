@@ -1,0 +1,3 @@
+SELECT impression_id
+FROM impressions
+WHERE ad_id > 0;

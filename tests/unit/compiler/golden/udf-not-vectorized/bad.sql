@@ -1,0 +1,2 @@
+SELECT bucket(user_id)
+FROM impressions;

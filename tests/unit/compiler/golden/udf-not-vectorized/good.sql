@@ -1,0 +1,5 @@
+SELECT bucket(user_id) -- sqlflow: disable=udf-not-vectorized
+FROM impressions;
+
+SELECT clean_label(label)
+FROM impressions;

@@ -1,0 +1,3 @@
+INSERT INTO scores
+SELECT impression_id, user_id, label, label, f1
+FROM impresions;
