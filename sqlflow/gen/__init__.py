@@ -16,11 +16,11 @@ features, with the SQL that computes them, in :mod:`sqlflow.gen.features`.
 from __future__ import annotations
 
 from sqlflow.gen.config import GenConfig
-from sqlflow.gen.generate import Batch, Dataset, GroundTruth, Summary, generate, iter_batches
+from sqlflow.gen.generate import Batch, Dataset, GroundTruth, Summary, generate, iter_batches, true_events
 from sqlflow.gen.schema import SOURCES, SourceSchema
 from sqlflow.gen.sinks import write_files, write_kafka
 
 __all__ = [
     "Batch", "Dataset", "GenConfig", "GroundTruth", "SOURCES", "SourceSchema", "Summary",
-    "generate", "iter_batches", "write_files", "write_kafka",
+    "generate", "iter_batches", "true_events", "write_files", "write_kafka",
 ]

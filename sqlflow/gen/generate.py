@@ -60,6 +60,22 @@ def iter_batches(cfg: GenConfig) -> Iterator[Batch]:
         yield Batch(lines, truth, events, span.imp_end - span.imp_start)
 
 
+def true_events(cfg: GenConfig) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Users, ads and the true events of every kind, without delivery (for training).
+
+    The events are exactly those :func:`iter_batches` delivers for ``cfg``.
+    """
+    world = build_world(cfg)
+    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in EVENT_KINDS}
+    first_click = 0
+    for span in chunk_spans(cfg):
+        events = make_chunk(cfg, world, span, first_click)
+        first_click += len(events["click"])
+        for kind in EVENT_KINDS:
+            parts[kind].append(events[kind])
+    return world.users_frame(), world.ads_frame(), {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+
+
 @dataclass
 class Summary:
     """What a run wrote: lines per source, and broken, duplicate and late counts."""
