@@ -68,6 +68,10 @@ class DdlMixin:
             self._next and self._next.token_type in (TokenType.LT, TokenType.L_PAREN)
         ):
             return None
+        if name in ("ARRAY", "MAP", "MULTISET") and self._next.token_type == TokenType.L_PAREN:
+            return None  # a function call such as ARRAY(SELECT ...)
+        if name == "ROW" and self._next.token_type == TokenType.L_PAREN and not self._row_fields_follow():
+            return None  # the ROW(1, 'a') value constructor
         index = self._index
         self._advance()
         dtype: exp.DataType | None
@@ -134,6 +138,16 @@ class DdlMixin:
             elif self._match(TokenType.NULL):
                 dtype.set("nullable", True)
         return self.expression(dtype, curr)
+
+    def _row_fields_follow(self) -> bool:
+        """After ``ROW (``: does a field list (``name TYPE``) follow, rather than values?"""
+        ahead = [self._tokens[i] for i in range(self._index + 2, min(self._index + 4, len(self._tokens)))]
+        if len(ahead) < 2:
+            return False
+        name, kind = ahead
+        return name.token_type not in (TokenType.STRING, TokenType.NUMBER, TokenType.L_PAREN) and (
+            kind.text.upper() in TYPE_NAMES
+        )
 
     def _parse_type_param(self) -> exp.Expr | None:
         if not self._match(TokenType.NUMBER):

@@ -127,3 +127,26 @@ class TypedLiteral(exp.Cast):
 
     It is a Cast (so type inference treats it as one) that is written back as the literal.
     """
+
+
+class JsonCall(exp.Expression):
+    """A SQL/JSON function with its clauses: ``JSON_VALUE(j, '$.a' RETURNING INT DEFAULT 0 ON EMPTY)``.
+
+    ``this`` is the function name, ``expressions`` the comma-separated arguments
+    (``JsonKeyValue`` for JSON_OBJECT), ``clauses`` the trailing ``JsonClause`` list.
+    """
+
+    arg_types = {"this": True, "expressions": False, "clauses": False}
+
+
+class JsonKeyValue(exp.Expression):
+    """``[KEY] k VALUE v`` inside JSON_OBJECT / JSON_OBJECTAGG (``key`` tells whether KEY was written)."""
+
+    arg_types = {"this": True, "expression": True, "key": False}
+
+
+class JsonClause(exp.Expression):
+    """One SQL/JSON clause: ``RETURNING T``, ``DEFAULT x ON EMPTY``, ``NULL ON ERROR``, ``ABSENT ON NULL``,
+    ``WITH CONDITIONAL ARRAY WRAPPER``...; ``this`` holds the leading words, ``on`` the ON target."""
+
+    arg_types = {"this": True, "expression": False, "on": False}

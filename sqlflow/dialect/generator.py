@@ -23,7 +23,7 @@ class FlinkGenerator(generator.Generator):
 
     INTERVAL_ALLOWS_PLURAL_FORM = True
     TABLESAMPLE_SIZE_IS_PERCENT = True
-    LIMIT_FETCH = "LIMIT"
+    LIMIT_FETCH = "ALL"
     NVL2_SUPPORTED = False
     LAST_DAY_SUPPORTS_DATE_PART = False
     SUPPORTS_SELECT_INTO = False
@@ -408,6 +408,46 @@ class FlinkGenerator(generator.Generator):
 
     def descriptor_sql(self, expression: fx.Descriptor) -> str:
         return f"DESCRIPTOR({self.expressions(expression, flat=True)})"
+
+    def jsoncall_sql(self, expression: fx.JsonCall) -> str:
+        args = ", ".join(self.sql(a) for a in expression.expressions)
+        clauses = " ".join(self.sql(c) for c in expression.args.get("clauses") or [])
+        inner = f"{args} {clauses}" if args and clauses else args or clauses
+        return f"{expression.name}({inner})"
+
+    def jsonkeyvalue_sql(self, expression: fx.JsonKeyValue) -> str:
+        key = "KEY " if expression.args.get("key") else ""
+        return f"{key}{self.sql(expression, 'this')} VALUE {self.sql(expression, 'expression')}"
+
+    def jsonclause_sql(self, expression: fx.JsonClause) -> str:
+        sql = expression.name
+        if expression.args.get("expression") is not None:
+            sql += f" {self.sql(expression, 'expression')}"
+        if expression.args.get("on"):
+            sql += f" ON {expression.args['on']}"
+        return sql
+
+    def array_sql(self, expression: exp.Array) -> str:
+        return f"ARRAY[{self.expressions(expression, flat=True)}]"
+
+    def trim_sql(self, expression: exp.Trim) -> str:
+        position = self.sql(expression, "position")
+        chars = self.sql(expression, "expression")
+        if not position and not chars:
+            return f"TRIM({self.sql(expression, 'this')})"
+        lead = " ".join(p for p in (position, chars) if p)
+        return f"TRIM({lead} FROM {self.sql(expression, 'this')})"
+
+    def strposition_sql(self, expression: exp.StrPosition) -> str:
+        return f"POSITION({self.sql(expression, 'substr')} IN {self.sql(expression, 'this')})"
+
+    def ordered_sql(self, expression: exp.Ordered) -> str:
+        if not (expression._meta and expression._meta.get("nulls_written")):
+            return super().ordered_sql(expression)
+        desc = expression.args.get("desc")
+        order = " DESC" if desc else (" ASC" if desc is False else "")
+        nulls = " NULLS FIRST" if expression.args.get("nulls_first") else " NULLS LAST"
+        return f"{self.sql(expression, 'this')}{order}{nulls}"
 
     def kwarg_sql(self, expression: exp.Kwarg) -> str:
         return f"{self.sql(expression, 'this')} => {self.sql(expression, 'expression')}"

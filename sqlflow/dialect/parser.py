@@ -16,6 +16,7 @@ from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect import expressions as fx
 from sqlflow.dialect.ddl import DdlMixin
+from sqlflow.dialect.functions import FunctionMixin, json_function_parsers
 from sqlflow.dialect.queries import QueryMixin
 
 #: Function names parsed into sqlglot's typed classes; each generates back to the
@@ -24,13 +25,15 @@ from sqlflow.dialect.queries import QueryMixin
 TYPED_FUNCTIONS: tuple[str, ...] = (
     "AVG", "COUNT", "MAX", "MIN", "SUM", "COALESCE", "ROW_NUMBER", "RANK",
     "DENSE_RANK", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "ABS", "UPPER",
-    "LOWER", "CONCAT", "CONCAT_WS", "IF", "STDDEV_POP", "STDDEV_SAMP",
-    "VAR_POP", "VAR_SAMP", "CEIL", "FLOOR", "LN", "EXP", "SQRT", "POWER",
-    "ROUND", "NULLIF", "LEAST", "GREATEST", "NTILE", "CUME_DIST", "PERCENT_RANK",
+    "LOWER", "CONCAT", "CONCAT_WS", "STDDEV_POP", "STDDEV_SAMP", "LN", "EXP",
+    "SQRT", "POWER", "ROUND", "NULLIF", "LEAST", "GREATEST", "NTILE", "CUME_DIST",
+    "PERCENT_RANK",
 )
 
 #: Functions with a special argument syntax (``CAST(x AS T)``, ``TRIM(BOTH ...)``...).
-SPECIAL_FUNCTIONS: tuple[str, ...] = ("CAST", "TRY_CAST", "EXTRACT", "TRIM", "SUBSTRING", "POSITION", "OVERLAY")
+SPECIAL_FUNCTIONS: tuple[str, ...] = (
+    "CAST", "TRY_CAST", "EXTRACT", "TRIM", "SUBSTRING", "POSITION", "OVERLAY", "CEIL", "FLOOR",
+)
 
 #: Words that may start a Flink statement (used for "did you mean" hints).
 STATEMENT_KEYWORDS: tuple[str, ...] = (
@@ -106,7 +109,7 @@ def _typed_functions() -> dict[str, t.Callable]:
     return {name: parser.Parser.FUNCTIONS[name] for name in TYPED_FUNCTIONS if name in parser.Parser.FUNCTIONS}
 
 
-class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
+class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
     """Parses Flink SQL into sqlglot trees (see the package docstring for their shapes)."""
 
     FUNCTIONS = _typed_functions()
@@ -116,7 +119,12 @@ class FlinkParser(DdlMixin, QueryMixin, parser.Parser):
         "DESCRIPTOR": lambda self: self.expression(
             fx.Descriptor(expressions=self._parse_csv(self._parse_column))
         ),
+        **json_function_parsers(),
     }
+
+    # IF(c, a, b) stays a call (sqlglot would rewrite it into CASE)
+    NO_PAREN_FUNCTION_PARSERS = {"ANY": parser.Parser.NO_PAREN_FUNCTION_PARSERS["ANY"],
+                                 "CASE": parser.Parser.NO_PAREN_FUNCTION_PARSERS["CASE"]}
 
     NO_PAREN_FUNCTIONS = {
         TokenType.CURRENT_DATE: exp.CurrentDate,

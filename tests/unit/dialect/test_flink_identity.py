@@ -209,3 +209,40 @@ def test_local_time_zone_spelling_is_kept() -> None:
     tree = validate_identity("SELECT CAST(x AS TIMESTAMP(3) WITH LOCAL TIME ZONE) FROM t")
     dtype = tree.find(exp.DataType)
     assert dtype.this == exp.DType.TIMESTAMPLTZ and [p.name for p in dtype.expressions] == ["3"]
+
+
+FUNCTION_IDENTITIES = [
+    "SELECT COUNT(*), COUNT(DISTINCT a), SUM(a), AVG(a), MIN(a), MAX(a), STDDEV_POP(a), STDDEV_SAMP(a) FROM t",
+    "SELECT COALESCE(a, b, c), NULLIF(a, b), LEAST(a, b), GREATEST(a, b), ABS(a), UPPER(s), LOWER(s) FROM t",
+    "SELECT CONCAT(a, b), CONCAT_WS('-', a, b), POWER(a, 2), ROUND(a, 2), LN(a), EXP(a), SQRT(a) FROM t",
+    "SELECT IF(a > 1, b, c), VAR_POP(a), VAR_SAMP(a), MOD(a, b), a % b, a || b FROM t",
+    "SELECT ROW_NUMBER() OVER (ORDER BY ts), RANK() OVER (ORDER BY ts), DENSE_RANK() OVER (ORDER BY ts) FROM t",
+    "SELECT LAG(a, 1) OVER (ORDER BY ts), LEAD(a, 1, 0) OVER (ORDER BY ts), NTILE(4) OVER (ORDER BY ts) FROM t",
+    "SELECT FIRST_VALUE(a) OVER (ORDER BY ts), LAST_VALUE(a) OVER (ORDER BY ts), CUME_DIST() OVER (ORDER BY ts) FROM t",
+    "SELECT CEIL(ts TO HOUR), FLOOR(ts TO DAY), CEIL(x), FLOOR(x) FROM t",
+    "SELECT TRIM(BOTH ' ' FROM s), TRIM(LEADING FROM s), TRIM(s), TRIM(TRAILING 'x' FROM s) FROM t",
+    "SELECT POSITION('a' IN s), SUBSTRING(s, 1, 2), OVERLAY(s PLACING 'x' FROM 2 FOR 1), EXTRACT(DAY FROM ts) FROM t",
+    "SELECT ARRAY[1, 2], MAP['a', 1], ROW(1, 'a'), ROW(a, b), a[1], m['k'] FROM t",
+    "SELECT JSON_VALUE(j, '$.a' RETURNING INT DEFAULT 0 ON EMPTY NULL ON ERROR), JSON_VALUE(j, '$.b') FROM t",
+    "SELECT JSON_QUERY(j, '$.a' WITH CONDITIONAL ARRAY WRAPPER EMPTY ARRAY ON EMPTY), JSON_EXISTS(j, '$.a' FALSE ON ERROR) FROM t",
+    "SELECT JSON_OBJECT(KEY 'a' VALUE 1, 'b' VALUE JSON_ARRAY(1, 2) ABSENT ON NULL), JSON_OBJECT(), JSON_ARRAY() FROM t",
+    "SELECT JSON_OBJECTAGG(KEY k VALUE v), JSON_ARRAYAGG(v) FROM t",
+    "SELECT j IS JSON, a IS DISTINCT FROM b, a LIKE 'x%' ESCAPE '!', a SIMILAR TO 'x' FROM t",
+    "SELECT a FROM t ORDER BY a DESC NULLS LAST, b NULLS FIRST, c ASC",
+    "SELECT * FROM t FETCH FIRST 3 ROWS ONLY",
+    "SELECT * FROM t ORDER BY a LIMIT 10 OFFSET 2",
+    "SELECT TUMBLE_START(ts, INTERVAL '1' HOUR), COUNT(*) FROM t GROUP BY TUMBLE(ts, INTERVAL '1' HOUR)",
+    "SELECT CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_ROW_TIMESTAMP(), NOW(), TIMESTAMPDIFF(DAY, a, b) FROM t",
+]
+
+
+@pytest.mark.parametrize("sql", FUNCTION_IDENTITIES)
+def test_function_identity(sql: str) -> None:
+    validate_identity(sql)
+
+
+def test_json_value_shape() -> None:
+    tree = validate_identity("SELECT JSON_VALUE(j, '$.a' RETURNING INT DEFAULT 0 ON EMPTY) FROM t")
+    call = tree.find(fx.JsonCall)
+    assert (call.name, [a.sql("flink") for a in call.expressions]) == ("JSON_VALUE", ["j", "'$.a'"])
+    assert [(c.name, c.args.get("on")) for c in call.args["clauses"]] == [("RETURNING", None), ("DEFAULT", "EMPTY")]

@@ -1,0 +1,91 @@
+"""Flink functions with a special argument syntax: the SQL/JSON family, ROW(...) and ordering marks.
+
+A parser mixin for :class:`sqlflow.dialect.parser.FlinkParser`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from sqlflow.dialect import expressions as fx
+
+JSON_FUNCTIONS: tuple[str, ...] = (
+    "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS", "JSON_OBJECT", "JSON_ARRAY", "JSON_OBJECTAGG", "JSON_ARRAYAGG",
+)
+_KEY_VALUE_FUNCTIONS = {"JSON_OBJECT", "JSON_OBJECTAGG"}
+#: Words that may start a SQL/JSON behaviour clause ``<words> ON EMPTY|ERROR|NULL``.
+_BEHAVIOURS = (("EMPTY", "ARRAY"), ("EMPTY", "OBJECT"), ("NULL",), ("ERROR",), ("TRUE",), ("FALSE",),
+               ("UNKNOWN",), ("ABSENT",))
+_WRAPPERS = (("WITHOUT", "ARRAY", "WRAPPER"), ("WITHOUT", "WRAPPER"), ("WITH", "CONDITIONAL", "ARRAY", "WRAPPER"),
+             ("WITH", "UNCONDITIONAL", "ARRAY", "WRAPPER"), ("WITH", "CONDITIONAL", "WRAPPER"),
+             ("WITH", "UNCONDITIONAL", "WRAPPER"), ("WITH", "ARRAY", "WRAPPER"), ("WITH", "WRAPPER"))
+
+
+def json_function_parsers() -> dict[str, t.Callable]:
+    """FUNCTION_PARSERS entries for the SQL/JSON functions."""
+    return {name: (lambda n: lambda self: self._parse_json_call(n))(name) for name in JSON_FUNCTIONS}
+
+
+class FunctionMixin:
+    """SQL/JSON calls, the ROW(...) value constructor, explicit NULLS FIRST/LAST."""
+
+    if t.TYPE_CHECKING:
+        def __getattr__(self, name: str) -> t.Any: ...
+
+    def _parse_json_call(self, name: str) -> fx.JsonCall:
+        args: list[exp.Expr] = []
+        if not self._match(TokenType.R_PAREN, advance=False) and not self._at_json_clause():
+            parse = self._parse_json_key_value if name in _KEY_VALUE_FUNCTIONS else self._parse_disjunction
+            args = self._parse_csv(parse)
+        clauses = []
+        while self._curr and self._curr.token_type != TokenType.R_PAREN:
+            clause = self._parse_json_clause()
+            if clause is None:
+                self.raise_error(f"Unexpected {self._curr.text!r} in {name}(...)")
+                break
+            clauses.append(clause)
+        return fx.JsonCall(this=name, expressions=args, clauses=clauses or None)
+
+    def _parse_json_key_value(self) -> fx.JsonKeyValue:
+        key_word = bool(self._match_text_seq("KEY"))
+        key = self._parse_bitwise()
+        if not self._match_text_seq("VALUE"):
+            self.raise_error("Expected VALUE after the JSON_OBJECT key")
+        return self.expression(fx.JsonKeyValue(this=key, expression=self._parse_disjunction(), key=key_word))
+
+    def _at_json_clause(self) -> bool:
+        index = self._index
+        clause = self._parse_json_clause()
+        self._retreat(index)
+        return clause is not None
+
+    def _parse_json_clause(self) -> fx.JsonClause | None:
+        index = self._index
+        if self._match_text_seq("RETURNING"):
+            return fx.JsonClause(this="RETURNING", expression=self._expect_type())
+        for words in _WRAPPERS:
+            if self._match_text_seq(*words):
+                return fx.JsonClause(this=" ".join(words))
+        if self._match(TokenType.DEFAULT):
+            value = self._parse_bitwise()
+            if self._match(TokenType.ON) and self._match_texts(("EMPTY", "ERROR")):
+                return fx.JsonClause(this="DEFAULT", expression=value, on=self._prev.text.upper())
+            self._retreat(index)
+            return None
+        for words in _BEHAVIOURS:
+            if self._match_text_seq(*words):
+                if self._match(TokenType.ON) and self._match_texts(("EMPTY", "ERROR", "NULL")):
+                    return fx.JsonClause(this=" ".join(words), on=self._prev.text.upper())
+                self._retreat(index)
+                return None
+        return None
+
+    def _parse_ordered(self, parse_method: t.Callable[[], exp.Expr | None] | None = None) -> exp.Ordered | None:
+        ordered = super()._parse_ordered(parse_method)  # type: ignore[misc]
+        prev = self._tokens[self._index - 2] if self._index >= 2 else None
+        if ordered is not None and prev is not None and prev.text.upper() == "NULLS":
+            ordered.meta["nulls_written"] = True  # write NULLS FIRST/LAST back as the user did
+        return ordered
