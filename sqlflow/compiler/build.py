@@ -170,17 +170,23 @@ class _Resolver:
 
     def run(self) -> None:
         for info in self.project.statements:
-            if info.kind == "table":
-                self.table_relation(info.definition)  # type: ignore[arg-type]
-                if info.query is not None:
-                    info.relation = self._resolver(info).query(info.query)
-            elif info.kind == "view":
-                info.relation = self.view_relation(info.definition)  # type: ignore[arg-type]
-            elif info.kind == "insert":
-                self._insert(info)
-            elif info.kind == "query":
-                info.relation = self._resolver(info).query(info.node)
-                self._projection_locations(info, info.node)
+            try:
+                self._statement(info)
+            except RecursionError:
+                info.facts.too_deep = info.location
+
+    def _statement(self, info: StatementInfo) -> None:
+        if info.kind == "table":
+            self.table_relation(info.definition)  # type: ignore[arg-type]
+            if info.query is not None:
+                info.relation = self._resolver(info).query(info.query)
+        elif info.kind == "view":
+            info.relation = self.view_relation(info.definition)  # type: ignore[arg-type]
+        elif info.kind == "insert":
+            self._insert(info)
+        elif info.kind == "query":
+            info.relation = self._resolver(info).query(info.node)
+            self._projection_locations(info, info.node)
 
     def _resolver(self, info: StatementInfo) -> QueryResolver:
         return QueryResolver(self.catalog, info.file.rel, info.facts, info.locate,

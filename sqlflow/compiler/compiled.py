@@ -184,7 +184,7 @@ def _job(project: Project, f) -> JobFile:
             sinks.append(info.sink_name)
     sources = sorted({d.name for d in reads if isinstance(d, TableDef)})
     requires = sorted({f"{d.file}:{d.location.line if d.location else 0}" for d in reads if d.file != f.rel})
-    statements = tuple(CompiledStatement(i.kind, _normal_sql(i.node), replace(i.location, source=None), i.sink_name,
+    statements = tuple(CompiledStatement(i.kind, _normal_sql(i), replace(i.location, source=None), i.sink_name,
                                          i.in_statement_set) for i in infos)
     udf_modules = sorted({s.module for s in udfs.values() if s is not None})
     digest = _hash(project, statements, [d for d in reads if d.file != f.rel], udfs, sorted(set(models)))
@@ -192,11 +192,12 @@ def _job(project: Project, f) -> JobFile:
                    tuple(udf_modules), tuple(sorted(set(models))), tuple(requires), digest)
 
 
-def _normal_sql(node: exp.Expression) -> str:
+def _normal_sql(info: StatementInfo) -> str:
+    """The statement in the dialect's normal form (its own text when too deep to format)."""
     try:
-        return node.sql(dialect="flink")
-    except Exception:
-        return node.sql()
+        return info.node.sql(dialect="flink")
+    except RecursionError:
+        return str(info.statement.sql)
 
 
 def _hash(project: Project, statements: tuple[CompiledStatement, ...], external: list[Definition],

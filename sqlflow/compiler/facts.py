@@ -117,3 +117,4 @@ class Facts:
     predicts: list[PredictUse] = field(default_factory=list)
     reads: list[tuple[Definition, Location]] = field(default_factory=list)
     select_star: Location | None = None
+    too_deep: Location | None = None  # resolution gave up: the tree is nested too deeply
