@@ -7,6 +7,7 @@ table schemas are resolved once, on first use, and remembered.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sqlglot import exp
@@ -20,6 +21,7 @@ from sqlflow.compiler.expressions import ExprTyper, Scope
 from sqlflow.compiler.facts import Col, Facts, Relation, Unresolved
 from sqlflow.compiler.project import SourceFile, discover_udfs, load_sql_file, relpath, sql_files
 from sqlflow.compiler.resolve import QueryResolver
+from sqlflow.compiler.types import FlinkType
 from sqlflow.config import Config
 from sqlflow.errors import Location, ModelError
 from sqlflow.udf.spec import UdfSpec
@@ -259,6 +261,8 @@ class _Resolver:
             if c.kind == "computed":
                 t = typer.typeof(c.expr, Scope([("", Relation(physical.columns + cols))]))
             cols.append(Col(c.name, t))
+        table.columns = [replace(c, type=col.type) if c.kind == "computed" else c
+                         for c, col in zip(table.columns, cols)]
         wm = table.watermark
         if wm is not None:
             scope = Scope([("", Relation(cols))])
@@ -277,9 +281,7 @@ class _Resolver:
         return rel
 
 
-def _rowtime(t):
-    from dataclasses import replace
-
+def _rowtime(t: FlinkType) -> FlinkType:
     return replace(t, time_attr="rowtime")
 
 
