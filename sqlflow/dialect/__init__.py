@@ -38,8 +38,9 @@ Node shapes the compiler meets
 Flink-only classes live in ``sqlflow.dialect.expressions`` (``fx`` below):
 MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
 StatementSet, Execute, Reset, Explain, Show, Describe, JarCommand,
-ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing.
-Everything else is a sqlglot class.
+ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing,
+MatchRecognize (sqlglot's plus ``within``), TypedLiteral (a Cast subclass),
+JsonCall, JsonKeyValue, JsonClause. Everything else is a sqlglot class.
 
 Names: ``exp.Table(this=Identifier, db=Identifier, catalog=Identifier)`` for
 ``cat.db.t``; Identifiers keep ``quoted`` for backquoted names. Function
@@ -133,7 +134,19 @@ alias=TableAlias(this=T, columns=[a, b]))``. ``CROSS JOIN UNNEST(arr) AS t(x)``:
 ``exp.Table(this=exp.Anonymous(this='ML_PREDICT', expressions=[
 fx.TableArgument(this=Table), fx.ModelArgument(this=Table), fx.Descriptor(...)]))``.
 
-MATCH_RECOGNIZE: sqlglot's ``exp.MatchRecognize`` (the PATTERN is kept as text).
+MATCH_RECOGNIZE: ``fx.MatchRecognize`` (a subclass of sqlglot's ``exp.MatchRecognize``;
+the PATTERN is kept as text, ``within`` holds the ``WITHIN INTERVAL ...``).
+
+Literals and functions: ``TIMESTAMP '2024-01-01 00:00:00'`` (also DATE, TIME) is
+``fx.TypedLiteral(this=Literal, to=DataType)``, a subclass of ``exp.Cast`` written
+back as the literal. SQL/JSON calls are ``fx.JsonCall(this='JSON_VALUE',
+expressions=[args], clauses=[fx.JsonClause(this='RETURNING'|'DEFAULT'|'NULL'|...,
+expression=..., on='EMPTY'|'ERROR'|'NULL')])``; JSON_OBJECT pairs are
+``fx.JsonKeyValue(this=key, expression=value, key=bool)``. ``IF(c, a, b)``,
+``VAR_POP`` and every function outside ``parser.TYPED_FUNCTIONS`` stay
+``exp.Anonymous``. ``ARRAY[...]`` is ``exp.Array``, ``MAP[...]`` ``exp.VarMap``,
+``ROW(...)`` an ``exp.Anonymous`` named ROW. ``NULLS FIRST/LAST`` written by the
+user is kept (``Ordered.meta['nulls_written']``).
 
 SET / RESET: ``exp.Set(expressions=[exp.SetItem(this=exp.EQ(this=Literal(key),
 expression=Literal(value)))])``; ``SET`` alone has no expressions;
@@ -147,10 +160,15 @@ for ``EXECUTE STATEMENT SET BEGIN ...; END`` (False) and the sql-client form
 
 EXPLAIN: ``fx.Explain(this=<statement>, details=[Var('CHANGELOG_MODE'), ...], plan_for=bool)``;
 SHOW: ``fx.Show(this=Var('TABLES'|'CREATE TABLE'|...), target=Table, scope=Table, like=Literal, not_=bool)``;
-DESCRIBE: ``fx.Describe(this=Table)``.
+DESCRIBE: ``fx.Describe(this=Table, kind=None|'MODEL'|'CATALOG'|...)``; SHOW PARTITIONS
+carries ``partition=exp.Partition``.
 
 Not supported yet (a located syntax error, never a silent rewrite):
-``DISTRIBUTED BY``, materialized tables, CALL, ANALYZE, TRUNCATE.
+``DISTRIBUTED BY``, materialized tables, CALL, ANALYZE, TRUNCATE, ``SET`` with an
+unquoted key. Accepted but normalised on output (same tree, same meaning):
+``SUBSTRING(s FROM 1 FOR 2)`` is written ``SUBSTRING(s, 1, 2)``, ``ROW(a INT)``
+types ``ROW<a INT>``, ``T ARRAY`` ``ARRAY<T>``, ``a NOT BETWEEN`` ``NOT a BETWEEN``,
+``OFFSET n ROWS`` ``OFFSET n``, keyword case, spacing and ``AS`` before aliases.
 """
 
 from __future__ import annotations

@@ -45,9 +45,7 @@ CREATE_KINDS = ("TABLE", "VIEW", "FUNCTION", "MODEL", "CATALOG", "DATABASE")
 class DdlMixin:
     """CREATE / DROP / ALTER and Flink type parsing for :class:`FlinkParser`."""
 
-    if t.TYPE_CHECKING:
-        from sqlglot.parser import Parser as _P
-
+    if t.TYPE_CHECKING:  # the parser methods this mixin calls come from sqlglot's Parser
         def __getattr__(self, name: str) -> t.Any: ...
 
     # ---- types ------------------------------------------------------------

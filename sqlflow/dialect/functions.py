@@ -83,6 +83,17 @@ class FunctionMixin:
                 return None
         return None
 
+    def _parse_map_constructor(self) -> exp.Expr | None:
+        """``MAP[k1, v1, k2, v2]`` as ``exp.VarMap``; a bare ``map`` stays a column."""
+        if not self._match(TokenType.L_BRACKET):
+            self._retreat(self._index - 1)
+            return None
+        items = self._parse_csv(self._parse_disjunction)
+        self._expect(TokenType.R_BRACKET, "]")
+        if len(items) % 2:
+            self.raise_error("MAP[...] needs key/value pairs (an even number of items)")
+        return exp.VarMap(keys=exp.Array(expressions=items[0::2]), values=exp.Array(expressions=items[1::2]))
+
     def _parse_ordered(self, parse_method: t.Callable[[], exp.Expr | None] | None = None) -> exp.Ordered | None:
         ordered = super()._parse_ordered(parse_method)  # type: ignore[misc]
         prev = self._tokens[self._index - 2] if self._index >= 2 else None

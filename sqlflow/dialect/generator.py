@@ -33,6 +33,10 @@ class FlinkGenerator(generator.Generator):
         exp.CurrentTimestamp: lambda self, e: "CURRENT_TIMESTAMP",
         exp.CurrentDate: lambda self, e: "CURRENT_DATE",
         exp.CurrentTime: lambda self, e: "CURRENT_TIME",
+        exp.VarMap: lambda self, e: "MAP[" + ", ".join(
+            f"{self.sql(k)}, {self.sql(v)}"
+            for k, v in zip(e.args["keys"].expressions, e.args["values"].expressions)
+        ) + "]",
         # sqlglot dispatches <key>_sql only for its own classes; route ours explicitly
         **{
             cls: (lambda name: lambda self, e: getattr(self, name)(e))(f"{cls.key}_sql")

@@ -246,3 +246,11 @@ def test_json_value_shape() -> None:
     call = tree.find(fx.JsonCall)
     assert (call.name, [a.sql("flink") for a in call.expressions]) == ("JSON_VALUE", ["j", "'$.a'"])
     assert [(c.name, c.args.get("on")) for c in call.args["clauses"]] == [("RETURNING", None), ("DEFAULT", "EMPTY")]
+
+
+def test_constructors_shape() -> None:
+    tree = validate_identity("SELECT MAP['a', 1, 'b', 2], ARRAY[1, 2], ROW(1, 'a'), map FROM t")
+    m, a, r, col = tree.expressions
+    assert isinstance(m, exp.VarMap) and [k.name for k in m.args["keys"].expressions] == ["a", "b"]
+    assert isinstance(a, exp.Array) and isinstance(r, exp.Anonymous) and r.name == "ROW"
+    assert isinstance(col, exp.Column) and col.name == "map"
