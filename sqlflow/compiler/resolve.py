@@ -351,7 +351,10 @@ class QueryResolver:
         self._join_effect(kind, outer, scope, alias)
 
     def _join_effect(self, kind: str, outer: bool, scope: Scope, alias: str) -> None:
-        if kind == "regular":
+        if kind in ("temporal", "lookup"):  # a versioned table's changes do not reach the output
+            a, r = scope.items[-1]
+            scope.items[-1] = (a, Relation(r.columns, False, r.windowed, has_rowtime=r.has_rowtime, opaque=r.opaque))
+        elif kind == "regular":
             updating = outer or any(r.updating for _, r in scope.items)
             scope.items[:] = [(a, Relation([Col(c.name, c.type.plain()) for c in r.columns],
                                            updating, has_rowtime=r.has_rowtime))
