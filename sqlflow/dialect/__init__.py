@@ -167,8 +167,8 @@ Not supported yet (a located syntax error, never a silent rewrite):
 ``DISTRIBUTED BY``, materialized tables, CALL, ANALYZE, TRUNCATE, ``SET`` with an
 unquoted key. Accepted but normalised on output (same tree, same meaning):
 ``SUBSTRING(s FROM 1 FOR 2)`` is written ``SUBSTRING(s, 1, 2)``, ``ROW(a INT)``
-types ``ROW<a INT>``, ``T ARRAY`` ``ARRAY<T>``, ``a NOT BETWEEN`` ``NOT a BETWEEN``,
-``OFFSET n ROWS`` ``OFFSET n``, keyword case, spacing and ``AS`` before aliases.
+types ``ROW<a INT>``, ``T ARRAY`` ``ARRAY<T>``, ``OFFSET n ROWS`` ``OFFSET n``,
+``x IS UNKNOWN`` ``x IS NULL``, keyword case, spacing and ``AS`` before aliases.
 """
 
 from __future__ import annotations

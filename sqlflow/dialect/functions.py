@@ -83,6 +83,17 @@ class FunctionMixin:
                 return None
         return None
 
+    def _parse_window(self, this: exp.Expr | None, alias: bool = False) -> exp.Expr | None:
+        """Window frames keep sqlglot's shape, with ROWS/RANGE and PRECEDING/FOLLOWING in upper case."""
+        window = super()._parse_window(this, alias)  # type: ignore[misc]
+        spec = window.args.get("spec") if isinstance(window, exp.Window) else None
+        if spec is not None:
+            for key in ("kind", "start_side", "end_side"):
+                value = spec.args.get(key)
+                if isinstance(value, str):
+                    spec.set(key, value.upper())
+        return window
+
     def _parse_map_constructor(self) -> exp.Expr | None:
         """``MAP[k1, v1, k2, v2]`` as ``exp.VarMap``; a bare ``map`` stays a column."""
         if not self._match(TokenType.L_BRACKET):

@@ -453,6 +453,17 @@ class FlinkGenerator(generator.Generator):
         nulls = " NULLS FIRST" if expression.args.get("nulls_first") else " NULLS LAST"
         return f"{self.sql(expression, 'this')}{order}{nulls}"
 
+    def not_sql(self, expression: exp.Not) -> str:
+        inner = expression.this
+        if isinstance(inner, exp.Is):
+            return f"{self.sql(inner, 'this')} IS NOT {self.sql(inner, 'expression')}"
+        if isinstance(inner, (exp.Between, exp.In, exp.Like, exp.ILike, exp.SimilarTo)) and not inner.args.get("escape"):
+            sql = self.sql(inner)
+            left = self.sql(inner, "this")
+            if sql.startswith(left + " "):
+                return f"{left} NOT {sql[len(left) + 1:]}"
+        return super().not_sql(expression)
+
     def kwarg_sql(self, expression: exp.Kwarg) -> str:
         return f"{self.sql(expression, 'this')} => {self.sql(expression, 'expression')}"
 

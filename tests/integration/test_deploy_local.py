@@ -237,3 +237,41 @@ def test_dashboard_shows_the_job_graph(cluster):
     assert "GroupAggregate" in dom
     assert "Sink: out_dash1" in dom
     assert shot.stat().st_size > 10_000
+
+
+def test_python_udf_and_model_are_shipped_with_the_job(cluster):
+    import numpy as np
+    import onnxruntime as ort
+
+    from sqlflow.udf.testmodels import build_linear
+
+    settings, info = cluster
+    root = settings.root
+    (root / "models").mkdir(exist_ok=True)
+    model = build_linear(root / "models" / "lin.onnx", n_features=2, seed=3)
+    (root / "udfs").mkdir(exist_ok=True)
+    (root / "udfs" / "__init__.py").write_text("")
+    (root / "udfs" / "score.py").write_text(
+        "from sqlflow.udf import onnx_udf\n\n"
+        "lin = onnx_udf('lin', model='models/lin.onnx', inputs=['FLOAT', 'FLOAT'], result='DOUBLE',"
+        " output='probability')\n")
+    write_job(settings, "udf", (
+        "CREATE TEMPORARY FUNCTION lin AS 'udfs.score.lin' LANGUAGE PYTHON;\n"
+        "CREATE TABLE nums (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '5',"
+        " 'fields.k.kind' = 'sequence', 'fields.k.start' = '1', 'fields.k.end' = '5');\n"
+        "CREATE TABLE scored (k INT, p DOUBLE) WITH ('connector' = 'print', 'print-identifier' = 'udf1');\n"
+        "INSERT INTO scored SELECT k, lin(CAST(k AS FLOAT), CAST(k * 2 AS FLOAT)) FROM nums;\n"))
+    only(settings, {"udf"})
+    result = deploy(settings, echo=lambda s: None, settle=2)
+    jid = result.jobs["itest.udf"]
+    FlinkRest(settings.rest_url).wait_state(jid, {"FINISHED"}, timeout=120)
+    ship = settings.state_dir / "ship" / "itest.udf"
+    assert sorted(p.relative_to(ship).as_posix() for p in ship.rglob("*") if p.is_file()) == [
+        "models/lin.onnx", "udfs/__init__.py", "udfs/score.py"]
+    sess = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    x = np.array([[k, 2 * k] for k in range(1, 6)], dtype=np.float32)
+    want = [float(v) for v in sess.run(["probability"], {"features": x})[0][:, 0]]
+    rows = sorted(printed(info, "udf1"))
+    got = [(int(m.group(1)), float(m.group(2))) for m in (re.match(r"\+I\[(\d+), (.*)\]", r) for r in rows)]
+    assert [k for k, _ in got] == [1, 2, 3, 4, 5]
+    assert np.allclose([p for _, p in got], want, rtol=0, atol=1e-6)

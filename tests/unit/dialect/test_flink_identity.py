@@ -254,3 +254,14 @@ def test_constructors_shape() -> None:
     assert isinstance(m, exp.VarMap) and [k.name for k in m.args["keys"].expressions] == ["a", "b"]
     assert isinstance(a, exp.Array) and isinstance(r, exp.Anonymous) and r.name == "ROW"
     assert isinstance(col, exp.Column) and col.name == "map"
+
+
+def test_negations_read_naturally() -> None:
+    validate_identity("SELECT a IS NOT NULL, a NOT BETWEEN 1 AND 2, a NOT IN (1, 2), a NOT LIKE 'x', NOT (a = 1), NOT a FROM t")
+
+
+def test_window_frame_keywords_are_upper_case() -> None:
+    validate_identity(
+        "SELECT SUM(x) OVER (PARTITION BY a ORDER BY ts range between interval '1' hour preceding and current row) FROM t",
+        "SELECT SUM(x) OVER (PARTITION BY a ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM t",
+    )

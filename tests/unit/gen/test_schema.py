@@ -135,7 +135,7 @@ def test_features_reproduce_the_hidden_truth(data: Dataset) -> None:
 
 def test_feature_sql_names_columns_that_exist() -> None:
     cols = {"u": set(SOURCES["users"].names), "a": set(SOURCES["ads"].names),
-            "i": {"event_time", "position"}, "s": set(SOURCES["suggestions"].names)}
+            "i": {"event_time", "ad_position"}, "s": set(SOURCES["suggestions"].names)}
     import re
 
     for f in CTR_FEATURES + REPLY_FEATURES:
