@@ -50,3 +50,35 @@ def test_fmt_check_and_write(tmp_path: Path) -> None:
         assert (Path(cwd) / "sql" / "a.sql").read_text() == "SELECT\n    1;\n"
         result = runner.invoke(fmt_command, ["--check", "sql"], catch_exceptions=False)
         assert (result.exit_code, result.output) == (0, "2 file(s) already formatted\n")
+
+
+def test_fmt_reports_located_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    from sqlflow.cli.main import run
+
+    (tmp_path / "sql").mkdir()
+    bad = tmp_path / "sql" / "bad.sql"
+    bad.write_text("SELECT 1;\nSELCT 2;\nSELECT a FROM t WHERE a == 1;\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        run(["fmt", "--check"])
+    assert info.value.code == 1
+    assert capsys.readouterr().err == (
+        "sql/bad.sql:2:1: error[syntax]: expected a statement, found 'SELCT'\n"
+        "   2 | SELCT 2;\n"
+        "     | ^^^^^\n"
+        "  = help: did you mean SELECT?\n"
+        "\n"
+        "sql/bad.sql:3:25: error[syntax]: '==' is not a SQL operator\n"
+        "   3 | SELECT a FROM t WHERE a == 1;\n"
+        "     |                         ^^\n"
+        "  = help: use = to compare\n"
+    )
+    assert bad.read_text(encoding="utf-8") == "SELECT 1;\nSELCT 2;\nSELECT a FROM t WHERE a == 1;\n"
+
+
+def test_format_rejects_bad_sql_with_the_same_error() -> None:
+    from sqlflow.errors import ParseError
+
+    with pytest.raises(ParseError) as info:
+        format_sql("SELECT 'oops", "x.sql")
+    assert (info.value.message, info.value.location.line, info.value.location.column) == ("unterminated string", 1, 8)
