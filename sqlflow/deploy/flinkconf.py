@@ -32,6 +32,17 @@ PLACE_KEYS = frozenset({
 })
 
 
+def distribution_java_opts() -> str:
+    """``env.java.opts.all`` of the distribution's own config.yaml (the --add-opens Flink and Arrow need)."""
+    from sqlflow.paths import flink_home
+
+    data = yaml.safe_load((flink_home() / "conf" / "config.yaml").read_text()) or {}
+    node = data
+    for key in ("env", "java", "opts", "all"):
+        node = node.get(key, {}) if isinstance(node, dict) else {}
+    return node if isinstance(node, str) else str(data.get("env.java.opts.all", ""))
+
+
 def gpu_present() -> bool:
     """Whether this machine has an NVIDIA GPU the discovery script could find."""
     return shutil.which("nvidia-smi") is not None
@@ -68,6 +79,7 @@ def cluster_config(
         "execution.checkpointing.interval": "30s",
         "python.executable": py,
         "python.client.executable": py,
+        "env.java.opts.all": distribution_java_opts(),
     }
     if not conf["taskmanager.host"]:
         del conf["taskmanager.host"]

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from sqlflow.deploy.settings import DeploySettings
 from sqlflow.deploy.source import SourceFile, SourceStatement, job_sources
-from sqlflow.errors import DeployError, Location, did_you_mean
+from sqlflow.errors import DeployError, Diagnostics, Location, SqlflowError, did_you_mean
 
 KAFKA_CONNECTORS = ("'kafka'", "'upsert-kafka'")
 
@@ -89,6 +89,7 @@ class Plan:
     target: str
     rest_url: str
     jobs: tuple[PlannedJob, ...]
+    warnings: tuple[SqlflowError, ...] = ()
 
     def job(self, name: str) -> PlannedJob:
         for j in self.jobs:
@@ -144,8 +145,12 @@ def _jars(statements: Iterable[SourceStatement]) -> tuple[str, ...]:
 
 
 def plan_job(cfg: Any, project: str, job: SourceFile, catalog: list[SourceStatement],
-             base_config: Mapping[str, str]) -> PlannedJob:
-    """One job file (plus the catalog DDL of the other files) as a planned job."""
+             base_config: Mapping[str, str], compiled: Any = None) -> PlannedJob:
+    """One job file, after the definitions it reads from other files, as a planned job.
+
+    ``compiled`` is the compiler's ``JobFile`` for it, when the compiler ran: it
+    adds the UDF modules and model files that the job reaches through calls.
+    """
     stmts = [*catalog, *job.statements]
     conf = dict(base_config)
     for s in stmts:
@@ -156,14 +161,17 @@ def plan_job(cfg: Any, project: str, job: SourceFile, catalog: list[SourceStatem
             conf[pair[0]] = pair[1]
         elif s.kind == "reset":
             raise DeployError("RESET has no meaning in a deployed job", location=s.location, rule="unsupported-statement")
-    modules = tuple(sorted({f.rsplit(".", 1)[0] for s in stmts if (f := s.python_function)}))
+    modules = {f.rsplit(".", 1)[0] for s in stmts if (f := s.python_function)}
     root = Path(cfg.root)
-    models = sorted({m for s in stmts for m in s.model_files})
-    if modules and not models and Path(cfg.models_path).is_dir():
-        models = sorted(p.relative_to(root).as_posix() for p in Path(cfg.models_path).rglob("*.onnx"))
-    for m in models:
+    models = {m for s in stmts for m in s.model_files}
+    if compiled is not None:
+        modules.update(compiled.udf_modules)
+        models.update(compiled.models)
+    elif modules and not models and Path(cfg.models_path).is_dir():
+        models = {p.relative_to(root).as_posix() for p in Path(cfg.models_path).rglob("*.onnx")}
+    for m in sorted(models):
         if not (root / m).is_file():
-            where = next(s.location for s in stmts if m in s.sql) if any(m in s.sql for s in stmts) else None
+            where = next((s.location for s in stmts if m in s.sql), None)
             raise DeployError(f"model file {m} does not exist", location=where, rule="missing-model")
     jars = _jars(stmts)
     requirements = tuple(cfg.requirements)
@@ -172,16 +180,16 @@ def plan_job(cfg: Any, project: str, job: SourceFile, catalog: list[SourceStatem
                           json.dumps(sorted(conf.items())).encode(),
                           json.dumps([Path(j).name for j in jars]).encode(),
                           json.dumps(list(requirements)).encode()]
-    for f in _udf_files(cfg, modules):
+    for f in _udf_files(cfg, sorted(modules)):
         parts.append(f.read_bytes())
-    for m in models:
+    for m in sorted(models):
         parts.append((root / m).read_bytes())
     return PlannedJob(
         name=job_name(project, job.rel),
         file=str(job.path),
         statements=planned,
-        udf_modules=modules,
-        models=tuple(models),
+        udf_modules=tuple(sorted(modules)),
+        models=tuple(sorted(models)),
         jars=jars,
         requirements=requirements,
         config=tuple(sorted(conf.items())),
@@ -189,19 +197,70 @@ def plan_job(cfg: Any, project: str, job: SourceFile, catalog: list[SourceStatem
     )
 
 
-def build_plan(settings: DeploySettings, cfg: Any = None) -> Plan:
-    """Compile the project into the frozen plan for ``settings``' target."""
+def compile_checked(root: Path) -> Any:
+    """The compiler's view of the project; its errors stop the deploy before anything is touched."""
+    try:
+        from sqlflow.compiler.compiled import compile_project
+    except ImportError:  # pragma: no cover - the compiler is part of the package
+        return None
+    compiled = compile_project(root)
+    if not compiled.ok:
+        raise Diagnostics(list(compiled.errors))
+    return compiled
+
+
+def _required(files: list[SourceFile], root: Path, job: SourceFile, requires: Iterable[str]) -> list[SourceStatement]:
+    """The statements of other files that hold the definitions named ``file:line``."""
+    wanted: dict[Path, set[int]] = {}
+    for ref in requires:
+        file, _, line = ref.rpartition(":")
+        wanted.setdefault((root / file).resolve(), set()).add(int(line))
+    out: list[SourceStatement] = []
+    for f in files:
+        lines = wanted.get(f.path.resolve())
+        if f is job or not lines:
+            continue
+        defs = [s for s in f.statements if s.kind == "ddl"]
+        for s in defs:
+            nxt = [d.location.line for d in defs if d.location.line > s.location.line]
+            end = min(nxt) if nxt else 1 << 30
+            if any(s.location.line <= ln < end for ln in lines):
+                out.append(s)
+    return out
+
+
+def build_plan(settings: DeploySettings, cfg: Any = None, check: bool = True) -> Plan:
+    """Compile the project into the frozen plan for ``settings``' target.
+
+    With ``check`` the compiler runs first: an error anywhere stops here, and a
+    job gets exactly the definitions it reads from other files. Without it,
+    every job gets all DDL of the files that are not jobs.
+    """
     if cfg is None:
         from sqlflow.config import load_config
 
         cfg = load_config(settings.root)
     files = job_sources(cfg)
+    compiled = compile_checked(Path(cfg.root)) if check else None
+    root = Path(cfg.root)
     catalog = [s for f in files if not f.is_job for s in f.statements if s.kind in ("ddl", "set")]
-    jobs = tuple(plan_job(cfg, settings.project, f, catalog, settings.flink_config) for f in files if f.is_job)
+    jobs = []
+    for f in files:
+        if not f.is_job:
+            continue
+        if compiled is not None:
+            rel = f.path.resolve().relative_to(root.resolve()).as_posix()
+            jf = next((j for j in compiled.jobs if j.path == rel), None)
+            needed = _required(files, root, f, jf.requires if jf else ())
+            sets = [s for g in files if not g.is_job for s in g.statements if s.kind == "set"]
+            jobs.append(plan_job(cfg, settings.project, f, [*sets, *needed], settings.flink_config, jf))
+        else:
+            jobs.append(plan_job(cfg, settings.project, f, catalog, settings.flink_config))
     if not jobs:
         raise DeployError(f"no job files under {cfg.sql_path}", rule="no-jobs",
                           hint="a job file is a .sql file with at least one INSERT")
-    return Plan(settings.project, settings.target, settings.rest_url, jobs)
+    warnings = tuple(compiled.warnings) if compiled is not None else ()
+    return Plan(settings.project, settings.target, settings.rest_url, tuple(jobs), warnings)
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,22 @@ def ship_files(settings: DeploySettings, job: PlannedJob) -> Path:
     return ship
 
 
+def lower_models(job: PlannedJob, ship: Path) -> dict[int, str]:
+    """CREATE MODEL / ML_PREDICT rewritten to the ONNX UDF runtime, as the embedded runner does.
+
+    Keys index the submitted (non-SET) statements; the generated module is
+    written into the shipped ``udfs/`` package.
+    """
+    from sqlflow.sqlscript import RawStatement
+    from sqlflow.targets.runner import lower_models as lower
+
+    stmts = [s for s in job.statements if s.kind != "set"]
+    raw = [RawStatement(s.sql, s.location.line, s.location.column) for s in stmts]
+    path = Path(job.file)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return lower(raw, path, text, job.name, ship)
+
+
 def _statement_location(job: PlannedJob, index: int | None, message: str) -> Location:
     """Where in the SQL a planner error points: the statement, refined by 'line X, column Y'."""
     if index is None or index >= len(job.statements):
@@ -140,6 +156,8 @@ def submit_job(settings: DeploySettings, job: PlannedJob, savepoint: str | None 
     """Submit one job through PyFlink's client in a child process; its Flink job id."""
     ship = ship_files(settings, job)
     spec = job.submit_spec(settings, savepoint=savepoint, ship_dir=ship)
+    for i, sql in lower_models(job, ship).items():
+        spec["statements"][i]["sql"] = sql
     if allow_non_restored:
         spec["config"]["execution.state-recovery.ignore-unclaimed-state"] = "true"
     fd, path = tempfile.mkstemp(dir=settings.state_dir, prefix=".spec-", suffix=".json")

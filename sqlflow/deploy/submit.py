@@ -44,6 +44,9 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
     from pyflink.common import Configuration
     from pyflink.table import EnvironmentSettings, TableEnvironment
 
+    # Python UDFs must run in worker processes on the TaskManagers; PyFlink's
+    # "loopback" mode would call back into this process, which exits after submitting.
+    os.environ["_python_worker_execution_mode"] = "process"
     conf = Configuration()
     for key, value in spec["config"].items():
         conf.set_string(key, str(value))
