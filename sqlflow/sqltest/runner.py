@@ -1,0 +1,281 @@
+"""Run SQL tests on a Flink mini-cluster: the job's SQL as written, only the connectors swapped.
+
+For each test: parse the job to find its tables, write the input rows as
+JSON files, run every statement in order (sources and sinks with their WITH
+clause swapped, see :mod:`sqlflow.sqltest.swap`), check each INSERT against
+its sink with Flink's planner, collect each INSERT's query (its changelog
+applied to final rows) and compare with the expected rows.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlflow.config import Config, load_config
+from sqlflow.errors import JobError, SqlflowError
+from sqlflow.paths import find_project_root
+from sqlflow.sqltest.changelog import apply_changelog
+from sqlflow.sqltest.diff import TableDiff, compare, render_diff
+from sqlflow.sqltest.job import Insert, JobFile, TableDef, read_job
+from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_inputs
+from sqlflow.sqltest.spec import SqlTest, load_test, test_from_dict
+from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
+from sqlflow.sqltest.values import canonical, type_family
+from sqlflow.targets.embedded import EmbeddedCluster, _java_message, make_table_env, stage_python_files
+
+_SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
+
+
+@dataclass
+class TestResult:
+    """The outcome of one test: the table diffs, or the error that stopped it."""
+
+    __test__ = False
+
+    test: SqlTest | None
+    file: str
+    diffs: list[TableDiff] = field(default_factory=list)
+    error: SqlflowError | None = None
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.test.name if self.test else Path(self.file).name
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(d.ok for d in self.diffs)
+
+    def report(self) -> str:
+        """``PASS name (file)``, or ``FAIL`` and the diff of every failed table (or the error)."""
+        head = f"{'PASS' if self.passed else 'FAIL'} {self.name} ({self.file})"
+        if self.passed:
+            return head
+        parts = [head]
+        if self.error is not None:
+            parts.append(_indent(self.error.render()))
+        parts.extend(_indent(render_diff(d)) for d in self.diffs if not d.ok)
+        return "\n".join(parts)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line if line else line for line in text.splitlines())
+
+
+class SqlTestRunner:
+    """Runs tests on one mini-cluster (started on first use unless one is given)."""
+
+    __test__ = False
+
+    def __init__(self, cluster: EmbeddedCluster | None = None, config: Config | None = None,
+                 workdir: Path | None = None):
+        self._cluster = cluster
+        self._own_cluster = cluster is None
+        self.config = config
+        self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="sqlflow-test-")
+        self.workdir = Path(workdir or self._tmp.name)
+
+    @property
+    def cluster(self) -> EmbeddedCluster:
+        if self._cluster is None:
+            self._cluster = EmbeddedCluster(rest_port=0, slots=4, parallelism=1).start()
+        return self._cluster
+
+    def close(self) -> None:
+        """Stop the cluster if this runner started it, and remove its files."""
+        if self._own_cluster and self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> "SqlTestRunner":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running ----------------------------------------------------------------------
+
+    def run(self, test: SqlTest | Path | str | Mapping[str, Any], base: Path | str = ".") -> TestResult:
+        """Run one test (a file, a parsed test, or a dict in the file's shape); never raises for a
+        failing test: the result holds the diffs or the error."""
+        started = time.monotonic()
+        file = str(test) if isinstance(test, (str, Path)) else getattr(test, "file", "<dict>")
+        result = TestResult(test=None, file=file)
+        try:
+            if isinstance(test, (str, Path)):
+                test = load_test(test)
+            elif isinstance(test, Mapping):
+                test = test_from_dict(test, base=base)
+            result.test, result.file = test, test.file
+            result.diffs = self._run(test)
+        except SqlflowError as exc:
+            result.error = exc
+        finally:
+            result.seconds = time.monotonic() - started
+        return result
+
+    def _config(self, test: SqlTest) -> Config:
+        config = self.config or load_config(find_project_root(test.job.resolve().parent))
+        return replace(config, vars={**config.vars, **test.vars})
+
+    def _run(self, test: SqlTest) -> list[TableDiff]:
+        config = self._config(test)
+        job = read_job(test.job)
+        plan = plan_test(test, job)
+        folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=self.workdir))
+        try:
+            paths = write_inputs(test, plan, folder)
+            t_env = self._table_env(config, test, job)
+            self._create(t_env, job, plan, paths, config)
+            for ins in job.inserts:
+                self._check_insert(t_env, ins, config)
+            return [self._collect_and_compare(t_env, test, plan, name, config) for name in test.expect]
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _table_env(self, config: Config, test: SqlTest, job: JobFile):
+        staged = stage_python_files(config.root, config.udfs_dir, config.models_dir, self.workdir / "pyfiles")
+        _forget_modules(config.udfs_dir.name)
+        t_env = make_table_env(streaming=True, rest_port=self.cluster.rest_port, python_files=[staged],
+                               parallelism=1, config={**config.flink, "table.local-time-zone": "UTC"})
+        t_env.get_config().set("pipeline.name", f"test {test.name}")
+        return t_env
+
+    def _create(self, t_env, job: JobFile, plan: TestPlan, paths: dict[str, Path], config: Config) -> None:
+        for stmt in job.statements:
+            if stmt.kind in ("insert", "statement_set"):
+                continue
+            sql = stmt.sql
+            if stmt.kind == "create_table" and stmt.table in plan.sources:
+                sql = source_ddl(sql, plan.sources[stmt.table], paths[stmt.table])
+            elif stmt.kind == "create_table" and stmt.table in plan.sinks:
+                sql = sink_ddl(sql)
+            sql = config.substitute(sql, location=stmt.location)
+            try:
+                m = _SET.match(sql)
+                if m:
+                    t_env.get_config().set(m.group(1), m.group(2).replace("''", "'"))
+                else:
+                    t_env.execute_sql(sql)
+            except Exception as exc:  # py4j: Flink rejected the statement
+                raise JobError(f"Flink rejected this statement: {_java_message(exc)}",
+                               location=stmt.location, rule="flink") from None
+
+    def _check_insert(self, t_env, ins: Insert, config: Config) -> None:
+        sql = config.substitute(ins.sql, location=ins.location)
+        try:
+            t_env.explain_sql(sql)
+        except Exception as exc:
+            raise JobError(f"Flink rejected this INSERT: {_java_message(exc)}", location=ins.location,
+                           rule="flink") from None
+
+    def _collect_and_compare(self, t_env, test: SqlTest, plan: TestPlan, name: str,
+                             config: Config) -> TableDiff:
+        expectation = test.expect[name]
+        table = plan.sinks[name]
+        columns = tuple(c.name for c in table.persisted())
+        changes: list[tuple[str, tuple]] = []
+        for ins in plan.inserts[name]:
+            changes.extend(self._collect(t_env, ins, table, columns, config, test.timeout))
+        kinds = {k for k, _ in changes}
+        key_idx = [columns.index(k) for k in table.primary_key if k in columns]
+        rows = apply_changelog(changes, key=key_idx)
+        types = {c.name: c.type for c in table.columns}
+        produced = [{c: canonical(v, types.get(c)) for c, v in zip(columns, row)} for row in rows]
+        expected, compared = expected_rows(test, expectation, table, columns)
+        loc = test.where_key(("expect", name))
+        diff = compare(name, f"{loc.file}:{loc.line}" if loc.line else "", expected, produced, compared,
+                       key=expectation.key or table.primary_key, ordered=expectation.ordered,
+                       tolerance=expectation.tolerance)
+        if is_append_only_sink(table) and kinds - {"+I"}:
+            diff.notes.append(f"{name} ('connector' = '{table.connector}') accepts only inserts, but the "
+                              f"query produces updates ({', '.join(sorted(kinds - {'+I'}))})")
+        return diff
+
+    def _collect(self, t_env, ins: Insert, table: TableDef, columns: tuple[str, ...], config: Config,
+                 timeout: float) -> list[tuple[str, tuple]]:
+        query = collect_query(ins, table)
+        sql = config.substitute(query, location=ins.location)
+        try:
+            result = t_env.execute_sql(sql)
+        except Exception as exc:
+            raise JobError(f"Flink could not run this INSERT's query: {_java_message(exc)}",
+                           location=ins.location, rule="flink") from None
+        client = result.get_job_client()
+        timer = threading.Timer(timeout, lambda: client.cancel() if client else None)
+        timer.daemon = True
+        timer.start()
+        wanted = ins.columns or columns
+        changes = []
+        try:
+            with result.collect() as rows:
+                for row in rows:
+                    values = dict(zip(wanted, row))
+                    changes.append((str(row.get_row_kind()), tuple(values.get(c) for c in columns)))
+        except Exception as exc:
+            if not timer.is_alive():
+                raise JobError(f"the job for {ins.target} did not finish within {timeout:.0f} s",
+                               location=ins.location, rule="timeout") from None
+            raise JobError(f"the job for {ins.target} failed: {_java_message(exc)}", location=ins.location,
+                           rule="flink") from None
+        finally:
+            timer.cancel()
+        return changes
+
+
+def collect_query(ins: Insert, table: TableDef) -> str:
+    """The INSERT's query, its columns cast to the sink's types as the INSERT would write them.
+
+    TIMESTAMP_LTZ becomes TIMESTAMP (UTC, the test session's zone) so rows come back as plain
+    datetimes.
+    """
+    wanted = ins.columns or tuple(c.name for c in table.persisted())
+    types = {c.name: c.type for c in table.columns}
+    aliases = [f"`c{i}`" for i in range(len(wanted))]
+    exprs = []
+    for alias, col in zip(aliases, wanted):
+        type_text = types.get(col) or "STRING"
+        if type_family(type_text) == "timestamp_ltz":
+            m = re.search(r"\((\d+)\)", type_text)
+            exprs.append(f"CAST(CAST(`q`.{alias} AS {type_text}) AS TIMESTAMP({m.group(1) if m else 6}))")
+        else:
+            exprs.append(f"CAST(`q`.{alias} AS {type_text})")
+        exprs[-1] += f" AS `{col}`"
+    return (f"SELECT {', '.join(exprs)}\nFROM (\n{ins.query}\n) AS `q`({', '.join(aliases)})")
+
+
+def _forget_modules(package: str) -> None:
+    """Drop an earlier project's UDF package from this process, so this project's is imported."""
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+def run_tests(paths: list[Path], runner: SqlTestRunner) -> list[TestResult]:
+    """Run every test file in ``paths`` (files or folders holding ``*.test.yaml``)."""
+    return [runner.run(f) for f in find_tests(paths)]
+
+
+def find_tests(paths: list[Path]) -> list[Path]:
+    """The test files named, or found under the folders named, in a stable order."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found.extend(sorted(f for f in {*p.rglob("*.test.yaml"), *p.rglob("*.test.yml")}
+                                if ".sqlflow" not in f.relative_to(p).parts))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise SqlflowError(f"no such test file or folder: {p}", rule="test-file")
+    return found
