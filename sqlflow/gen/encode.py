@@ -25,7 +25,7 @@ ID_FIELDS: dict[str, tuple[str, ...]] = {
     "click": ("click_id", "impression_id", "user_id", "ad_id"),
 }
 #: The numeric field a ``wrong_type`` record holds text in.
-WRONG_TYPE_FIELD: dict[str, str] = {"impression": "position", "click": "price"}
+WRONG_TYPE_FIELD: dict[str, str] = {"impression": "ad_position", "click": "price"}
 #: The field a ``negative_price`` record breaks.
 PRICE_FIELD = "price"
 TIME_FIELD = "event_time"

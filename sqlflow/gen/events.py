@@ -87,7 +87,7 @@ def make_chunk(cfg: GenConfig, world: World, span: ChunkSpan, first_click: int) 
         "user_id": u["user_id"][ui],
         "ad_id": a["ad_id"][ai],
         "event_time": t,
-        "position": pos.astype(np.int64),
+        "ad_position": pos.astype(np.int64),
         "price": np.round(np.maximum(a["bid"][ai] * 0.04 * rng.uniform(0.3, 1.0, size=n), 0.0001), 5),
         "model_score": served_ctr_scores(logit, version, rng),
         "model_version": np.array(CTR_VERSIONS, dtype=object)[version],

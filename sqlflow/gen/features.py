@@ -31,10 +31,10 @@ class Feature:
     meaning: str
 
 
-_DAY_FRACTION = "MOD(i.event_time, 86400000) / 86400000.0"
-_AGE_INDEX = "CASE u.age_bucket " + " ".join(
-    f"WHEN '{b}' THEN {k}.0" for k, b in enumerate(AGE_BUCKETS)
-) + " END"
+_DAY_FRACTION = "CAST(MOD(i.event_time, 86400000) AS DOUBLE) / 86400000"
+_AGE_INDEX = "CAST(CASE u.age_bucket " + " ".join(
+    f"WHEN '{b}' THEN {k}" for k, b in enumerate(AGE_BUCKETS)
+) + " END AS DOUBLE)"
 
 #: The 16 inputs of the CTR model, in tensor order.
 CTR_FEATURES: tuple[Feature, ...] = (
@@ -44,12 +44,12 @@ CTR_FEATURES: tuple[Feature, ...] = (
       for k in range(VECTOR_DIM)),
     Feature("ad_quality", "a.quality", "ad quality score"),
     Feature("ad_bid", "a.bid", "ad cost-per-click bid, USD"),
-    Feature("position", "CAST(i.position AS DOUBLE)", "slot on the page, 1 to 5"),
+    Feature("ad_position", "CAST(i.ad_position AS DOUBLE)", "slot on the page, 1 to 5"),
     Feature("day_sin", f"SIN(2 * PI() * {_DAY_FRACTION})", "time of day (UTC), sine"),
     Feature("day_cos", f"COS(2 * PI() * {_DAY_FRACTION})", "time of day (UTC), cosine"),
-    Feature("is_mobile", "CASE WHEN u.device = 'mobile' THEN 1.0 ELSE 0.0 END", "user's device is mobile"),
+    Feature("is_mobile", "CAST(CASE WHEN u.device = 'mobile' THEN 1 ELSE 0 END AS DOUBLE)", "user's device is mobile"),
     Feature("age_index", _AGE_INDEX, "age bucket as 0 (18-24) to 4 (55+)"),
-    Feature("tenure_days", "(i.event_time - u.signup_time) / 86400000.0", "days since the user signed up"),
+    Feature("tenure_days", "CAST(i.event_time - u.signup_time AS DOUBLE) / 86400000", "days since the user signed up"),
 )
 
 #: The 8 inputs of the reply model, in tensor order.
@@ -59,9 +59,9 @@ REPLY_FEATURES: tuple[Feature, ...] = (
     Feature("formality", "s.formality", "formality of the reply"),
     Feature("length_chars", "CAST(s.length_chars AS DOUBLE)", "characters in the reply"),
     Feature("word_count", "CAST(s.word_count AS DOUBLE)", "words in the reply"),
-    Feature("has_emoji", "CASE WHEN s.has_emoji THEN 1.0 ELSE 0.0 END", "reply holds an emoji"),
-    Feature("is_question", "CASE WHEN s.is_question THEN 1.0 ELSE 0.0 END", "reply is a question"),
-    Feature("is_mobile", "CASE WHEN u.device = 'mobile' THEN 1.0 ELSE 0.0 END", "user's device is mobile"),
+    Feature("has_emoji", "CAST(CASE WHEN s.has_emoji THEN 1 ELSE 0 END AS DOUBLE)", "reply holds an emoji"),
+    Feature("is_question", "CAST(CASE WHEN s.is_question THEN 1 ELSE 0 END AS DOUBLE)", "reply is a question"),
+    Feature("is_mobile", "CAST(CASE WHEN u.device = 'mobile' THEN 1 ELSE 0 END AS DOUBLE)", "user's device is mobile"),
 )
 
 
@@ -90,7 +90,7 @@ def ctr_feature_matrix(
 
 
 def ctr_features(impressions: pd.DataFrame, users: pd.DataFrame, ads: pd.DataFrame) -> np.ndarray:
-    """The CTR features of impressions (canonical columns: user_id, ad_id, event_time, position).
+    """The CTR features of impressions (canonical columns: user_id, ad_id, event_time, ad_position).
 
     ``users`` and ``ads`` are the ``users`` and ``ads`` sources as frames.
     """
@@ -101,7 +101,7 @@ def ctr_features(impressions: pd.DataFrame, users: pd.DataFrame, ads: pd.DataFra
         embedding=np.array(a["embedding"].tolist(), dtype=np.float64),
         quality=a["quality"].to_numpy(np.float64),
         bid=a["bid"].to_numpy(np.float64),
-        position=impressions["position"].to_numpy(np.float64),
+        position=impressions["ad_position"].to_numpy(np.float64),
         event_time=impressions["event_time"].to_numpy(np.int64),
         is_mobile=(u["device"].to_numpy() == "mobile").astype(np.float64),
         age_index=u["age_bucket"].map({b: k for k, b in enumerate(AGE_BUCKETS)}).to_numpy(np.float64),
@@ -135,3 +135,8 @@ def reply_features(suggestions: pd.DataFrame, users: pd.DataFrame) -> np.ndarray
         s["word_count"].to_numpy(np.float64), s["has_emoji"].to_numpy(np.float64),
         s["is_question"].to_numpy(np.float64), (u["device"].to_numpy() == "mobile").astype(np.float64),
     )
+
+
+def select_list(features: tuple[Feature, ...]) -> str:
+    """The features as a SQL select list (``<expr> AS <name>``, one a line), for views and tests."""
+    return ",\n".join(f"  {f.sql} AS {f.name}" for f in features)

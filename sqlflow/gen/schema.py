@@ -20,6 +20,9 @@ source), and a recorded share of impression and click records are broken
 in one of the ways in :data:`BROKEN_REASONS`. ``users``, ``ads``,
 ``suggestions`` and ``reply_outcomes`` are clean JSON lines (snake_case,
 epoch-millis times); suggestions and outcomes arrive out of order too.
+
+Names avoid Flink SQL's reserved words (the slot of an ad is ``ad_position``,
+not ``position``), so no column needs quoting.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ BROKEN_REASONS: dict[str, str] = {
     "missing_id": "an id field (event, user, ad or impression id) is absent (JSON) or empty (CSV)",
     "negative_price": "price is below zero",
     "bad_time": "event time cannot be parsed (text in JSON; not ISO-8601 in CSV)",
-    "wrong_type": "a numeric field (position for impressions, price for clicks) holds text",
+    "wrong_type": "a numeric field (ad_position for impressions, price for clicks) holds text",
     "truncated": "the record is cut short: invalid JSON, or a CSV row with missing columns",
 }
 
@@ -128,7 +131,7 @@ IMPRESSIONS_JSON = SourceSchema(
         Field("userId", str, "STRING", "user shown the ad (users.user_id)"),
         Field("adId", str, "STRING", "ad shown (ads.ad_id)"),
         Field("eventTime", int, "BIGINT", "time the ad was shown, epoch milliseconds UTC"),
-        Field("position", int, "INT", "slot on the page, 1 (top) to 5"),
+        Field("adPosition", int, "INT", "slot on the page, 1 (top) to 5"),
         Field("price", float, "DOUBLE", "price paid for the impression in USD (5 decimals)"),
         Field("modelScore", float, "DOUBLE", "click probability the served CTR model gave"),
         Field("modelVersion", str, "STRING", f"served CTR model, one of {', '.join(CTR_VERSIONS)}"),
@@ -143,7 +146,7 @@ IMPRESSIONS_CSV = SourceSchema(
         Field("user_id", str, "STRING", "user shown the ad (users.user_id)"),
         Field("ad_id", str, "STRING", "ad shown (ads.ad_id)"),
         Field("event_time", str, "STRING", f"time the ad was shown, UTC text ({CSV_TIME_PATTERN})"),
-        Field("position", int, "INT", "slot on the page, 1 (top) to 5"),
+        Field("ad_position", int, "INT", "slot on the page, 1 (top) to 5"),
         Field("price", float, "DOUBLE", "price paid for the impression in USD (5 decimals)"),
         Field("model_score", float, "DOUBLE", "click probability the served CTR model gave"),
         Field("model_version", str, "STRING", f"served CTR model, one of {', '.join(CTR_VERSIONS)}"),
