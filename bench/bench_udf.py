@@ -79,6 +79,15 @@ def save(part: str, data: dict, path: Path = RESULTS) -> None:
 
 # -- micro: runtime vs raw onnxruntime on the CPU --------------------------------------------
 
+def arrow_series(x: np.ndarray) -> pd.Series:
+    """Rows of ``x`` as the pandas Series PyFlink hands a UDF for an ARRAY column."""
+    import pyarrow as pa
+
+    n, w = x.shape
+    offsets = pa.array(np.arange(0, (n + 1) * w, w, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.array(x.reshape(-1))).to_pandas()
+
+
 def _rate(rows: int, fn) -> float:
     t0 = time.perf_counter()
     fn()
@@ -91,7 +100,7 @@ def micro(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
     model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
     x = np.random.default_rng(0).normal(size=(rows, 16)).astype(np.float32)
     chunks = [x[i:i + batch] for i in range(0, rows, batch)]
-    as_arrays = [pd.Series(list(c)) for c in chunks]  # what Flink hands for ARRAY<FLOAT>
+    as_arrays = [arrow_series(c) for c in chunks]  # what Flink hands for ARRAY<FLOAT>
     as_columns = [[pd.Series(c[:, j].astype(np.float64)) for j in range(16)] for c in chunks]
 
     opts = ort.SessionOptions()
@@ -258,14 +267,21 @@ def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int) -> dic
         sess = ort.InferenceSession(data, sess_options=opts,
                                     providers=[("CUDAExecutionProvider", {"device_id": "0"})])
         for batch in batches:
-            n_batches = max(2, total_rows // batch)
+            # The runtime gets pandas batches of 4 model batches (Flink's Arrow batch size set
+            # to 4x the model batch), so it can tensorize one while the GPU runs another.
+            arrow_rows = 4 * batch
+            n_batches = max(4, total_rows // batch) // 4 * 4
             x = rng.normal(size=(batch * n_batches, width)).astype(np.float32)
             chunks = [x[i * batch:(i + 1) * batch] for i in range(n_batches)]
-            series = [pd.Series(list(c)) for c in chunks]
+            series = [arrow_series(x[i:i + arrow_rows]) for i in range(0, len(x), arrow_rows)]
             fn = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
-                                        result="DOUBLE", batch_size=None, device="cuda",
+                                        result="DOUBLE", batch_size=batch, device="cuda",
                                         fp16=precision == "fp16"))
             fn.open(None)
+            serial = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
+                                            result="DOUBLE", batch_size=batch, device="cuda",
+                                            fp16=precision == "fp16", pipeline=False))
+            serial.open(None)
 
             def raw():
                 for c in chunks:
@@ -275,25 +291,55 @@ def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int) -> dic
                 for s in series:
                     fn.eval(s)
 
+            def runtime_serial():
+                for s in series:
+                    serial.eval(s)
+
             raw()
             runtime()
-            r_raw, r_rt = [], []
+            runtime_serial()
+            r_raw, r_rt, r_ser = [], [], []
             for _ in range(repeats):
                 r_raw.append(_rate(len(x), raw))
                 r_rt.append(_rate(len(x), runtime))
+                r_ser.append(_rate(len(x), runtime_serial))
             # same function on both paths
-            ref = sess.run(["probability"], {"features": chunks[0]})[0][:, 0]
+            ref = np.concatenate([sess.run(["probability"], {"features": c})[0][:, 0]
+                                  for c in chunks[:4]])
             got = fn.eval(series[0]).to_numpy()
             rel = float(np.linalg.norm(got - ref) / np.linalg.norm(ref))
-            rec = {"precision": precision, "batch": batch, "raw_rows_per_s": statistics.median(r_raw),
-                   "runtime_rows_per_s": statistics.median(r_rt), "rel_err_vs_raw": rel}
+            rec = {"precision": precision, "batch": batch, "arrow_rows": arrow_rows,
+                   "raw_rows_per_s": statistics.median(r_raw),
+                   "runtime_rows_per_s": statistics.median(r_rt), "rel_err_vs_raw": rel,
+                   "serial_rows_per_s": statistics.median(r_ser),
+                   **_breakdown(fn, series[0])}
             rec["ratio"] = rec["runtime_rows_per_s"] / rec["raw_rows_per_s"]
+            rec["serial_ratio"] = rec["serial_rows_per_s"] / rec["raw_rows_per_s"]
             results.append(rec)
             print(f"  {precision} batch {batch:>6}: raw {rec['raw_rows_per_s']:>12,.0f}  "
                   f"runtime {rec['runtime_rows_per_s']:>12,.0f}  ratio {rec['ratio']:.3f}  "
-                  f"rel.err {rel:.1e}", flush=True)
+                  f"serial {rec['serial_ratio']:.3f}  "
+                  f"rel.err {rel:.1e}  per pandas batch: tensorize {rec['tensorize_ms']:.1f} ms, "
+                  f"model {rec['run_ms']:.1f} ms, eval {rec['eval_ms']:.1f} ms", flush=True)
             fn.close()
+            serial.close()
     return {"model": LARGE, "runs": results, "machine": machine(), "device": _gpu_name()}
+
+
+def _breakdown(fn, series: pd.Series) -> dict:
+    """Milliseconds per pandas batch: tensorizing alone, the model batches alone, all of eval."""
+    arrays = [series.to_numpy()]
+    t = fn.tensorizer(arrays)
+    timings = {}
+    for name, call in (("tensorize_ms", lambda: fn.tensorizer(arrays)),
+                       ("run_ms", lambda: fn.runner.run(t.tensor)),
+                       ("eval_ms", lambda: fn.eval(series))):
+        call()
+        t0 = time.perf_counter()
+        for _ in range(3):
+            call()
+        timings[name] = (time.perf_counter() - t0) / 3 * 1e3
+    return timings
 
 
 def _gpu_name() -> str:

@@ -105,6 +105,9 @@ class Tensorizer:
     def _from_array(self, col, reason: np.ndarray) -> np.ndarray:
         n, width = len(col), self.width
         values = np.asarray(col, dtype=object)
+        view = _consecutive_view(values, width)
+        if view is not None:
+            return view
         mat = np.zeros((n, width), dtype=self.work_dtype)
         try:
             lengths = self._lengths(values)
@@ -162,6 +165,40 @@ class Tensorizer:
         except TypeError:  # None (NULL) rows, or values without a length
             return np.fromiter((-1 if v is None else len(v) for v in values),
                                dtype=np.int64, count=len(values))
+
+
+def _consecutive_view(values: np.ndarray, width: int) -> np.ndarray | None:
+    """The rows as one [n, width] view, without copying, when they tile one buffer.
+
+    Arrow's list-to-pandas conversion makes every row a slice, in offset
+    order, of one flat values array. When every row is a 1-D view of the same
+    base with exactly ``width`` numbers, and the first, last and sampled rows
+    sit at consecutive addresses, the rows tile that buffer and a reshape of
+    it is the tensor. Anything else (NULL rows, other lengths, copies) takes
+    the general path.
+    """
+    n = len(values)
+    first = values[0] if n else None
+    if not isinstance(first, np.ndarray) or first.ndim != 1 or first.dtype.kind not in "fiu":
+        return None
+    base = first.base
+    if not isinstance(base, np.ndarray) or not base.flags.c_contiguous or base.dtype != first.dtype:
+        return None
+    try:
+        if not all(v.base is base and len(v) == width for v in values):
+            return None
+    except (AttributeError, TypeError):  # None rows, or values that are not arrays
+        return None
+    item = first.dtype.itemsize
+    start = first.ctypes.data
+    for i in {n - 1, *range(0, n, max(1, n // 16))}:
+        if values[i].ctypes.data != start + i * width * item or values[i].strides != (item,):
+            return None
+    offset = (start - base.ctypes.data) // item
+    flat = base.reshape(-1)
+    if offset < 0 or offset + n * width > flat.size:
+        return None
+    return flat[offset:offset + n * width].reshape(n, width)
 
 
 def _code(name: str) -> int:

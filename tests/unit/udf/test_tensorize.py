@@ -86,3 +86,24 @@ def test_width_mismatch_and_unknown_width_fail():
         Tensorizer([parse_type("DOUBLE")] * 3, "float32", 16)
     with pytest.raises(ValueError, match="declare width"):
         Tensorizer([parse_type("ARRAY<FLOAT>")], "float32", None)
+
+
+def test_arrow_made_rows_become_one_view_without_copy():
+    import pyarrow as pa
+
+    x = np.arange(40, dtype=np.float32).reshape(10, 4)
+    series = pa.array(list(x), type=pa.list_(pa.float32())).to_pandas()
+    t = Tensorizer([parse_type("ARRAY<FLOAT>")], "float32", 4)([series])
+    np.testing.assert_array_equal(t.tensor, x)
+    assert np.shares_memory(t.tensor, series.iloc[0])  # no copy was made
+    part = Tensorizer([parse_type("ARRAY<FLOAT>")], "float32", 4)([series.to_numpy()[3:7]])
+    np.testing.assert_array_equal(part.tensor, x[3:7])
+
+
+def test_rows_of_one_buffer_out_of_order_are_copied_in_row_order():
+    x = np.arange(64, dtype=np.float32).reshape(16, 4)
+    order = [0, 2, 1] + list(range(3, 16))  # first and last in place, two rows swapped
+    rows = np.empty(16, dtype=object)
+    rows[:] = [x[i] for i in order]
+    t = Tensorizer([parse_type("ARRAY<FLOAT>")], "float32", 4)([rows])
+    np.testing.assert_array_equal(t.tensor, x[order])
