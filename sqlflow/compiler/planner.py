@@ -26,6 +26,7 @@ from sqlflow.errors import Location, SetupError, SqlflowError, ValidationError
 RULE = "planner"
 _POS = re.compile(r"From line (\d+), column (\d+)(?: to line (\d+), column (\d+))?: ")
 _PARSE_POS = re.compile(r"at line (\d+), column (\d+)\.")
+_GENERIC = ("Error while applying rule", "Unexpected exception", "Internal error", "Could not execute")
 _BUNDLED = {"filesystem", "datagen", "print", "blackhole"}
 _KAFKA = {"kafka", "upsert-kafka"}
 _EXCEPTION_PREFIX = re.compile(r"^:?\s*(?:Caused by:\s*)?(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error): ?")
@@ -170,8 +171,7 @@ def first_line(exc: BaseException) -> str:
 
 def flink_message(exc: BaseException) -> tuple[str, list[str], tuple[int, int, int] | None]:
     """The meaningful part of a Flink error: message, extra lines, and (line, column, length)."""
-    java = getattr(exc, "java_exception", None)
-    text = str(java) if java is not None else str(exc)
+    text = _java_text(exc)
     lines = [ln.strip() for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith(("at ", "...", "An error occurred while calling"))]
     pos = None
@@ -196,12 +196,31 @@ def flink_message(exc: BaseException) -> tuple[str, list[str], tuple[int, int, i
             if cleaned:
                 message, head_index = cleaned, i
                 break
+    if message.startswith(_GENERIC):  # a planner wrapper: the root cause says what is wrong
+        causes = [(i, _clean(ln)) for i, ln in enumerate(lines) if ln.startswith("Caused by:") and _clean(ln)]
+        if causes:
+            head_index, message = causes[-1]
     notes = []
     for ln in lines[head_index + 1:]:
         if ln.startswith(("Caused by:", "Was expecting")):
             break
         notes.append(ln)
     return message or "the planner rejected this statement", notes[:6], pos
+
+
+def _java_text(exc: BaseException) -> str:
+    """The Java exception and its causes, one "Caused by:" per cause, without stack frames."""
+    java = getattr(exc, "java_exception", None)
+    if java is None:
+        return str(exc)
+    parts, seen = [], 0
+    try:
+        while java is not None and seen < 20:
+            parts.append(("Caused by: " if parts else "") + str(java.toString()))
+            java, seen = java.getCause(), seen + 1
+    except Exception:  # the gateway went away: what Python holds will do
+        return str(exc)
+    return "\n".join(parts)
 
 
 def _clean(line: str) -> str:
