@@ -7,17 +7,30 @@ Use them in a project's tests with ``pytest_plugins = ["sqlflow.testing"]``::
         ...
 
 Both fixtures are session-scoped: the broker and the cluster start once.
+
+Declarative SQL tests (``*.test.yaml``, see ``sqlflow.sqltest``) run from pytest
+through ``run_sql_test``, on the same mini-cluster::
+
+    def test_ctr_metrics(run_sql_test):
+        run_sql_test("sql/feedback/ctr_metrics.test.yaml")   # fails with the row diff
+
+    def test_inline(run_sql_test):
+        run_sql_test({"job": "sql/enrich.sql",
+                      "inputs": {"clicks": [{"user_id": 1, "page": "home"}]},
+                      "expect": {"loud_clicks": [{"user_id": 1, "page": "HOME!"}]}})
 """
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pytest
 
 from sqlflow.kafka.broker import KafkaBroker
+from sqlflow.sqltest import SqlTestRunner, TestResult
 from sqlflow.targets.embedded import EmbeddedCluster
 
 
@@ -41,6 +54,36 @@ def flink_cluster() -> Iterator[EmbeddedCluster]:
         yield cluster
     finally:
         cluster.close()
+
+
+@pytest.fixture(scope="session")
+def sql_test_runner(flink_cluster: EmbeddedCluster, tmp_path_factory) -> Iterator[SqlTestRunner]:
+    """A runner for declarative SQL tests on the session's mini-cluster."""
+    runner = SqlTestRunner(cluster=flink_cluster, workdir=tmp_path_factory.mktemp("sqltest"))
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+@pytest.fixture
+def run_sql_test(sql_test_runner: SqlTestRunner) -> Callable[..., TestResult]:
+    """``run_sql_test(path_or_dict, base=".")``: run one SQL test; a failure fails the pytest test
+    with the row-level diff. Returns the :class:`~sqlflow.sqltest.TestResult`."""
+
+    def run(test: str | Path | Mapping[str, Any], base: str | Path = ".", check: bool = True) -> TestResult:
+        return check_sql_test(sql_test_runner, test, base=base, check=check)
+
+    return run
+
+
+def check_sql_test(runner: SqlTestRunner, test: str | Path | Mapping[str, Any], base: str | Path = ".",
+                   check: bool = True) -> TestResult:
+    """Run a SQL test with ``runner``; with ``check``, a failed test raises AssertionError showing its report."""
+    result = runner.run(test, base=base)
+    if check and not result.passed:
+        raise AssertionError("\n" + result.report())
+    return result
 
 
 def produce_json(bootstrap: str, topic: str, records: Iterable[Any], key: str | None = None) -> int:

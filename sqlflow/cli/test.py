@@ -1,0 +1,36 @@
+"""``sqlflow test``: run the declarative tests (``*.test.yaml``) beside the jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sqlflow.config import load_config
+from sqlflow.sqltest import SqlTestRunner, find_tests
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: the one holding sqlflow.yaml).")
+@click.option("-k", "keyword", default=None, help="Run only tests whose name contains this text.")
+def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) -> None:
+    """Run the tests in PATHS (test files or folders; default: every *.test.yaml under sql/)."""
+    config = load_config(project)
+    files = find_tests(list(paths) or [config.sql_path])
+    if keyword:
+        files = [f for f in files if keyword in f.name]
+    if not files:
+        click.echo("no tests found (*.test.yaml)")
+        return
+    passed = failed = 0
+    with SqlTestRunner(config=config if project or not paths else None) as runner:
+        for file in files:
+            result = runner.run(file)
+            click.echo(f"{result.report()}  [{result.seconds:.1f}s]" if result.passed else result.report())
+            passed += result.passed
+            failed += not result.passed
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise SystemExit(1)
