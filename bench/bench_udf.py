@@ -342,6 +342,30 @@ def _breakdown(fn, series: pd.Series) -> dict:
     return timings
 
 
+def gpu_profile(workdir: Path, batch: int = 16384, fp16: bool = True) -> None:
+    """Where eval's time goes on the GPU: cProfile of the serial runtime, top entries."""
+    import cProfile
+    import pstats
+
+    model = build_mlp(workdir / "mlp_large.onnx", LARGE, seed=0)
+    x = np.random.default_rng(0).normal(size=(4 * batch, LARGE[0])).astype(np.float32)
+    s = arrow_series(x)
+    for pipeline in (False, True):
+        fn = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
+                                    result="DOUBLE", batch_size=batch, device="cuda", fp16=fp16,
+                                    pipeline=pipeline))
+        fn.open(None)
+        fn.eval(s)
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(5):
+            fn.eval(s)
+        prof.disable()
+        print(f"--- pipeline={pipeline} batch={batch} fp16={fp16}")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(8)
+        fn.close()
+
+
 def _gpu_name() -> str:
     import subprocess
 
@@ -407,7 +431,7 @@ def plot(path: Path = RESULTS, out: Path = PLOT) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("part", choices=["micro", "flink", "gpu", "plot"])
+    ap.add_argument("part", choices=["micro", "flink", "gpu", "gpu-profile", "plot"])
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
@@ -422,6 +446,8 @@ def main() -> None:
         work = Path(tmp)
         if args.part == "micro":
             save("micro", micro(args.rows or 1_000_000, args.batch, args.repeats, work), out)
+        elif args.part == "gpu-profile":
+            gpu_profile(work)
         elif args.part == "flink":
             save("flink", flink(args.rows or 1_000_000, args.quick, work), out)
         else:

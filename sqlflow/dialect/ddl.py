@@ -338,14 +338,11 @@ class DdlMixin:
 
     def _parse_option(self) -> exp.Expr | None:
         start = self._curr
-        if self._match(TokenType.STRING):
-            key: exp.Expr = self.expression(exp.Literal.string(self._prev.text), self._prev)
-        else:
-            key = self._parse_column()
-            if key is None:
-                self.raise_error("Expected an option key, e.g. 'connector'")
-                return None
-            key = exp.var(key.sql())
+        if not self._match(TokenType.STRING):
+            quoted = f"'{start.text}'" if start and start.token_type == TokenType.VAR else "'connector'"
+            self.raise_error(f"Expected a quoted option key, e.g. {quoted}")
+            return None
+        key: exp.Expr = self.expression(exp.Literal.string(self._prev.text), self._prev)
         if not self._match(TokenType.EQ):
             self.raise_error("Expected = between option key and value")
         if not self._match_set((TokenType.STRING, TokenType.NUMBER, TokenType.TRUE, TokenType.FALSE)):

@@ -11,7 +11,10 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlflow.dialect.flink import Flink
-from sqlflow.dialect.script import parse_script
+from sqlglot.errors import UnsupportedError
+
+from sqlflow.dialect.script import Statement, parse_script
+from sqlflow.errors import ParseError
 
 INDENT = 4
 
@@ -20,18 +23,27 @@ def format_sql(text: str, file: str = "<string>") -> str:
     """Format every statement of ``text``; raises the same errors as ``parse_script``."""
     parts = []
     for stmt in parse_script(text, file):
-        tree = stmt.expression.copy()
-        lead = tree.comments or []
-        tree.comments = None
-        lines = [_comment(c) for c in lead]
-        body = format_statement(tree) + ";"
-        if len(stmt.comments) == 1 and "\n" not in stmt.comments[0]:
-            body += " " + _comment(stmt.comments[0])
-        elif stmt.comments:
-            body += " " + " ".join(f"/* {c.strip()} */" for c in stmt.comments)
-        lines.append(body)
-        parts.append("\n".join(lines))
+        try:
+            parts.append(_format_one(stmt))
+        except UnsupportedError as err:
+            raise ParseError(f"cannot write this statement back as Flink SQL: {err}", stmt.location,
+                             rule="syntax") from None
     return "\n\n".join(parts) + "\n" if parts else ""
+
+
+def _format_one(stmt: Statement) -> str:
+    """One statement with its leading comment lines and a trailing comment after the ``;``."""
+    tree = stmt.expression.copy()
+    lead = tree.comments or []
+    tree.comments = None
+    lines = [_comment(c) for c in lead]
+    body = format_statement(tree) + ";"
+    if len(stmt.comments) == 1 and "\n" not in stmt.comments[0]:
+        body += " " + _comment(stmt.comments[0])
+    elif stmt.comments:
+        body += " " + " ".join(f"/* {c.strip()} */" for c in stmt.comments)
+    lines.append(body)
+    return "\n".join(lines)
 
 
 def format_statement(tree: exp.Expr) -> str:

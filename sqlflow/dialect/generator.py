@@ -8,6 +8,7 @@ the output is the house style that :func:`sqlflow.dialect.format_sql` uses
 from __future__ import annotations
 
 from sqlglot import exp, generator
+from sqlglot.errors import UnsupportedError
 
 from sqlflow.dialect import expressions as fx
 
@@ -44,6 +45,10 @@ class FlinkGenerator(generator.Generator):
             if isinstance(cls, type) and issubclass(cls, exp.Expression) and cls.__module__ == fx.__name__
         },
     }
+
+    def unsupported(self, message: str) -> None:
+        """Never drop or rewrite silently: anything sqlglot cannot write as Flink SQL raises."""
+        raise UnsupportedError(message)
 
     # ---- types ------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import typing as t
 
 from sqlglot import exp, parser
 from sqlglot.errors import ParseError as SqlglotParseError
+from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect import expressions as fx
@@ -494,7 +495,7 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         text = token.comments[0] if token.comments else ""
         try:
             hint = exp.maybe_parse(text, into=exp.Hint, dialect=self.dialect)
-        except SqlglotParseError:
+        except (SqlglotParseError, TokenError):
             self.raise_error("Malformed hint: expected /*+ NAME(...) [, ...] */", token)
             return exp.Hint(expressions=[])
         base = token.start + 3

@@ -21,6 +21,13 @@ class QueryMixin:
     if t.TYPE_CHECKING:
         def __getattr__(self, name: str) -> t.Any: ...
 
+    def _parse_group(self, skip_group_by_token: bool = False) -> exp.Group | None:
+        start = self._curr
+        group = super()._parse_group(skip_group_by_token)  # type: ignore[misc]
+        if group is not None and any(group.args.get(k) for k in ("grouping_sets", "rollup", "cube", "totals")):
+            self.raise_error("Flink writes GROUPING SETS, ROLLUP and CUBE as GROUP BY items, after a comma", start)
+        return group
+
     def _parse_match_recognize(self) -> exp.MatchRecognize | None:
         if not self._match(TokenType.MATCH_RECOGNIZE):
             return None

@@ -163,3 +163,49 @@ def test_package_docstring_examples() -> None:
 
     result = doctest.testmod(sqlflow.dialect)
     assert (result.failed, result.attempted) == (0, 2)
+
+
+def test_mutated_doc_examples_never_crash() -> None:
+    """Random token edits of real examples parse, or fail with a located SqlflowError, and format the same way."""
+    import importlib.util
+    import re
+    import sys
+    from pathlib import Path
+
+    from sqlflow.dialect import format_sql
+    from sqlflow.errors import SqlflowError
+
+    bench = Path(__file__).resolve().parents[3] / "bench" / "bench_parse.py"
+    spec = importlib.util.spec_from_file_location("bench_parse", bench)
+    module = sys.modules.get("bench_parse") or importlib.util.module_from_spec(spec)
+    if "bench_parse" not in sys.modules:
+        sys.modules["bench_parse"] = module
+        spec.loader.exec_module(module)
+    sources = [e.sql for e in module.examples()]
+    words = ["(", ")", ",", ";", "'", "`", "SELECT", "FROM", "TABLE", "AS", "==", "BEGIN", "END", "INTERVAL",
+             "DESCRIPTOR", "MODEL", "OVER", "/*", "*/", "--", "/*+", "MATCH_RECOGNIZE", "WATERMARK", "FOR",
+             "SYSTEM_TIME", "STATEMENT", "SET", "JSON_VALUE(", "MAP[", "ROW(", "<", ">", "CAST(", "GROUPING"]
+    rng = random.Random(5)
+    outcomes = {"ok": 0, "error": 0}
+    start = time.perf_counter()
+    for _ in range(400):
+        toks = re.findall(r"\s+|\w+|[^\w\s]", rng.choice(sources))
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(toks) or 1)
+            if toks and rng.random() < 0.5:
+                del toks[i]
+            else:
+                toks.insert(i, rng.choice(words) + " ")
+        text = "".join(toks)
+        try:
+            parse_script(text, "m.sql")
+            format_sql(text)
+            outcomes["ok"] += 1
+        except Diagnostics as d:
+            assert all(e.location and e.location.line >= 1 for e in d.errors)
+            outcomes["error"] += 1
+        except SqlflowError as e:
+            assert e.location is not None and e.location.line >= 1 and e.rule == "syntax"
+            outcomes["error"] += 1
+    assert time.perf_counter() - start < 30
+    assert outcomes["ok"] > 0 and outcomes["error"] > 0
