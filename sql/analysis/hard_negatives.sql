@@ -22,7 +22,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_impressions',
+    'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',
@@ -42,7 +42,7 @@ CREATE TEMPORARY TABLE curated_clicks (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_clicks',
+    'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',
@@ -59,7 +59,7 @@ CREATE TEMPORARY TABLE users (
     interests ARRAY<FLOAT>
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'users',
+    'topic' = '${TOPIC_PREFIX:-}users',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',
@@ -76,7 +76,7 @@ CREATE TEMPORARY TABLE ads (
     embedding ARRAY<FLOAT>
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'ads',
+    'topic' = '${TOPIC_PREFIX:-}ads',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',

@@ -23,7 +23,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_impressions',
+    'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',
@@ -43,7 +43,7 @@ CREATE TEMPORARY TABLE curated_clicks (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_clicks',
+    'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',
@@ -58,7 +58,7 @@ CREATE TEMPORARY TABLE suggestions (
     model_version STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'suggestions',
+    'topic' = '${TOPIC_PREFIX:-}suggestions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',
@@ -73,7 +73,7 @@ CREATE TEMPORARY TABLE reply_outcomes (
     outcome STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'reply_outcomes',
+    'topic' = '${TOPIC_PREFIX:-}reply_outcomes',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-analysis',
     'scan.startup.mode' = 'earliest-offset',

@@ -33,7 +33,7 @@ CREATE TEMPORARY TABLE impressions_json_raw (
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'impressions_json',
+    'topic' = '${TOPIC_PREFIX:-}impressions_json',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
     'scan.startup.mode' = 'earliest-offset',
@@ -49,7 +49,7 @@ CREATE TEMPORARY TABLE impressions_csv_raw (
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'impressions_csv',
+    'topic' = '${TOPIC_PREFIX:-}impressions_csv',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
     'scan.startup.mode' = 'earliest-offset',
@@ -65,7 +65,7 @@ CREATE TEMPORARY TABLE clicks_json_raw (
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'clicks_json',
+    'topic' = '${TOPIC_PREFIX:-}clicks_json',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
     'scan.startup.mode' = 'earliest-offset',
@@ -81,7 +81,7 @@ CREATE TEMPORARY TABLE clicks_csv_raw (
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'clicks_csv',
+    'topic' = '${TOPIC_PREFIX:-}clicks_csv',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
     'scan.startup.mode' = 'earliest-offset',
@@ -103,7 +103,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_impressions',
+    'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
@@ -120,7 +120,7 @@ CREATE TEMPORARY TABLE curated_clicks (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_clicks',
+    'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
@@ -135,7 +135,7 @@ CREATE TEMPORARY TABLE quarantine (
     line STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'quarantine',
+    'topic' = '${TOPIC_PREFIX:-}quarantine',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
@@ -151,7 +151,7 @@ CREATE TEMPORARY TABLE review_queue (
     record STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'review_queue',
+    'topic' = '${TOPIC_PREFIX:-}review_queue',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );

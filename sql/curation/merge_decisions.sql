@@ -17,7 +17,7 @@ CREATE TEMPORARY TABLE review_queue (
     record STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'review_queue',
+    'topic' = '${TOPIC_PREFIX:-}review_queue',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-merge-decisions',
     'scan.startup.mode' = 'earliest-offset',
@@ -33,7 +33,7 @@ CREATE TEMPORARY TABLE review_decisions (
     decided_at BIGINT
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'review_decisions',
+    'topic' = '${TOPIC_PREFIX:-}review_decisions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-merge-decisions',
     'scan.startup.mode' = 'earliest-offset',
@@ -56,7 +56,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_impressions',
+    'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
@@ -73,7 +73,7 @@ CREATE TEMPORARY TABLE curated_clicks (
     review STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_clicks',
+    'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
@@ -88,7 +88,7 @@ CREATE TEMPORARY TABLE quarantine (
     line STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'quarantine',
+    'topic' = '${TOPIC_PREFIX:-}quarantine',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );

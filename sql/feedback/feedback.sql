@@ -35,7 +35,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     WATERMARK FOR ts AS ts - INTERVAL '10' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_impressions',
+    'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
     'scan.startup.mode' = 'earliest-offset',
@@ -57,7 +57,7 @@ CREATE TEMPORARY TABLE curated_clicks (
     WATERMARK FOR ts AS ts - INTERVAL '10' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'curated_clicks',
+    'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
     'scan.startup.mode' = 'earliest-offset',
@@ -76,7 +76,7 @@ CREATE TEMPORARY TABLE suggestions (
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'suggestions',
+    'topic' = '${TOPIC_PREFIX:-}suggestions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
     'scan.startup.mode' = 'earliest-offset',
@@ -94,7 +94,7 @@ CREATE TEMPORARY TABLE reply_outcomes (
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'reply_outcomes',
+    'topic' = '${TOPIC_PREFIX:-}reply_outcomes',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
     'scan.startup.mode' = 'earliest-offset',
@@ -109,7 +109,7 @@ CREATE TEMPORARY TABLE late_events (
     `watermark` STRING
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'late_events',
+    'topic' = '${TOPIC_PREFIX:-}late_events',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
@@ -126,7 +126,7 @@ CREATE TEMPORARY TABLE feedback_metrics (
     mean_predicted DOUBLE
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'feedback_metrics',
+    'topic' = '${TOPIC_PREFIX:-}feedback_metrics',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );

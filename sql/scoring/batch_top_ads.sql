@@ -16,7 +16,7 @@ CREATE TEMPORARY TABLE users (
     interests ARRAY<FLOAT>
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'users',
+    'topic' = '${TOPIC_PREFIX:-}users',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
     'scan.startup.mode' = 'earliest-offset',
@@ -33,7 +33,7 @@ CREATE TEMPORARY TABLE ads (
     embedding ARRAY<FLOAT>
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'ads',
+    'topic' = '${TOPIC_PREFIX:-}ads',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
     'scan.startup.mode' = 'earliest-offset',

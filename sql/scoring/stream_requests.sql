@@ -21,7 +21,7 @@ CREATE TEMPORARY TABLE users (
     interests ARRAY<FLOAT>
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'users',
+    'topic' = '${TOPIC_PREFIX:-}users',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
     'scan.startup.mode' = 'earliest-offset',
@@ -38,7 +38,7 @@ CREATE TEMPORARY TABLE ads (
     embedding ARRAY<FLOAT>
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'ads',
+    'topic' = '${TOPIC_PREFIX:-}ads',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
     'scan.startup.mode' = 'earliest-offset',
@@ -54,7 +54,7 @@ CREATE TEMPORARY TABLE score_requests (
     event_time BIGINT
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'score_requests',
+    'topic' = '${TOPIC_PREFIX:-}score_requests',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
     'scan.startup.mode' = 'earliest-offset',
@@ -71,7 +71,7 @@ CREATE TEMPORARY TABLE scored_requests (
     score DOUBLE
 ) WITH (
     'connector' = 'kafka',
-    'topic' = 'scored_requests',
+    'topic' = '${TOPIC_PREFIX:-}scored_requests',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );

@@ -51,36 +51,39 @@ def _read(bootstrap: str, topic: str) -> list[dict]:
                            hint="is the broker running? (sqlflow up)", rule="kafka") from exc
 
 
-def queue_state(bootstrap: str) -> tuple[list[ReviewItem], dict[str, Decision]]:
-    """Every item ever queued (first occurrence of each id) and the first decision per id."""
+def queue_state(bootstrap: str, prefix: str = "") -> tuple[list[ReviewItem], dict[str, Decision]]:
+    """Every item ever queued (first occurrence of each id) and the first decision per id.
+
+    ``prefix`` is the topic name prefix the jobs ran with (``${TOPIC_PREFIX}`` in the SQL).
+    """
     items: dict[str, ReviewItem] = {}
-    for v in _read(bootstrap, QUEUE_TOPIC):
+    for v in _read(bootstrap, prefix + QUEUE_TOPIC):
         if v.get("review_id") and v["review_id"] not in items:
             items[v["review_id"]] = ReviewItem(**{k: v.get(k) for k in ReviewItem.__dataclass_fields__})
     decided: dict[str, Decision] = {}
-    for v in _read(bootstrap, DECISIONS_TOPIC):
+    for v in _read(bootstrap, prefix + DECISIONS_TOPIC):
         rid = v.get("review_id")
         if rid and rid not in decided and v.get("decision") in DECISIONS:
             decided[rid] = Decision(**{k: v.get(k) for k in Decision.__dataclass_fields__})
     return list(items.values()), decided
 
 
-def pending(bootstrap: str) -> list[ReviewItem]:
+def pending(bootstrap: str, prefix: str = "") -> list[ReviewItem]:
     """Items without a decision, oldest event first."""
-    items, decided = queue_state(bootstrap)
+    items, decided = queue_state(bootstrap, prefix)
     waiting = [i for i in items if i.review_id not in decided]
     return sorted(waiting, key=lambda i: (i.event_time or 0, i.review_id))
 
 
 def decide(bootstrap: str, review_ids: Iterable[str], decision: str, reviewer: str,
-           note: str = "") -> list[Decision]:
+           note: str = "", prefix: str = "") -> list[Decision]:
     """Write one decision per id; unknown or already decided ids are refused before anything is written."""
     if decision not in DECISIONS:
         raise ValidationError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}", rule="review")
     ids = list(dict.fromkeys(review_ids))
     if not ids:
         raise ValidationError("name at least one review id (see `sqlflow review list`)", rule="review")
-    items, decided = queue_state(bootstrap)
+    items, decided = queue_state(bootstrap, prefix)
     known = {i.review_id for i in items}
     unknown = [r for r in ids if r not in known]
     if unknown:
@@ -92,11 +95,11 @@ def decide(bootstrap: str, review_ids: Iterable[str], decision: str, reviewer: s
                               rule="review")
     now = int(time.time() * 1000)
     out = [Decision(r, decision, reviewer, note, now) for r in ids]
-    _write(bootstrap, [asdict(d) for d in out])
+    _write(bootstrap, prefix + DECISIONS_TOPIC, [asdict(d) for d in out])
     return out
 
 
-def _write(bootstrap: str, records: list[dict]) -> None:
+def _write(bootstrap: str, topic: str, records: list[dict]) -> None:
     from kafka import KafkaProducer
     from kafka.errors import KafkaError
 
@@ -104,10 +107,10 @@ def _write(bootstrap: str, records: list[dict]) -> None:
         producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
         try:
             for rec in records:
-                producer.send(DECISIONS_TOPIC, key=rec["review_id"].encode(), value=json.dumps(rec).encode())
+                producer.send(topic, key=rec["review_id"].encode(), value=json.dumps(rec).encode())
             producer.flush()
         finally:
             producer.close()
     except KafkaError as exc:
-        raise ServiceError(f"cannot write decisions to {DECISIONS_TOPIC} at {bootstrap}: {exc}",
+        raise ServiceError(f"cannot write decisions to {topic} at {bootstrap}: {exc}",
                            rule="kafka") from exc
