@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "fmt",
     "validate",
     "lineage",
+    "test",
     "review",
     "demo",
 )
