@@ -36,6 +36,7 @@ class FunctionMixin:
         def __getattr__(self, name: str) -> t.Any: ...
 
     def _parse_json_call(self, name: str) -> fx.JsonCall:
+        name_token = self._tokens[self._index - 2]  # NAME ( already consumed
         args: list[exp.Expr] = []
         if not self._match(TokenType.R_PAREN, advance=False) and not self._at_json_clause():
             parse = self._parse_json_key_value if name in _KEY_VALUE_FUNCTIONS else self._parse_disjunction
@@ -47,7 +48,7 @@ class FunctionMixin:
                 self.raise_error(f"Unexpected {self._curr.text!r} in {name}(...)")
                 break
             clauses.append(clause)
-        return fx.JsonCall(this=name, expressions=args, clauses=clauses or None)
+        return self.expression(fx.JsonCall(this=name, expressions=args, clauses=clauses or None), name_token)
 
     def _parse_json_key_value(self) -> fx.JsonKeyValue:
         key_word = bool(self._match_text_seq("KEY"))

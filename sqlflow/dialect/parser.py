@@ -117,9 +117,7 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
 
     FUNCTION_PARSERS = {
         **{k: v for k, v in parser.Parser.FUNCTION_PARSERS.items() if k in SPECIAL_FUNCTIONS},
-        "DESCRIPTOR": lambda self: self.expression(
-            fx.Descriptor(expressions=self._parse_csv(self._parse_column))
-        ),
+        "DESCRIPTOR": lambda self: self._parse_descriptor(),
         **json_function_parsers(),
     }
 
@@ -410,12 +408,13 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
             and self._next
             and self._next.token_type == TokenType.L_PAREN
         ):
+            start = self._index
             self._advance(2)
             func = self._parse_function(any_token=True)
             if func is None:
                 self.raise_error("Expected a table function call inside TABLE(...)")
             self._match_r_paren()
-            node = self.expression(fx_table_from_rows(func))
+            node = self.expression(fx_table_from_rows(func), self._tokens[start])
             alias = self._parse_table_alias(alias_tokens=alias_tokens or self.TABLE_ALIAS_TOKENS)
             if alias:
                 node.set("alias", alias)
@@ -458,6 +457,10 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
             return self.expression(exp.Kwarg(this=name, expression=value))
         return super()._parse_lambda(alias=alias)
 
+    def _parse_descriptor(self) -> fx.Descriptor:
+        keyword = self._tokens[self._index - 2]  # DESCRIPTOR ( already consumed
+        return self.expression(fx.Descriptor(expressions=self._parse_csv(self._parse_column)), keyword)
+
     def _parse_table_function_arg(self) -> exp.Expr | None:
         curr, nxt = self._curr, self._next
         if not curr or not nxt or nxt.token_type in (TokenType.L_PAREN, TokenType.COMMA, TokenType.R_PAREN, TokenType.FARROW, TokenType.DOT):
@@ -467,10 +470,10 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
             table = self._parse_table_parts()
             partition = self._parse_csv(self._parse_bitwise) if self._match(TokenType.PARTITION_BY) else None
             order = self._parse_order()
-            return self.expression(fx.TableArgument(this=table, partition_by=partition, order=order))
+            return self.expression(fx.TableArgument(this=table, partition_by=partition, order=order), curr)
         if curr.text.upper() == "MODEL" and curr.token_type != TokenType.IDENTIFIER:
             self._advance()
-            return self.expression(fx.ModelArgument(this=self._parse_table_parts()))
+            return self.expression(fx.ModelArgument(this=self._parse_table_parts()), curr)
         return None
 
     def _parse_table_parts(self, *args: t.Any, **kwargs: t.Any) -> exp.Table:
@@ -518,6 +521,7 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
     def _parse_interval(self, require_interval: bool = True, parse_function_unit: bool = True):  # type: ignore[override]
         if not self._match(TokenType.INTERVAL):
             return None
+        keyword = self._prev
         sign = None
         if self._match_set((TokenType.DASH, TokenType.PLUS)):
             sign = self._prev.text
@@ -536,7 +540,7 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
             if end is None:
                 self.raise_error("Expected an interval unit after TO")
             unit = self.expression(exp.IntervalSpan(this=unit, expression=end))
-        return self.expression(exp.Interval(this=value, unit=unit))
+        return self.expression(exp.Interval(this=value, unit=unit), keyword)
 
     def _parse_interval_unit(self) -> exp.Expr | None:
         if not self._curr or self._curr.text.upper() not in INTERVAL_UNITS:

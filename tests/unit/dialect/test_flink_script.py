@@ -209,3 +209,31 @@ def test_mutated_doc_examples_never_crash() -> None:
             outcomes["error"] += 1
     assert time.perf_counter() - start < 30
     assert outcomes["ok"] > 0 and outcomes["error"] > 0
+
+
+def test_flink_nodes_are_located_from_their_keyword() -> None:
+    from sqlflow.dialect import expressions as fx
+
+    text = ("SELECT\n  JSON_VALUE(j, '$.a' RETURNING INT), o.ts\n"
+            "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTES)) AS w")
+    [stmt] = parse_script(text, "q.sql")
+    tree = stmt.expression
+    spans = {
+        name: (loc.line, loc.column, loc.length)
+        for name, loc in (
+            ("json", stmt.locate(tree.find(fx.JsonCall))),
+            ("tvf", stmt.locate(tree.find(exp.TableFromRows))),
+            ("table_arg", stmt.locate(tree.find(fx.TableArgument))),
+            ("descriptor", stmt.locate(tree.find(fx.Descriptor))),
+            ("interval", stmt.locate(tree.find(exp.Interval))),
+            ("column", stmt.locate(tree.find(exp.Column))),
+        )
+    }
+    assert spans == {
+        "json": (2, 3, 33),  # JSON_VALUE ... INT (the closing paren is not a positioned token)
+        "tvf": (3, 6, 70),
+        "table_arg": (3, 19, 12),
+        "descriptor": (3, 33, 13),
+        "interval": (3, 49, 12),
+        "column": (2, 39, 4),  # o.ts
+    }
