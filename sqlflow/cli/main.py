@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "lineage",
     "test",
+    "init",
     "review",
     "demo",
 )
