@@ -407,7 +407,8 @@ class FlinkGenerator(generator.Generator):
         sql = f"TABLE {self.sql(expression, 'this')}"
         parts = expression.args.get("partition_by")
         if parts:
-            sql += f" PARTITION BY {self.expressions(expression, key='partition_by', flat=True)}"
+            keys = self.expressions(expression, key="partition_by", flat=True)
+            sql += f" PARTITION BY {keys}" if len(parts) == 1 else f" PARTITION BY ({keys})"
         if expression.args.get("order"):
             sql += self.sql(expression, "order").replace("\n", " ").replace("  ", " ")
         return sql

@@ -468,7 +468,13 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         if curr.token_type == TokenType.TABLE:
             self._advance()
             table = self._parse_table_parts()
-            partition = self._parse_csv(self._parse_bitwise) if self._match(TokenType.PARTITION_BY) else None
+            partition = None
+            if self._match(TokenType.PARTITION_BY):  # one key, or several in parentheses
+                if self._match(TokenType.L_PAREN):
+                    partition = self._parse_csv(self._parse_bitwise)
+                    self._expect(TokenType.R_PAREN, ")")
+                else:
+                    partition = [self._parse_bitwise()]
             order = self._parse_order()
             return self.expression(fx.TableArgument(this=table, partition_by=partition, order=order), curr)
         if curr.text.upper() == "MODEL" and curr.token_type != TokenType.IDENTIFIER:
