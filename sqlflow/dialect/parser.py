@@ -463,7 +463,8 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
 
     def _parse_table_function_arg(self) -> exp.Expr | None:
         curr, nxt = self._curr, self._next
-        if not curr or not nxt or nxt.token_type in (TokenType.L_PAREN, TokenType.COMMA, TokenType.R_PAREN, TokenType.FARROW, TokenType.DOT):
+        # `TABLE name` / `MODEL name`: the keyword must be followed by a name (so a column called model stays one)
+        if not curr or not nxt or not (nxt.token_type in self.ID_VAR_TOKENS or nxt.token_type == TokenType.IDENTIFIER):
             return None
         if curr.token_type == TokenType.TABLE:
             self._advance()
