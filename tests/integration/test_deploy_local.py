@@ -275,3 +275,18 @@ def test_python_udf_and_model_are_shipped_with_the_job(cluster):
     got = [(int(m.group(1)), float(m.group(2))) for m in (re.match(r"\+I\[(\d+), (.*)\]", r) for r in rows)]
     assert [k for k, _ in got] == [1, 2, 3, 4, 5]
     assert np.allclose([p for _, p in got], want, rtol=0, atol=1e-6)
+
+
+def test_remote_target_deploys_to_a_running_session_cluster(cluster):
+    settings, info = cluster
+    write_job(settings, "far", job_sql("far1"))
+    only(settings, {"far"})
+    remote = resolve_settings(settings.root, target="remote", rest_url=settings.rest_url)
+    lines: list[str] = []
+    result = deploy(remote, echo=lines.append, settle=2)
+    jid = result.jobs["itest.far"]
+    assert [ln.split(":")[0] for ln in lines if ln.startswith("[")] == ["[1/2] submit", "[2/2] watch"]
+    assert running_job(remote, "itest.far").jid == jid
+    assert load_state(remote)["itest.far"]["jid"] == jid
+    assert wait_count(info, "far1", 3)[:3] == [1, 2, 3]
+    cancel_job(remote, "far")
