@@ -8,6 +8,7 @@ import click
 
 from sqlflow.dialect import format_sql
 from sqlflow.errors import Diagnostics, ParseError, SqlflowError
+from sqlflow.paths import find_project_root
 
 
 def sql_files(paths: tuple[str, ...]) -> list[Path]:
@@ -47,15 +48,23 @@ def format_files(paths: list[Path], check: bool) -> list[Path]:
     return changed
 
 
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working folder when it lies inside it (how users typed it)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 @click.command("fmt")
 @click.option("--check", is_flag=True, help="Only list files that would change; exit 1 if any.")
 @click.argument("paths", nargs=-1, type=click.Path())
 def command(check: bool, paths: tuple[str, ...]) -> None:
-    """Format Flink SQL files (default: the project's sql/ folder)."""
-    files = sql_files(paths or ("sql",))
+    """Format Flink SQL files (default: sql/ of the project holding sqlflow.yaml, else of this folder)."""
+    files = sql_files(paths or (str(_shown(find_project_root() / "sql")),))
     changed = format_files(files, check)
     for path in changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+        click.echo(f"{'would reformat' if check else 'reformatted'} {_shown(path)}")
     if check and changed:
         raise SystemExit(1)
     if not changed:

@@ -82,3 +82,13 @@ def test_format_rejects_bad_sql_with_the_same_error() -> None:
     with pytest.raises(ParseError) as info:
         format_sql("SELECT 'oops", "x.sql")
     assert (info.value.message, info.value.location.line, info.value.location.column) == ("unterminated string", 1, 8)
+
+
+def test_fmt_defaults_to_the_project_sql_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sqlflow.yaml").write_text("name: demo\n", encoding="utf-8")
+    (tmp_path / "sql" / "jobs").mkdir(parents=True)
+    (tmp_path / "sql" / "jobs" / "a.sql").write_text("select 1", encoding="utf-8")
+    (tmp_path / "udfs").mkdir()
+    monkeypatch.chdir(tmp_path / "udfs")
+    result = CliRunner().invoke(fmt_command, ["--check"], catch_exceptions=False)
+    assert (result.exit_code, result.output) == (1, f"would reformat {tmp_path / 'sql' / 'jobs' / 'a.sql'}\n")
