@@ -152,18 +152,16 @@ def make_replies(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     q = rng.random(n) < 0.2
     e = rng.random(n) < 0.25
     em = rng.integers(0, len(_EMOJI), size=n)
-    texts = np.empty(n, dtype=object)
-    sent = np.empty(n)
-    form = np.empty(n)
-    for k in range(n):
-        op, so, fo = _OPENERS[o[k]]
-        core, sc, fc = _CORES[c[k]]
-        t = op + (core if op else core[0].upper() + core[1:]) + ("?" if q[k] else "")
-        if e[k]:
-            t += " " + _EMOJI[em[k]]
-        texts[k] = t
-        sent[k] = np.clip(0.4 * so + 0.8 * sc + (0.2 if e[k] else 0.0), -1.0, 1.0)
-        form[k] = np.clip(0.3 * fo + 0.7 * fc - (0.2 if e[k] else 0.0), 0.0, 1.0)
+    op_text = [_OPENERS[k][0] for k in o.tolist()]
+    core_text = [_CORES[k][0] for k in c.tolist()]
+    texts = np.array([
+        op + (core if op else core[0].upper() + core[1:]) + ("?" if qk else "") + (" " + _EMOJI[mk] if ek else "")
+        for op, core, qk, ek, mk in zip(op_text, core_text, q.tolist(), e.tolist(), em.tolist())
+    ], dtype=object)
+    op_sent, op_form = np.array([x[1] for x in _OPENERS]), np.array([x[2] for x in _OPENERS])
+    core_sent, core_form = np.array([x[1] for x in _CORES]), np.array([x[2] for x in _CORES])
+    sent = np.clip(0.4 * op_sent[o] + 0.8 * core_sent[c] + np.where(e, 0.2, 0.0), -1.0, 1.0)
+    form = np.clip(0.3 * op_form[o] + 0.7 * core_form[c] - np.where(e, 0.2, 0.0), 0.0, 1.0)
     return {
         "text": texts,
         "length_chars": np.array([len(t) for t in texts], dtype=np.int64),

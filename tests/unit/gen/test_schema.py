@@ -141,3 +141,16 @@ def test_feature_sql_names_columns_that_exist() -> None:
     for f in CTR_FEATURES + REPLY_FEATURES:
         for alias, col in re.findall(r"\b([uais])\.(\w+)", f.sql):
             assert col in cols[alias], (f.name, col)
+
+
+@pytest.mark.parametrize("fixture", ["data", "chunked"])
+def test_json_lines_are_what_json_dumps_writes(fixture: str, request: pytest.FixtureRequest) -> None:
+    """The fast line templates produce exactly json.dumps' compact output."""
+    ds: Dataset = request.getfixturevalue(fixture)
+    for src, schema in SOURCES.items():
+        if schema.format != "json":
+            continue
+        for line in ds.lines[src]:
+            if check_line(src, line).reason == "truncated":
+                continue
+            assert json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":")) == line
