@@ -77,7 +77,7 @@ def plan_test(test: SqlTest, job: JobFile) -> TestPlan:
             raise TestSpecError(
                 f"{job_name} {what} table '{name}' (at {where.file}:{where.line}:{where.column}), "
                 f"but the test gives no rows for it",
-                location=test.where_key(("inputs",)) if "inputs" in test.locations.keys else test.where(()),
+                location=test.where_key(("inputs",)) if ("inputs",) in test.locations.keys else test.where(()),
                 rule="missing-input", hint=f"add 'inputs: {{{name}: []}}' for an empty input")
     sinks = {name: job.tables[name] for name in written if name in job.tables}
     return TestPlan(

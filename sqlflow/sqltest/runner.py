@@ -227,11 +227,22 @@ class SqlTestRunner:
             if not timer.is_alive():
                 raise JobError(f"the job for {ins.target} did not finish within {timeout:.0f} s",
                                location=ins.location, rule="timeout") from None
-            raise JobError(f"the job for {ins.target} failed: {_java_message(exc)}", location=ins.location,
-                           rule="flink") from None
+            raise JobError(f"the job for {ins.target} failed: {self._failure(client, exc)}",
+                           location=ins.location, rule="flink") from None
         finally:
             timer.cancel()
         return changes
+
+    def _failure(self, client, exc: Exception) -> str:
+        """The root cause of a failed job, from the cluster (the client only says the fetch failed)."""
+        if client is not None:
+            try:
+                cause = self.cluster.job_failure(str(client.get_job_id()))
+            except OSError:
+                cause = ""
+            if cause and cause != "unknown cause":
+                return cause
+        return _java_message(exc)
 
 
 def collect_query(ins: Insert, table: TableDef) -> str:

@@ -38,10 +38,22 @@ def test_inline_dict_test_with_vars(run_sql_test):
     result = run_sql_test({
         "job": "project/sql/enrich.sql",
         "vars": {"MIN_CLICKS": "2"},
-        "inputs": {"clicks": [{"user_id": 1, "page": "a"}, {"user_id": 2, "page": "b", "topic": "t"}]},
+        "inputs": {"clicks": [{"user_id": 1, "page": "a", "ts": 0},
+                               {"user_id": 2, "page": "b", "ts": 1000, "topic": "t"}]},
         "expect": {"loud_clicks": [{"user_id": 2, "page": "B!"}]},
     }, base=FIXTURES)
     assert result.passed
+
+
+def test_failed_job_shows_its_root_cause(run_sql_test):
+    result = run_sql_test({
+        "job": "project/sql/enrich.sql",
+        "inputs": {"clicks": [{"user_id": 1, "page": "a"}]},
+        "expect": {"loud_clicks": []},
+    }, base=FIXTURES, check=False)
+    assert str(result.error) == (
+        "tests/fixtures/sqltest/project/sql/enrich.sql:29:1: the job for loud_clicks failed: "
+        "RowTime field should not be null, please convert it to a non-null long value.")
 
 
 def test_failing_test_prints_exact_row_diff(run_sql_test):
@@ -61,13 +73,23 @@ def test_failing_test_prints_exact_row_diff(run_sql_test):
     assert str(err.value) == "\n" + result.report()
 
 
-def test_updates_into_append_only_sink_fail(run_sql_test):
+def test_empty_expectation_passes_when_nothing_is_written(run_sql_test):
     result = run_sql_test({
         "job": "project/sql/user_totals.sql",
         "inputs": {"orders": [{"order_id": 1, "user_id": 7, "amount": 1}]},
         "expect": {"big_orders": []},
     }, base=FIXTURES)
-    assert result.passed  # an append-only query into an append-only sink
+    assert result.passed and [(d.expected, d.produced) for d in result.diffs] == [(0, 0)]
+
+
+def test_updates_into_append_only_sink_fail(run_sql_test):
+    result = run_sql_test(FIXTURES / "failing/updates_into_kafka.test.yaml", check=False)
+    f = "tests/fixtures/sqltest/failing/updates_into_kafka.test.yaml"
+    assert result.report() == "\n".join([
+        f"FAIL updates_into_kafka ({f})",
+        f"  {f}:5: rows of per_user differ (1 expected, 1 produced)",
+        "    ! per_user ('connector' = 'kafka') accepts only inserts, but the query produces updates (+U, -U)",
+    ])
 
 
 def test_flink_error_is_located_in_the_job(run_sql_test):
