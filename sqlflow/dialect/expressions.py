@@ -150,3 +150,13 @@ class JsonClause(exp.Expression):
     ``WITH CONDITIONAL ARRAY WRAPPER``...; ``this`` holds the leading words, ``on`` the ON target."""
 
     arg_types = {"this": True, "expression": False, "on": False}
+
+
+class Substitution(exp.Expression):
+    """``${NAME}`` or ``${NAME:-default}``: a project variable that sqlflow replaces before Flink sees the SQL.
+
+    Kept verbatim so that ``format_sql`` can format job files as written; ``default``
+    is the text after ``:-`` (``""`` for ``${NAME:-}``), None when there is none.
+    """
+
+    arg_types = {"this": True, "default": False}

@@ -5,6 +5,7 @@ A parser mixin for :class:`sqlflow.dialect.parser.FlinkParser`.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from sqlglot import exp
@@ -22,6 +23,9 @@ _BEHAVIOURS = (("EMPTY", "ARRAY"), ("EMPTY", "OBJECT"), ("NULL",), ("ERROR",), (
 _WRAPPERS = (("WITHOUT", "ARRAY", "WRAPPER"), ("WITHOUT", "WRAPPER"), ("WITH", "CONDITIONAL", "ARRAY", "WRAPPER"),
              ("WITH", "UNCONDITIONAL", "ARRAY", "WRAPPER"), ("WITH", "CONDITIONAL", "WRAPPER"),
              ("WITH", "UNCONDITIONAL", "WRAPPER"), ("WITH", "ARRAY", "WRAPPER"), ("WITH", "WRAPPER"))
+
+
+_SUBSTITUTION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?", re.S)
 
 
 def json_function_parsers() -> dict[str, t.Callable]:
@@ -94,6 +98,33 @@ class FunctionMixin:
                 if isinstance(value, str):
                     spec.set(key, value.upper())
         return window
+
+    def _parse_substitution(self) -> fx.Substitution | None:
+        """``${NAME}`` / ``${NAME:-default}`` after its ``$`` (the text inside is kept as written)."""
+        dollar = self._prev
+        brace = self._curr
+        if not brace or brace.token_type != TokenType.L_BRACE or brace.start != dollar.end + 1:
+            self.raise_error("Expected ${NAME} (a project variable) after $", dollar)
+            return None
+        self._advance()
+        while self._curr and self._curr.token_type != TokenType.R_BRACE:
+            self._advance()
+        if not self._curr:
+            self.raise_error("Expected } to close ${...}", dollar)
+            return None
+        close = self._curr
+        self._advance()
+        match = _SUBSTITUTION.fullmatch(self.sql[brace.end + 1 : close.start])
+        if not match:
+            self.raise_error("Expected ${NAME} or ${NAME:-default}", dollar)
+            return None
+        return self.expression(fx.Substitution(this=match.group(1), default=match.group(2)), dollar)
+
+    def _parse_bracket(self, this: exp.Expr | None = None) -> exp.Expr | None:
+        if self._curr and self._curr.token_type == TokenType.L_BRACE:
+            self.raise_error("Unexpected {: Flink SQL has no braces (a project variable is written ${NAME})")
+            return this
+        return super()._parse_bracket(this)  # type: ignore[misc]
 
     def _parse_map_constructor(self) -> exp.Expr | None:
         """``MAP[k1, v1, k2, v2]`` as ``exp.VarMap``; a bare ``map`` stays a column."""

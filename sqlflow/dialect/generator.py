@@ -419,6 +419,10 @@ class FlinkGenerator(generator.Generator):
     def descriptor_sql(self, expression: fx.Descriptor) -> str:
         return f"DESCRIPTOR({self.expressions(expression, flat=True)})"
 
+    def substitution_sql(self, expression: fx.Substitution) -> str:
+        default = expression.args.get("default")
+        return f"${{{expression.name}}}" if default is None else f"${{{expression.name}:-{default}}}"
+
     def jsoncall_sql(self, expression: fx.JsonCall) -> str:
         args = ", ".join(self.sql(a) for a in expression.expressions)
         clauses = " ".join(self.sql(c) for c in expression.args.get("clauses") or [])

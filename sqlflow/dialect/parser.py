@@ -124,7 +124,8 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
     # IF(c, a, b) stays a call (sqlglot would rewrite it into CASE)
     NO_PAREN_FUNCTION_PARSERS = {"ANY": parser.Parser.NO_PAREN_FUNCTION_PARSERS["ANY"],
                                  "CASE": parser.Parser.NO_PAREN_FUNCTION_PARSERS["CASE"],
-                                 "MAP": lambda self: self._parse_map_constructor()}
+                                 "MAP": lambda self: self._parse_map_constructor(),
+                                 "$": lambda self: self._parse_substitution()}
 
     NO_PAREN_FUNCTIONS = {
         TokenType.CURRENT_DATE: exp.CurrentDate,

@@ -92,3 +92,16 @@ def test_fmt_defaults_to_the_project_sql_folder(tmp_path: Path, monkeypatch: pyt
     monkeypatch.chdir(tmp_path / "udfs")
     result = CliRunner().invoke(fmt_command, ["--check"], catch_exceptions=False)
     assert (result.exit_code, result.output) == (1, f"would reformat {tmp_path / 'sql' / 'jobs' / 'a.sql'}\n")
+
+
+PROJECT_SQL = sorted((Path(__file__).resolve().parents[3] / "sql").rglob("*.sql"))
+
+
+@pytest.mark.parametrize("path", PROJECT_SQL, ids=lambda p: str(p.name))
+def test_shipped_jobs_format_stably(path: Path) -> None:
+    """The project's own job files (with their ${VARS}) format idempotently and keep their trees."""
+    text = path.read_text(encoding="utf-8")
+    once = format_sql(text, str(path))
+    assert format_sql(once, str(path)) == once
+    assert [s.expression for s in parse_script(once)] == [s.expression for s in parse_script(text)]
+    assert once.count("${") == text.count("${")

@@ -265,3 +265,20 @@ def test_window_frame_keywords_are_upper_case() -> None:
         "SELECT SUM(x) OVER (PARTITION BY a ORDER BY ts range between interval '1' hour preceding and current row) FROM t",
         "SELECT SUM(x) OVER (PARTITION BY a ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) FROM t",
     )
+
+
+def test_project_variables_are_kept() -> None:
+    tree = validate_identity("SELECT MOD(${T:-17675}, 8), ${P:-}, x FROM t WHERE s >= ${MIN} LIMIT ${K}")
+    subs = [(s.name, s.args.get("default")) for s in tree.find_all(fx.Substitution)]
+    assert sorted(subs, key=str) == sorted([("T", "17675"), ("P", ""), ("MIN", None), ("K", None)], key=str)
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT {a: 1}", "Unexpected {: Flink SQL has no braces (a project variable is written ${NAME})"),
+    ("SELECT $ FROM t", "Expected ${NAME} (a project variable) after $"),
+    ("SELECT ${1x}", "Expected ${NAME} or ${NAME:-default}"),
+])
+def test_braces_and_bad_variables_are_errors(sql: str, message: str) -> None:
+    with pytest.raises(sqlglot.errors.ParseError) as info:
+        sqlglot.parse_one(sql, read="flink")
+    assert info.value.errors[0]["description"] == message
