@@ -13,7 +13,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     user_id STRING,
     ad_id STRING,
     event_time BIGINT,
-    `position` INT,
+    ad_position INT,
     price DOUBLE,
     model_score DOUBLE,
     model_version STRING,
@@ -101,17 +101,22 @@ CREATE TEMPORARY TABLE hard_negatives (
 CREATE TEMPORARY VIEW scored_negatives AS
 SELECT i.impression_id, i.user_id, i.ad_id, i.event_time, i.model_version, i.model_score AS served_score,
        ctr_score(
-           CAST(u.interests[1] AS DOUBLE), CAST(u.interests[2] AS DOUBLE),
-           CAST(u.interests[3] AS DOUBLE), CAST(u.interests[4] AS DOUBLE),
-           CAST(a.embedding[1] AS DOUBLE), CAST(a.embedding[2] AS DOUBLE),
-           CAST(a.embedding[3] AS DOUBLE), CAST(a.embedding[4] AS DOUBLE),
-           a.quality, a.bid, CAST(i.`position` AS DOUBLE),
-           SIN(2 * PI() * MOD(i.event_time, 86400000) / 86400000.0),
-           COS(2 * PI() * MOD(i.event_time, 86400000) / 86400000.0),
-           CAST(CASE WHEN u.device = 'mobile' THEN 1.0 ELSE 0.0 END AS DOUBLE),
-           CAST(CASE u.age_bucket WHEN '18-24' THEN 0.0 WHEN '25-34' THEN 1.0 WHEN '35-44' THEN 2.0
-                                  WHEN '45-54' THEN 3.0 WHEN '55+' THEN 4.0 END AS DOUBLE),
-           CAST((i.event_time - u.signup_time) / 86400000.0 AS DOUBLE)
+           CAST(u.interests[1] AS DOUBLE),
+           CAST(u.interests[2] AS DOUBLE),
+           CAST(u.interests[3] AS DOUBLE),
+           CAST(u.interests[4] AS DOUBLE),
+           CAST(a.embedding[1] AS DOUBLE),
+           CAST(a.embedding[2] AS DOUBLE),
+           CAST(a.embedding[3] AS DOUBLE),
+           CAST(a.embedding[4] AS DOUBLE),
+           a.quality,
+           a.bid,
+           CAST(i.ad_position AS DOUBLE),
+           SIN(2 * PI() * CAST(MOD(i.event_time, 86400000) AS DOUBLE) / 86400000),
+           COS(2 * PI() * CAST(MOD(i.event_time, 86400000) AS DOUBLE) / 86400000),
+           CAST(CASE WHEN u.device = 'mobile' THEN 1 ELSE 0 END AS DOUBLE),
+           CAST(CASE u.age_bucket WHEN '18-24' THEN 0 WHEN '25-34' THEN 1 WHEN '35-44' THEN 2 WHEN '45-54' THEN 3 WHEN '55+' THEN 4 END AS DOUBLE),
+           CAST(i.event_time - u.signup_time AS DOUBLE) / 86400000
        ) AS score
 FROM curated_impressions AS i
 JOIN users AS u ON i.user_id = u.user_id

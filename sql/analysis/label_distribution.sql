@@ -14,7 +14,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     user_id STRING,
     ad_id STRING,
     event_time BIGINT,
-    `position` INT,
+    ad_position INT,
     price DOUBLE,
     model_score DOUBLE,
     model_version STRING,

@@ -94,7 +94,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     user_id STRING,
     ad_id STRING,
     event_time BIGINT,
-    `position` INT,
+    ad_position INT,
     price DOUBLE,
     model_score DOUBLE,
     model_version STRING,
@@ -163,7 +163,7 @@ SELECT 'impressions_json' AS source, seq, line, ts, line IS JSON AS well_formed,
        JSON_VALUE(line, '$.userId') AS user_id,
        JSON_VALUE(line, '$.adId') AS ad_id,
        TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
-       JSON_VALUE(line, '$.position') AS position_text,
+       JSON_VALUE(line, '$.adPosition') AS position_text,
        JSON_VALUE(line, '$.price') AS price_text,
        JSON_VALUE(line, '$.modelScore') AS score_text,
        JSON_VALUE(line, '$.modelVersion') AS model_version
@@ -188,7 +188,7 @@ FROM impressions_csv_raw;
 -- Typed fields and the first rule each record fails (NULL: it passes them all).
 CREATE TEMPORARY VIEW impressions_checked AS
 SELECT source, seq, line, ts, impression_id, user_id, ad_id, event_time,
-       TRY_CAST(position_text AS INT) AS `position`,
+       TRY_CAST(position_text AS INT) AS ad_position,
        TRY_CAST(price_text AS DOUBLE) AS price,
        TRY_CAST(score_text AS DOUBLE) AS model_score,
        model_version,
@@ -212,7 +212,7 @@ SELECT * FROM impressions_checked WHERE reason IS NULL;
 
 -- Window deduplication: the first copy (in event time) of each impression id per window.
 CREATE TEMPORARY VIEW impressions_unique AS
-SELECT source, seq, impression_id, user_id, ad_id, event_time, `position`, price, model_score, model_version
+SELECT source, seq, impression_id, user_id, ad_id, event_time, ad_position, price, model_score, model_version
 FROM (
     SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, impression_id ORDER BY ts ASC) AS rownum
     FROM TABLE(TUMBLE(TABLE impressions_valid, DESCRIPTOR(ts), INTERVAL '10' SECOND))
@@ -281,13 +281,13 @@ INSERT INTO review_queue
 SELECT 'impression:' || impression_id, 'impression', source, seq, impression_id,
        'score_outlier', event_time,
        JSON_OBJECT('impression_id' VALUE impression_id, 'user_id' VALUE user_id, 'ad_id' VALUE ad_id,
-                   'event_time' VALUE event_time, 'position' VALUE `position`, 'price' VALUE price,
+                   'event_time' VALUE event_time, 'ad_position' VALUE ad_position, 'price' VALUE price,
                    'model_score' VALUE model_score, 'model_version' VALUE model_version)
 FROM impressions_unique
 WHERE model_score >= ${REVIEW_MIN_IMPRESSION_SCORE};
 
 INSERT INTO curated_impressions
-SELECT impression_id, user_id, ad_id, event_time, `position`, price, model_score, model_version,
+SELECT impression_id, user_id, ad_id, event_time, ad_position, price, model_score, model_version,
        source, seq, 'none'
 FROM impressions_unique
 WHERE model_score < ${REVIEW_MIN_IMPRESSION_SCORE};

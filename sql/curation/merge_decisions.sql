@@ -47,7 +47,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     user_id STRING,
     ad_id STRING,
     event_time BIGINT,
-    `position` INT,
+    ad_position INT,
     price DOUBLE,
     model_score DOUBLE,
     model_version STRING,
@@ -101,7 +101,7 @@ WHERE d.decision IN ('approve', 'reject');
 
 INSERT INTO curated_impressions
 SELECT JSON_VALUE(record, '$.impression_id'), JSON_VALUE(record, '$.user_id'), JSON_VALUE(record, '$.ad_id'),
-       event_time, CAST(JSON_VALUE(record, '$.position') AS INT),
+       event_time, CAST(JSON_VALUE(record, '$.ad_position') AS INT),
        CAST(JSON_VALUE(record, '$.price') AS DOUBLE), CAST(JSON_VALUE(record, '$.model_score') AS DOUBLE),
        JSON_VALUE(record, '$.model_version'), source, seq, 'approved'
 FROM decided

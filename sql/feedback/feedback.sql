@@ -24,7 +24,7 @@ CREATE TEMPORARY TABLE curated_impressions (
     user_id STRING,
     ad_id STRING,
     event_time BIGINT,
-    `position` INT,
+    ad_position INT,
     price DOUBLE,
     model_score DOUBLE,
     model_version STRING,
@@ -136,7 +136,7 @@ CREATE TEMPORARY TABLE training_ctr (
     user_id STRING,
     ad_id STRING,
     event_time BIGINT,
-    `position` INT,
+    ad_position INT,
     model_score DOUBLE,
     model_version STRING,
     label INT,
@@ -194,7 +194,7 @@ SELECT 'outcome', outcome_id, event_time, CAST(CURRENT_WATERMARK(ts) AS STRING)
 FROM reply_outcomes WHERE ts <= CURRENT_WATERMARK(ts);
 
 CREATE TEMPORARY VIEW served_impressions AS
-SELECT i.impression_id, i.user_id, i.ad_id, i.event_time, i.ts, i.`position`, i.model_score, i.model_version,
+SELECT i.impression_id, i.user_id, i.ad_id, i.event_time, i.ts, i.ad_position, i.model_score, i.model_version,
        CASE WHEN c.click_id IS NULL THEN 0 ELSE 1 END AS clicked, c.event_time AS click_time
 FROM impressions_on_time AS i
 LEFT JOIN clicks_on_time AS c
@@ -236,7 +236,7 @@ FROM TABLE(HOP(TABLE served_suggestions, DESCRIPTOR(ts), INTERVAL '1' MINUTE, IN
 GROUP BY window_start, window_end, model_version;
 
 INSERT INTO training_ctr
-SELECT impression_id, user_id, ad_id, event_time, `position`, model_score, model_version, clicked, click_time,
+SELECT impression_id, user_id, ad_id, event_time, ad_position, model_score, model_version, clicked, click_time,
        DATE_FORMAT(ts, 'yyyy-MM-dd')
 FROM served_impressions;
 

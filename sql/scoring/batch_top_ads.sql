@@ -55,17 +55,22 @@ CREATE TEMPORARY TABLE top_ads (
 CREATE TEMPORARY VIEW candidates AS
 SELECT u.user_id, a.ad_id,
        ctr_score(
-           CAST(u.interests[1] AS DOUBLE), CAST(u.interests[2] AS DOUBLE),
-           CAST(u.interests[3] AS DOUBLE), CAST(u.interests[4] AS DOUBLE),
-           CAST(a.embedding[1] AS DOUBLE), CAST(a.embedding[2] AS DOUBLE),
-           CAST(a.embedding[3] AS DOUBLE), CAST(a.embedding[4] AS DOUBLE),
-           a.quality, a.bid, CAST(1 AS DOUBLE),
-           SIN(2 * PI() * MOD(${SCORING_TIME_MS:-1767571200000}, 86400000) / 86400000.0),
-           COS(2 * PI() * MOD(${SCORING_TIME_MS:-1767571200000}, 86400000) / 86400000.0),
-           CAST(CASE WHEN u.device = 'mobile' THEN 1.0 ELSE 0.0 END AS DOUBLE),
-           CAST(CASE u.age_bucket WHEN '18-24' THEN 0.0 WHEN '25-34' THEN 1.0 WHEN '35-44' THEN 2.0
-                                  WHEN '45-54' THEN 3.0 WHEN '55+' THEN 4.0 END AS DOUBLE),
-           CAST((${SCORING_TIME_MS:-1767571200000} - u.signup_time) / 86400000.0 AS DOUBLE)
+           CAST(u.interests[1] AS DOUBLE),
+           CAST(u.interests[2] AS DOUBLE),
+           CAST(u.interests[3] AS DOUBLE),
+           CAST(u.interests[4] AS DOUBLE),
+           CAST(a.embedding[1] AS DOUBLE),
+           CAST(a.embedding[2] AS DOUBLE),
+           CAST(a.embedding[3] AS DOUBLE),
+           CAST(a.embedding[4] AS DOUBLE),
+           a.quality,
+           a.bid,
+           CAST(1 AS DOUBLE),
+           SIN(2 * PI() * CAST(MOD(${SCORING_TIME_MS:-1767571200000}, 86400000) AS DOUBLE) / 86400000),
+           COS(2 * PI() * CAST(MOD(${SCORING_TIME_MS:-1767571200000}, 86400000) AS DOUBLE) / 86400000),
+           CAST(CASE WHEN u.device = 'mobile' THEN 1 ELSE 0 END AS DOUBLE),
+           CAST(CASE u.age_bucket WHEN '18-24' THEN 0 WHEN '25-34' THEN 1 WHEN '35-44' THEN 2 WHEN '45-54' THEN 3 WHEN '55+' THEN 4 END AS DOUBLE),
+           CAST(${SCORING_TIME_MS:-1767571200000} - u.signup_time AS DOUBLE) / 86400000
        ) AS score
 FROM users AS u
 CROSS JOIN ads AS a;

@@ -50,7 +50,7 @@ CREATE TEMPORARY TABLE score_requests (
     request_id STRING,
     user_id STRING,
     ad_id STRING,
-    `position` INT,
+    ad_position INT,
     event_time BIGINT
 ) WITH (
     'connector' = 'kafka',
@@ -66,7 +66,7 @@ CREATE TEMPORARY TABLE scored_requests (
     request_id STRING,
     user_id STRING,
     ad_id STRING,
-    `position` INT,
+    ad_position INT,
     event_time BIGINT,
     score DOUBLE
 ) WITH (
@@ -77,19 +77,24 @@ CREATE TEMPORARY TABLE scored_requests (
 );
 
 INSERT INTO scored_requests
-SELECT r.request_id, r.user_id, r.ad_id, r.`position`, r.event_time,
+SELECT r.request_id, r.user_id, r.ad_id, r.ad_position, r.event_time,
        ctr_score(
-           CAST(u.interests[1] AS DOUBLE), CAST(u.interests[2] AS DOUBLE),
-           CAST(u.interests[3] AS DOUBLE), CAST(u.interests[4] AS DOUBLE),
-           CAST(a.embedding[1] AS DOUBLE), CAST(a.embedding[2] AS DOUBLE),
-           CAST(a.embedding[3] AS DOUBLE), CAST(a.embedding[4] AS DOUBLE),
-           a.quality, a.bid, CAST(r.`position` AS DOUBLE),
-           SIN(2 * PI() * MOD(r.event_time, 86400000) / 86400000.0),
-           COS(2 * PI() * MOD(r.event_time, 86400000) / 86400000.0),
-           CAST(CASE WHEN u.device = 'mobile' THEN 1.0 ELSE 0.0 END AS DOUBLE),
-           CAST(CASE u.age_bucket WHEN '18-24' THEN 0.0 WHEN '25-34' THEN 1.0 WHEN '35-44' THEN 2.0
-                                  WHEN '45-54' THEN 3.0 WHEN '55+' THEN 4.0 END AS DOUBLE),
-           CAST((r.event_time - u.signup_time) / 86400000.0 AS DOUBLE)
+           CAST(u.interests[1] AS DOUBLE),
+           CAST(u.interests[2] AS DOUBLE),
+           CAST(u.interests[3] AS DOUBLE),
+           CAST(u.interests[4] AS DOUBLE),
+           CAST(a.embedding[1] AS DOUBLE),
+           CAST(a.embedding[2] AS DOUBLE),
+           CAST(a.embedding[3] AS DOUBLE),
+           CAST(a.embedding[4] AS DOUBLE),
+           a.quality,
+           a.bid,
+           CAST(r.ad_position AS DOUBLE),
+           SIN(2 * PI() * CAST(MOD(r.event_time, 86400000) AS DOUBLE) / 86400000),
+           COS(2 * PI() * CAST(MOD(r.event_time, 86400000) AS DOUBLE) / 86400000),
+           CAST(CASE WHEN u.device = 'mobile' THEN 1 ELSE 0 END AS DOUBLE),
+           CAST(CASE u.age_bucket WHEN '18-24' THEN 0 WHEN '25-34' THEN 1 WHEN '35-44' THEN 2 WHEN '45-54' THEN 3 WHEN '55+' THEN 4 END AS DOUBLE),
+           CAST(r.event_time - u.signup_time AS DOUBLE) / 86400000
        ) AS score
 FROM score_requests AS r
 JOIN users AS u ON r.user_id = u.user_id
