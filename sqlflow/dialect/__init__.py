@@ -40,7 +40,12 @@ MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
 StatementSet, Execute, Reset, Explain, Show, Describe, JarCommand,
 ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing,
 MatchRecognize (sqlglot's plus ``within``), TypedLiteral (a Cast subclass),
-JsonCall, JsonKeyValue, JsonClause. Everything else is a sqlglot class.
+JsonCall, JsonKeyValue, JsonClause, Substitution. Everything else is a sqlglot class.
+
+Project variables: ``${NAME}`` / ``${NAME:-default}`` outside strings are
+``fx.Substitution(this='NAME', default=None|'text')`` and are written back
+verbatim (inside strings they are plain text), so raw job files parse and
+format; the compiler substitutes them before parsing anyway.
 
 Names: ``exp.Table(this=Identifier, db=Identifier, catalog=Identifier)`` for
 ``cat.db.t``; Identifiers keep ``quoted`` for backquoted names. Function
