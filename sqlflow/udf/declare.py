@@ -43,7 +43,7 @@ def onnx_udf(name: str, model: str, inputs: Sequence[str], result: str, *,
              fields: Mapping[str, str] | None = None, width: int | None = None,
              batch_size: int | None = 4096, device: str = "auto", device_id: int | None = None,
              fp16: bool = False, io_binding: bool = True, intra_op_threads: int = 1,
-             pipeline: bool = True,
+             pipeline: bool | None = None,
              allow_nan: bool = False, allow_inf: bool = False,
              doc: str | None = None) -> UserDefinedScalarFunctionWrapper:
     """Declare a vectorized UDF that runs an ONNX model.
@@ -56,6 +56,14 @@ def onnx_udf(name: str, model: str, inputs: Sequence[str], result: str, *,
     :data:`VERSION`; by default a ``model_version``/``version`` STRING
     field gets the model version, the first other field ``output`` and the
     rest the output of their own name.
+
+    Run options: ``batch_size`` rows per model batch (a model with a fixed
+    batch axis is split and padded to it); ``device`` "auto" (CUDA where a
+    GPU is usable), "cuda" or "cpu"; ``device_id`` a fixed GPU (default: the
+    one Flink assigned); ``fp16`` and ``io_binding`` on the GPU;
+    ``pipeline`` overlaps tensorizing with inference (default: on the GPU);
+    ``allow_nan``/``allow_inf`` let such values reach the model instead of
+    giving NULL.
     """
     file, line = _caller()
     where = Location(file, line, 1) if file else None

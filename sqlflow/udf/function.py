@@ -113,7 +113,8 @@ class OnnxFunction(ScalarFunction):
             self.runner.placement = placement
         provider.log_once(cfg.name, placement)
         self.metrics = UdfMetrics(function_context)
-        if cfg.run.pipeline and self.runner.step:
+        pipeline = placement.on_gpu if cfg.run.pipeline is None else cfg.run.pipeline
+        if pipeline and self.runner.step:
             from concurrent.futures import ThreadPoolExecutor
 
             self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"sqlflow-udf-{cfg.name}")

@@ -23,12 +23,15 @@ class RunOptions:
 
     With ``pipeline``, a pandas batch larger than ``batch_size`` is cut into
     model batches and the next one is tensorized while the model runs the
-    current one (onnxruntime releases the GIL), in one helper thread.
+    current one (onnxruntime releases the GIL), in one helper thread. The
+    default (None) pipelines on the GPU only: there the host work overlaps
+    the device's; on a CPU the two compete for the same cores (measured in
+    bench/RESULTS.md).
     """
 
     batch_size: int | None = 4096
     intra_op_threads: int = 1
-    pipeline: bool = True
+    pipeline: bool | None = None
     fp16: bool = False
     io_binding: bool = True
 

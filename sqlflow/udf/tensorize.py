@@ -10,7 +10,9 @@ NaN of a floating-point scalar column to Python alike, as NaN: both count as
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Sequence
 
 import numpy as np
@@ -167,6 +169,9 @@ class Tensorizer:
                                dtype=np.int64, count=len(values))
 
 
+_BASE = operator.attrgetter("base")
+
+
 def _consecutive_view(values: np.ndarray, width: int) -> np.ndarray | None:
     """The rows as one [n, width] view, without copying, when they tile one buffer.
 
@@ -184,10 +189,13 @@ def _consecutive_view(values: np.ndarray, width: int) -> np.ndarray | None:
     base = first.base
     if not isinstance(base, np.ndarray) or not base.flags.c_contiguous or base.dtype != first.dtype:
         return None
-    try:
-        if not all(v.base is base and len(v) == width for v in values):
+    try:  # C-level passes over the rows: same base object, same length
+        if not all(map(operator.is_, map(_BASE, values), repeat(base))):
             return None
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
     except (AttributeError, TypeError):  # None rows, or values that are not arrays
+        return None
+    if (lengths != width).any():
         return None
     item = first.dtype.itemsize
     start = first.ctypes.data
