@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import urlparse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -28,6 +29,7 @@ class PlannedStatement:
     kind: str
     sql: str
     location: Location
+    template: str | None = None  # the text as written, before ${VARS}; what is stored on disk
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "sql": self.sql, "file": self.location.file, "line": self.location.line}
@@ -59,9 +61,9 @@ class PlannedJob:
         conf.setdefault("parallelism.default", str(settings.parallelism))
         conf.setdefault("python.executable", settings.python_executable)
         if remote:
-            host, _, port = settings.rest_url.split("://", 1)[-1].partition(":")
-            conf.update({"execution.target": "remote", "rest.address": host,
-                         "rest.port": port.split("/")[0] or "8081"})
+            url = urlparse(settings.rest_url)
+            conf.update({"execution.target": "remote", "rest.address": url.hostname or "localhost",
+                         "rest.port": str(url.port or (443 if url.scheme == "https" else 8081))})
         if self.jars:
             conf["pipeline.jars"] = ";".join(Path(j).resolve().as_uri() for j in self.jars)
         sys_path = []
@@ -175,7 +177,7 @@ def plan_job(cfg: Any, project: str, job: SourceFile, catalog: list[SourceStatem
             raise DeployError(f"model file {m} does not exist", location=where, rule="missing-model")
     jars = _jars(stmts)
     requirements = tuple(cfg.requirements)
-    planned = tuple(PlannedStatement(s.kind, s.sql, s.location) for s in stmts)
+    planned = tuple(PlannedStatement(s.kind, s.sql, s.location, s.template) for s in stmts)
     parts: list[bytes] = [json.dumps([[s.kind, s.sql] for s in planned]).encode(),
                           json.dumps(sorted(conf.items())).encode(),
                           json.dumps([Path(j).name for j in jars]).encode(),

@@ -36,8 +36,9 @@ class SourceStatement:
     """One statement of a file: its kind, its text and where it starts."""
 
     kind: str  # set | reset | insert | ddl | query
-    sql: str
+    sql: str  # with ${VARS} substituted
     location: Location
+    template: str | None = None  # as written, when it differs (it may reference secrets)
 
     @property
     def set_pair(self) -> tuple[str, str] | None:
@@ -142,12 +143,14 @@ def read_file(path: Path, rel: str, cfg: Any = None) -> SourceFile:
     in_set = False
     for sql, line, col in split_statements(text, shown):
         loc = Location(shown, line, col, source=text)
+        written = sql
         if cfg is not None:
             sql = cfg.substitute(sql, location=loc)
         m = _STATEMENT_SET.match(sql)
         if m:
             in_set = True
             sql = sql[m.end():].strip()
+            written = _STATEMENT_SET.sub("", written, count=1).strip()
             if not sql:
                 continue
         if in_set and re.fullmatch(r"(?is)END", sql):
@@ -156,7 +159,7 @@ def read_file(path: Path, rel: str, cfg: Any = None) -> SourceFile:
         kind = _kind(sql, loc)
         if in_set and kind != "insert":
             raise DeployError("a statement set holds only INSERT statements", location=loc, rule="statement-set")
-        stmts.append(SourceStatement(kind, sql, loc))
+        stmts.append(SourceStatement(kind, sql, loc, written if written != sql else None))
     if in_set:
         raise DeployError("EXECUTE STATEMENT SET BEGIN without END", location=Location(shown, source=text),
                           rule="statement-set")

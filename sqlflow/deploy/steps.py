@@ -9,6 +9,8 @@ savepoint, so a bad deploy never leaves nothing running.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -19,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from sqlflow.deploy.plan import Changes, JobChange, Plan, PlannedJob, build_plan, diff
 from sqlflow.deploy.rest import FlinkRest
@@ -222,19 +224,28 @@ class Deployer:
         try:
             self._start(step.change.job, None)
         except StartFailure as exc:
+            _cancel_quietly(self.rest, exc.jid)  # a failing job would restart forever
             raise exc.error from None
 
     def _resume(self, step: Step) -> None:
         try:
             self._start(step.change.job, step.change.savepoint)
         except StartFailure as exc:
-            raise exc.error from None
+            _cancel_quietly(self.rest, exc.jid)
+            raise DeployError(f"{exc.error.message} (its savepoint is kept: {step.change.savepoint})",
+                              location=exc.error.location, rule=exc.error.rule) from None
 
     def _upgrade(self, step: Step) -> None:
         c = step.change
         job = c.job
         previous = load_state(self.settings).get(c.name, {})
-        old = _job_from_json(previous.get("spec_job")) if previous.get("spec_job") else None
+        old = _job_from_json(previous["spec_job"], self.settings) if previous.get("spec_job") else None
+        if old is None or previous.get("jid") != c.jid:
+            raise DeployError(f"{c.name} runs on {self.settings.rest_url} ({c.jid}) but was not deployed from here, "
+                              "so a failed upgrade could not restore it; nothing was changed",
+                              rule="no-rollback",
+                              hint=f"stop it with a savepoint first (sqlflow jobs stop {c.name}); "
+                                   "the next deploy then starts the new version from that savepoint")
         sp = self.rest.savepoint(c.jid, self.settings.savepoint_dir.resolve().as_uri(), stop=True)
         record(self.settings, c.name, stopped=True, savepoint=sp)
         self.echo(f"      stopped {c.jid}; savepoint {sp}")
@@ -254,9 +265,6 @@ class Deployer:
             except StartFailure as exc2:
                 _cancel_quietly(self.rest, exc2.jid)
                 error = exc2.error
-        if old is None:
-            raise DeployError(f"{c.name}: the new version failed and no previous version is recorded to restore "
-                              f"(savepoint {sp}): {error.message}", location=error.location, rule="deploy-failed")
         self.echo(f"      new version failed: {error.message}; restarting the previous version from {sp}")
         self._start(old, sp)
         mismatch = bool(_STATE_MISMATCH.search(error.message))
@@ -288,20 +296,45 @@ def _cancel_quietly(rest: FlinkRest, jid: str) -> None:
 
 
 def _job_to_json(job: PlannedJob) -> dict[str, Any]:
+    """The deployed job as stored for rollback: statements as written, so no secret reaches the disk."""
     return {"name": job.name, "file": job.file, "hash": job.hash, "udf_modules": list(job.udf_modules),
             "models": list(job.models), "jars": list(job.jars), "requirements": list(job.requirements),
             "config": [list(kv) for kv in job.config],
-            "statements": [[s.kind, s.sql, s.location.file, s.location.line, s.location.column] for s in job.statements]}
+            "statements": [[s.kind, s.template if s.template is not None else s.sql, s.template is not None,
+                            s.location.file, s.location.line, s.location.column] for s in job.statements]}
 
 
-def _job_from_json(data: dict[str, Any]) -> PlannedJob:
+def _job_from_json(data: dict[str, Any], settings: DeploySettings) -> PlannedJob:
+    """A stored job, with ${VARS} substituted again from the project's config."""
+    from sqlflow.config import load_config
     from sqlflow.deploy.plan import PlannedStatement
 
+    cfg = load_config(settings.root)
+    stmts = []
+    for kind, text, templated, file, line, col in data["statements"]:
+        loc = Location(file, line, col)
+        sql = cfg.substitute(text, location=loc) if templated else text
+        stmts.append(PlannedStatement(kind, sql, loc, text if templated else None))
     return PlannedJob(
         name=data["name"], file=data["file"], hash=data["hash"], udf_modules=tuple(data["udf_modules"]),
         models=tuple(data["models"]), jars=tuple(data["jars"]), requirements=tuple(data["requirements"]),
-        config=tuple(tuple(kv) for kv in data["config"]),
-        statements=tuple(PlannedStatement(k, sql, Location(f, ln, col)) for k, sql, f, ln, col in data["statements"]))
+        config=tuple(tuple(kv) for kv in data["config"]), statements=tuple(stmts))
+
+
+@contextlib.contextmanager
+def _deploy_lock(settings: DeploySettings) -> Iterator[None]:
+    """One deploy per target at a time (the deployment record is read, changed and written)."""
+    path = settings.state_dir / "deploy.lock"
+    with open(path, "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DeployError(f"another deploy to target {settings.target} is running",
+                              hint=f"wait for it, or remove {path} if no sqlflow process holds it") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def changes_for(settings: DeploySettings, plan: Plan | None = None) -> Changes:
@@ -326,7 +359,8 @@ def deploy(settings: DeploySettings, *, dry_run: bool = False, allow_state_reset
         return result
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     deployer = Deployer(settings, echo, allow_state_reset, settle, timeout)
-    started = deployer.run(steps)
+    with _deploy_lock(settings):
+        started = deployer.run(steps)
     result.jobs = {c.name: c.jid for c in changes.of("unchanged")}
     result.jobs.update(started)
     echo(f"dashboard: {settings.dashboard_url}")

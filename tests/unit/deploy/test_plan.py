@@ -164,3 +164,24 @@ def test_compiler_errors_stop_the_plan(project):
     (e,) = err.value.errors
     assert (e.rule, Path(e.location.file).name, e.location.line, e.location.column) == (
         "unknown-column", "copy.sql", 2, 25)
+
+
+def test_stored_jobs_keep_secrets_off_the_disk(project, monkeypatch):
+    import json
+
+    from sqlflow.deploy.steps import _job_from_json, _job_to_json
+
+    monkeypatch.setenv("DB_PASSWORD", "hunter22")
+    (project / "sql" / "copy.sql").write_text(
+        "CREATE TABLE out2 (k INT) WITH ('connector' = 'blackhole', 'x.password' = '${DB_PASSWORD}');\n"
+        "INSERT INTO out2 SELECT k FROM src;\n")
+    settings = resolve_settings(project, target="local")
+    job = build_plan(settings, check=False).job("copy")
+    assert "hunter22" in job.statements[1].sql
+    stored = json.dumps(_job_to_json(job))
+    assert "hunter22" not in stored and "${DB_PASSWORD}" in stored
+    back = _job_from_json(json.loads(stored), settings)
+    view = lambda j: [(s.kind, s.sql, s.template, s.location.file, s.location.line, s.location.column)  # noqa: E731
+                      for s in j.statements]
+    assert view(back) == view(job)
+    assert (back.name, back.hash, back.config, back.jars) == (job.name, job.hash, job.config, job.jars)
