@@ -21,8 +21,11 @@ INDENT = 4
 
 def format_sql(text: str, file: str = "<string>") -> str:
     """Format every statement of ``text``; raises the same errors as ``parse_script``."""
+    statements = parse_script(text, file)
+    if not statements:  # only comments (or nothing): keep them as written
+        return text.strip() + "\n" if text.strip() else ""
     parts = []
-    for stmt in parse_script(text, file):
+    for stmt in statements:
         try:
             parts.append(_format_one(stmt))
         except UnsupportedError as err:
@@ -38,11 +41,13 @@ def _format_one(stmt: Statement) -> str:
     tree.comments = None
     lines = [_comment(c) for c in lead]
     body = format_statement(tree) + ";"
-    if len(stmt.comments) == 1 and "\n" not in stmt.comments[0]:
-        body += " " + _comment(stmt.comments[0])
-    elif stmt.comments:
-        body += " " + " ".join(f"/* {c.strip()} */" for c in stmt.comments)
     lines.append(body)
+    if stmt.comments and stmt.comments_own_line:
+        lines.extend(_comment(c) for c in stmt.comments)
+    elif len(stmt.comments) == 1 and "\n" not in stmt.comments[0]:
+        lines[-1] += " " + _comment(stmt.comments[0])
+    elif stmt.comments:
+        lines[-1] += " " + " ".join(f"/* {c.strip()} */" for c in stmt.comments)
     return "\n".join(lines)
 
 

@@ -63,7 +63,8 @@ class Statement:
     expression: exp.Expr
     sql: str
     location: Location
-    comments: tuple[str, ...] = ()  # comments after the statement's last token (before the next one)
+    comments: tuple[str, ...] = ()  # comments after the statement's closing ``;`` (end of file only)
+    comments_own_line: bool = False  # whether those comments started on a line of their own
     _index: "_LineIndex" = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     def locate(self, node: exp.Expr) -> Location:
@@ -110,7 +111,7 @@ def parse_script(text: str, file: str = "<string>") -> list[Statement]:
     statements: list[Statement] = []
     errors: list[ParseError] = []
     chunks = split_chunks(tokens)
-    trailing = _trailing_comments(tokens)
+    trailing = _trailing_comments(tokens, text)
     for chunk in chunks:
         try:
             expression = _parse_chunk(chunk, text, index)
@@ -122,7 +123,8 @@ def parse_script(text: str, file: str = "<string>") -> list[Statement]:
             expression=expression,
             sql=text[first.start : last.end + 1],
             location=index.location(first.start, last.end - first.start + 1),
-            comments=tuple(trailing.get(id(last), ())),
+            comments=tuple(trailing.get(id(last), ((), False))[0]),
+            comments_own_line=trailing.get(id(last), ((), False))[1],
             _index=index,
         ))
     if len(errors) == 1:
@@ -132,14 +134,20 @@ def parse_script(text: str, file: str = "<string>") -> list[Statement]:
     return statements
 
 
-def _trailing_comments(tokens: list[Token]) -> dict[int, list[str]]:
-    """Comments that sqlglot attached to a ``;`` belong after the statement before it."""
-    out: dict[int, list[str]] = {}
+def _trailing_comments(tokens: list[Token], text: str) -> dict[int, tuple[list[str], bool]]:
+    """Comments that sqlglot attached to a ``;`` belong after the statement before it.
+
+    Maps the statement's last token to (comments, whether the first one starts on a new line).
+    """
+    out: dict[int, tuple[list[str], bool]] = {}
     prev = None
     for tok in tokens:
         if tok.token_type == TokenType.SEMICOLON:
             if tok.comments and prev is not None:
-                out.setdefault(id(prev), []).extend(tok.comments)
+                starts = [i for i in (text.find("--", tok.end + 1), text.find("/*", tok.end + 1)) if i != -1]
+                own_line = bool(starts) and "\n" in text[tok.end + 1 : min(starts)]
+                found, flag = out.get(id(prev), ([], own_line))
+                out[id(prev)] = (found + list(tok.comments), flag)
         else:
             prev = tok
     return out
