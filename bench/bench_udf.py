@@ -226,21 +226,23 @@ def flink(rows: int, quick: bool, workdir: Path) -> dict:
               f"ratio {udf_rate / sql_rate:.3f}", flush=True)
 
     print(f"flink  rows={rows} per job (datagen -> f -> blackhole; rows/s over job wall time)")
-    best = {"arrow_batch_size": 10000, "bundle_size": 100000}
-    for streaming in (False, True):
-        for par in (1, 2):
-            mode = "streaming" if streaming else "batch"
-            one(f"{mode} p{par} columns", streaming, par, "columns", **best)
-    if not quick:
-        one("batch p1 array", False, 1, "array", **best)
-        one("batch p1 columns defaults", False, 1, "columns")
-        one("batch p1 columns arrow 1000", False, 1, "columns", arrow_batch_size=1000,
-            bundle_size=100000)
-        one("batch p1 columns arrow 50000", False, 1, "columns", arrow_batch_size=50000,
-            bundle_size=100000)
-        one("batch p1 columns bundle 10000", False, 1, "columns", arrow_batch_size=10000,
-            bundle_size=10000)
-        one("batch p1 columns thread mode", False, 1, "columns", execution_mode="thread", **best)
+    base = {"arrow_batch_size": 10000, "bundle_size": 100000}
+    for exec_mode in ("process", "thread"):
+        for streaming in (False, True):
+            for par in (1, 2):
+                mode = "streaming" if streaming else "batch"
+                one(f"{mode} p{par} {exec_mode}", streaming, par, "columns",
+                    execution_mode=exec_mode, **base)
+    if not quick:  # the sweep, one setting changed at a time from thread mode, batch, p1
+        thread = {"execution_mode": "thread"}
+        one("batch p1 thread ARRAY column", False, 1, "array", **thread, **base)
+        one("batch p1 thread arrow 1000", False, 1, "columns", **thread,
+            arrow_batch_size=1000, bundle_size=100000)
+        one("batch p1 thread arrow 50000", False, 1, "columns", **thread,
+            arrow_batch_size=50000, bundle_size=100000)
+        one("batch p1 thread bundle 10000", False, 1, "columns", **thread,
+            arrow_batch_size=10000, bundle_size=10000)
+        one("batch p1 thread Flink defaults", False, 1, "columns", **thread)
     return {"rows": rows, "model": SMALL, "runs": runs, "machine": machine()}
 
 
