@@ -8,6 +8,8 @@ comments inside it are kept by sqlglot as ``/* ... */``.
 
 from __future__ import annotations
 
+import sys
+
 from sqlglot import exp
 
 from sqlflow.dialect.flink import Flink
@@ -25,12 +27,19 @@ def format_sql(text: str, file: str = "<string>") -> str:
     if not statements:  # only comments (or nothing): keep them as written
         return text.strip() + "\n" if text.strip() else ""
     parts = []
-    for stmt in statements:
-        try:
-            parts.append(_format_one(stmt))
-        except UnsupportedError as err:
-            raise ParseError(f"cannot write this statement back as Flink SQL: {err}", stmt.location,
-                             rule="syntax") from None
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))  # the generator recurses per nesting level, as the parser does
+    try:
+        for stmt in statements:
+            try:
+                parts.append(_format_one(stmt))
+            except UnsupportedError as err:
+                raise ParseError(f"cannot write this statement back as Flink SQL: {err}", stmt.location,
+                                 rule="syntax") from None
+            except RecursionError:
+                raise ParseError("statement nested too deeply to format", stmt.location, rule="syntax") from None
+    finally:
+        sys.setrecursionlimit(limit)
     return "\n\n".join(parts) + "\n" if parts else ""
 
 

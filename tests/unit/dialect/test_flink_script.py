@@ -236,3 +236,23 @@ def test_flink_nodes_are_located_from_their_keyword() -> None:
         "interval": (3, 49, 12),
         "column": (2, 39, 4),  # o.ts
     }
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT " + "NOT " * 5000 + "1", "statement nested too deeply to parse"),
+    ("SELECT " + "- " * 20000 + "1", "statement nested too deeply to parse"),
+    ("SELECT " + "- " * 3000 + "1", None),
+])
+def test_deep_operator_chains_parse_and_format_or_fail_located(text: str, expected: str | None) -> None:
+    from sqlflow.dialect import format_sql
+
+    def both() -> None:
+        parse_script(text, "deep.sql")
+        format_sql(text, "deep.sql")
+
+    if expected is None:
+        _fast(both)
+    else:
+        with pytest.raises(ParseError) as info:
+            _fast(both)
+        assert (info.value.message, info.value.location.line, info.value.location.column) == (expected, 1, 1)
