@@ -379,6 +379,8 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
                 self.raise_error("A statement set holds only INSERT statements", start)
                 break
             inserts.append(stmt)
+            if self._curr and self._curr.token_type == TokenType.SEMICOLON and self._curr.comments:
+                _last_node(stmt).add_comments(self._curr.comments)  # `INSERT ...; -- note` keeps its note
             if not self._match(TokenType.SEMICOLON) and not (self._curr and self._curr.token_type == TokenType.END):
                 self.raise_error("Expected ; after an INSERT of the statement set")
                 break
@@ -560,6 +562,16 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
             unit = self.expression(exp.Anonymous(this=tok.text.upper(), expressions=self._parse_csv(self._parse_number)))
             self._match_r_paren()
         return unit
+
+
+def _last_node(tree: exp.Expr) -> exp.Expr:
+    """The node written last in ``tree`` (largest end offset), where a trailing comment belongs."""
+    best, end = tree, -1
+    for node in tree.walk():
+        meta = node._meta
+        if meta and meta.get("end", -1) > end:
+            best, end = node, meta["end"]
+    return best
 
 
 def fx_table_from_rows(func: exp.Expr) -> exp.TableFromRows:
