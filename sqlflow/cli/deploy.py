@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sqlflow.cli.plan import project_option, rest_url_option, target_option
+from sqlflow.cli.plan import note_warnings, project_option, rest_url_option, target_option
 from sqlflow.deploy.settings import resolve_settings
 
 
@@ -35,4 +35,5 @@ def command(target: str | None, rest_url: str | None, project: Path | None, dry_
         return
     from sqlflow.deploy.steps import deploy
 
-    deploy(settings, dry_run=dry_run, allow_state_reset=allow_state_reset, echo=click.echo, timeout=timeout)
+    result = deploy(settings, dry_run=dry_run, allow_state_reset=allow_state_reset, echo=click.echo, timeout=timeout)
+    note_warnings(len(result.changes.plan.warnings))

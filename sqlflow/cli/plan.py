@@ -27,3 +27,10 @@ def command(target: str | None, rest_url: str | None, project: Path | None, allo
     settings = resolve_settings(project, target=target, rest_url=rest_url)
     changes = changes_for(settings)
     click.echo(describe(changes, plan_steps(changes, settings, allow_state_reset), settings))
+    note_warnings(len(changes.plan.warnings))
+
+
+def note_warnings(n: int) -> None:
+    """One line about the compiler's warnings (the plan goes on; validate lists them)."""
+    if n:
+        click.echo(f"note: the compiler has {n} warning(s); 'sqlflow validate' shows them", err=True)
