@@ -54,6 +54,8 @@ def curation_counts(bootstrap: str, prefix: str, input_lines: dict[str, int]) ->
         "review_approved": sum(1 for q in queue if decided.get(q["review_id"]) == "approve"),
         "review_rejected": sum(1 for q in queue if decided.get(q["review_id"]) == "reject"),
         "review_pending": len(pending),
+        "review_approved_ids": sorted(q["review_id"] for q in queue if decided.get(q["review_id"]) == "approve"),
+        "review_rejected_ids": sorted(q["review_id"] for q in queue if decided.get(q["review_id"]) == "reject"),
         "duplicates_dropped": duplicates,
         "balanced": curated + quarantined + len(pending) + duplicates == total_in,
         "late_quarantined": sorted([q["source"], q["seq"]] for q in quarantine if q["reason"] == "late"),
