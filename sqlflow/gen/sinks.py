@@ -2,8 +2,11 @@
 
 Files: ``<out>/<source>/part-00000.jsonl|csv`` (one record a line) and the
 ground truth under ``<out>/_truth/`` (``summary.json``; with ``truth=True``
-also ``delivered.csv`` and the true events ``impressions.csv``,
-``clicks.csv``, ``suggestions.csv``, ``outcomes.csv``). Kafka: one topic per
+also ``delivered.parquet`` and the true events ``impressions.parquet``,
+``clicks.parquet``, ``suggestions.parquet``, ``outcomes.parquet``, with the
+columns of :class:`~sqlflow.gen.generate.GroundTruth`; Parquet because it
+writes ten times faster than CSV at tens of millions of rows, and
+``pandas.read_parquet`` reads it back). Kafka: one topic per
 source (``<prefix><source>``), one message per line, written to partition 0
 so a topic's offsets are the source's ``seq`` numbers.
 """
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+import pandas as pd
 from tqdm import tqdm
 
 from sqlflow.errors import ServiceError
@@ -50,36 +54,61 @@ def write_files(cfg: GenConfig, out: str | Path, truth: bool = True, progress: b
     handles: dict[str, IO[str]] = {}
     truth_dir = out / TRUTH_DIR
     truth_dir.mkdir(parents=True, exist_ok=True)
+    tables = _TruthWriter(truth_dir)
     try:
         for src in SOURCES:
             path = source_path(out, src)
             path.parent.mkdir(parents=True, exist_ok=True)
             handles[src] = path.open("w", encoding="utf-8", newline="\n")
-        headers: set[str] = set()
         for batch in _progress(cfg, iter_batches(cfg), progress):
             summary.add(batch)
             for src, lines in batch.lines.items():
                 if lines:
                     handles[src].write("\n".join(lines) + "\n")
             if truth:
-                _append_csv(truth_dir / "delivered.csv", batch.delivered, headers)
+                tables.append("delivered", batch.delivered)
                 for kind, name in _EVENT_FILES.items():
                     if kind in batch.events:
-                        _append_csv(truth_dir / f"{name}.csv", batch.events[kind], headers)
+                        tables.append(name, batch.events[kind])
     finally:
         for h in handles.values():
             h.close()
+        tables.close()
     (truth_dir / "summary.json").write_text(
         json.dumps({"config": _config_dict(cfg), **summary.to_dict()}, indent=2) + "\n", encoding="utf-8")
     return summary
 
 
-def _append_csv(path: Path, frame, headers: set[str]) -> None:
-    first = str(path) not in headers
-    if first:
-        headers.add(str(path))
-    if len(frame) or first:
-        frame.to_csv(path, mode="w" if first else "a", header=first, index=False)
+class _TruthWriter:
+    """Appends frames to ``<dir>/<name>.parquet``, one row group per batch."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writers: dict[str, object] = {}
+
+    def append(self, name: str, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not len(frame):
+            return
+        writer = self.writers.get(name)
+        if writer is None:
+            table = pa.Table.from_pandas(frame.astype(_TRUTH_TYPES.get(name, {})), preserve_index=False)
+            writer = self.writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema)
+        else:
+            table = pa.Table.from_pandas(frame.astype(_TRUTH_TYPES.get(name, {})), schema=writer.schema,
+                                         preserve_index=False)
+        writer.write_table(table)
+
+    def close(self) -> None:
+        for w in self.writers.values():
+            w.close()
+
+
+#: Column types that a first batch could leave as object.
+_TRUTH_TYPES = {"delivered": {"seq": "int64", "event_time": "int64", "copy": "int64", "delay_ms": "int64",
+                              "duplicate": bool, "late_injected": bool, "late": bool}}
 
 
 def _config_dict(cfg: GenConfig) -> dict:

@@ -30,13 +30,21 @@ def test_files_hold_the_same_lines_and_truth(tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "_truth" / "summary.json").read_text())
     assert {k: v for k, v in saved.items() if k != "config"} == summary.to_dict() == ds.summary.to_dict()
     assert saved["config"]["rows"] == 400 and saved["config"]["seed"] == 4
-    delivered = pd.read_csv(tmp_path / "_truth" / "delivered.csv", keep_default_na=False)
-    want = ds.truth.delivered
-    assert delivered[["source", "seq", "event_id", "broken", "duplicate", "late"]].to_dict("records") == \
-        want[["source", "seq", "event_id", "broken", "duplicate", "late"]].to_dict("records")
-    imps = pd.read_csv(tmp_path / "_truth" / "impressions.csv")
-    assert imps["impression_id"].tolist() == ds.truth.impressions["impression_id"].tolist()
-    assert imps["clicked"].tolist() == ds.truth.impressions["clicked"].tolist()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "_truth" / "delivered.parquet"), ds.truth.delivered)
+    for name in ("impressions", "clicks", "suggestions", "outcomes"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "_truth" / f"{name}.parquet"),
+                                      getattr(ds.truth, name))
+
+
+def test_files_over_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlflow.gen import events
+
+    monkeypatch.setattr(events, "CHUNK_ROWS", 53)
+    write_files(CFG, tmp_path)
+    ds = generate(CFG)
+    assert {s: _read_lines(source_path(tmp_path, s)) for s in SOURCES} == ds.lines
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "_truth" / "delivered.parquet"), ds.truth.delivered)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "_truth" / "clicks.parquet"), ds.truth.clicks)
 
 
 def test_files_without_truth(tmp_path: Path) -> None:
