@@ -29,7 +29,8 @@ from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_input
 from sqlflow.sqltest.spec import SqlTest, load_test, test_from_dict
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
-from sqlflow.targets.embedded import EmbeddedCluster, _java_message, make_table_env, stage_python_files
+from sqlflow.targets.embedded import (EmbeddedCluster, _first_cause, _java_message, make_table_env,
+                                      stage_python_files)
 
 _SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
 
@@ -236,12 +237,16 @@ class SqlTestRunner:
     def _failure(self, client, exc: Exception) -> str:
         """The root cause of a failed job, from the cluster (the client only says the fetch failed)."""
         if client is not None:
+            job_id = str(client.get_job_id())
             try:
-                cause = self.cluster.job_failure(str(client.get_job_id()))
-            except OSError:
-                cause = ""
-            if cause and cause != "unknown cause":
-                return cause
+                self.cluster.wait_for_job(job_id, states=("FAILED", "CANCELED", "FINISHED"), timeout=30)
+                history = self.cluster.rest(f"/jobs/{job_id}/exceptions").get("exceptionHistory") or {}
+            except (OSError, SqlflowError):
+                history = {}
+            for entry in history.get("entries") or []:
+                cause = _first_cause(entry.get("stacktrace") or "")
+                if cause:
+                    return cause
         return _java_message(exc)
 
 

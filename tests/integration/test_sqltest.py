@@ -34,6 +34,11 @@ def test_updating_group_by_into_upsert_sink_and_statement_set(run_sql_test):
     assert [(d.table, d.expected, d.produced) for d in result.diffs] == [("user_totals", 2, 2), ("big_orders", 1, 1)]
 
 
+def test_interval_join_temporal_join_upsert_source_and_partitioned_sink(run_sql_test):
+    result = run_sql_test(FIXTURES / "project/sql/attribution.test.yaml")
+    assert [(d.table, d.expected, d.produced, d.ok) for d in result.diffs] == [("attributed", 2, 2, True)]
+
+
 def test_inline_dict_test_with_vars(run_sql_test):
     result = run_sql_test({
         "job": "project/sql/enrich.sql",
@@ -87,7 +92,7 @@ def test_updates_into_append_only_sink_fail(run_sql_test):
     f = "tests/fixtures/sqltest/failing/updates_into_kafka.test.yaml"
     assert result.report() == "\n".join([
         f"FAIL updates_into_kafka ({f})",
-        f"  {f}:5: rows of per_user differ (1 expected, 1 produced)",
+        f"  {f}:4: rows of per_user differ (1 expected, 1 produced)",
         "    ! per_user ('connector' = 'kafka') accepts only inserts, but the query produces updates (+U, -U)",
     ])
 

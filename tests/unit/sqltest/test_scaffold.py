@@ -1,0 +1,66 @@
+"""``sqlflow init``: the files written, names, and refusing to overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sqlflow.cli.main import cli
+from sqlflow.config import load_config
+from sqlflow.errors import ConfigError
+from sqlflow.scaffold import scaffold
+from sqlflow.sqltest import load_test
+from sqlflow.sqltest.job import read_job
+from sqlflow.sqltest.plan import plan_test
+
+
+def test_scaffold_writes_a_consistent_project(tmp_path):
+    files = scaffold(tmp_path / "my_proj")
+    root = tmp_path / "my_proj"
+    assert sorted(str(f.relative_to(root)) for f in files) == [
+        ".gitignore", "README.md", "sql/page_views_per_minute.sql", "sql/page_views_per_minute.test.yaml",
+        "sqlflow.yaml", "udfs/__init__.py", "udfs/pages.py"]
+    config = load_config(root)
+    assert (config.name, config.target) == ("my_proj", "embedded")
+    test = load_test(root / "sql/page_views_per_minute.test.yaml")
+    job = read_job(test.job)
+    plan = plan_test(test, job)
+    assert (sorted(plan.sources), sorted(plan.sinks)) == (["page_views"], ["page_views_per_minute"])
+    assert "WATERMARK FOR ts" in job.text and "TUMBLE(TABLE sectioned_views" in job.text
+    assert (root / ".gitignore").read_text().splitlines()[0] == ".sqlflow/"
+    assert (root / "README.md").read_text().startswith("# my_proj\n")
+
+
+def test_udf_is_a_vectorized_pandas_udf(tmp_path, monkeypatch):
+    import importlib.util
+
+    import pandas as pd
+
+    scaffold(tmp_path / "p")
+    spec = importlib.util.spec_from_file_location("scaffold_pages", tmp_path / "p/udfs/pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fn = module.page_section
+    assert (fn.spec.func_type, fn.spec.arg_types, fn.spec.result_type) == ("pandas", ("STRING",), "STRING")
+    got = fn._func(pd.Series(["/Home/news", "cart", "/A/"]))
+    assert got.tolist() == ["home", "cart", "a"]
+
+
+def test_refuses_to_overwrite_and_bad_names(tmp_path):
+    scaffold(tmp_path / "p")
+    with pytest.raises(ConfigError) as err:
+        scaffold(tmp_path / "p")
+    assert str(err.value).startswith(f"{tmp_path / 'p'} already holds sqlflow.yaml, sql/page_views_per_minute.sql")
+    assert scaffold(tmp_path / "p", force=True)
+    with pytest.raises(ConfigError, match="project name '9lives' must start with a letter"):
+        scaffold(tmp_path / "q", name="9lives")
+
+
+def test_init_command(tmp_path):
+    out = CliRunner().invoke(cli, ["init", str(tmp_path / "demo"), "--name", "demo"])
+    assert out.exit_code == 0
+    assert out.output.splitlines()[0] == f"created {tmp_path / 'demo' / 'sqlflow.yaml'}"
+    assert out.output.splitlines()[-1] == f"next: cd {tmp_path / 'demo'} && sqlflow test"
+    assert Path(tmp_path / "demo/udfs/pages.py").exists()
