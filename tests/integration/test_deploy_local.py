@@ -290,3 +290,20 @@ def test_remote_target_deploys_to_a_running_session_cluster(cluster):
     assert load_state(remote)["itest.far"]["jid"] == jid
     assert wait_count(info, "far1", 3)[:3] == [1, 2, 3]
     cancel_job(remote, "far")
+
+
+def test_an_upgrade_that_could_not_be_rolled_back_is_refused(cluster):
+    settings, info = cluster
+    write_job(settings, "alien", job_sql("alien1"))
+    only(settings, {"alien"})
+    # deployed through another target's record: this one has no previous version to restore
+    other = resolve_settings(settings.root, target="remote", rest_url=settings.rest_url)
+    jid = deploy(other, echo=lambda s: None, settle=2).jobs["itest.alien"]
+    write_job(settings, "alien", job_sql("alien2", "k, COUNT(*) AS c, 'v2' AS v", ", v STRING"))
+    with pytest.raises(DeployError) as err:
+        deploy(settings, echo=lambda s: None, settle=2)
+    assert (err.value.rule, err.value.hint) == (
+        "no-rollback", "stop it with a savepoint first (sqlflow jobs stop itest.alien); "
+                       "the next deploy then starts the new version from that savepoint")
+    assert running_job(settings, "itest.alien").jid == jid
+    cancel_job(settings, "alien")
