@@ -1,0 +1,68 @@
+"""Job facts for statement sets, and the test command on files that fail before Flink starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sqlflow.cli.main import cli
+from sqlflow.sqltest import find_tests
+from sqlflow.sqltest.job import read_job
+
+TABLES = """CREATE TABLE src (a INT) WITH ('connector' = 'datagen');
+CREATE TABLE out1 (a INT) WITH ('connector' = 'blackhole');
+CREATE TABLE out2 (a INT, b STRING) WITH ('connector' = 'blackhole');
+"""
+
+
+def test_statement_set_forms(tmp_path):
+    f = tmp_path / "job.sql"
+    f.write_text(TABLES + """
+EXECUTE STATEMENT SET BEGIN
+  INSERT INTO out1 SELECT a FROM src; -- first
+  INSERT INTO out2 (b, a) SELECT 'x', a FROM src;
+END;
+BEGIN STATEMENT SET;
+INSERT INTO out1 /*+ OPTIONS('sink.parallelism' = '1') */ SELECT a + 1 FROM src;
+END;
+EXECUTE INSERT INTO out1 VALUES (1);
+""")
+    job = read_job(f)
+    assert [(i.target, i.columns, i.query, i.location.line) for i in job.inserts] == [
+        ("out1", None, "SELECT a FROM src", 6),
+        ("out2", ("b", "a"), "SELECT 'x', a FROM src", 7),
+        ("out1", None, "SELECT a + 1 FROM src", 10),
+        ("out1", None, "VALUES (1)", 12),
+    ]
+    assert [s.kind for s in job.statements] == ["create_table"] * 3 + ["statement_set"] * 3
+    assert sorted(job.reads) == ["src"]
+
+
+def test_find_tests_skips_state_folders(tmp_path):
+    (tmp_path / "sql" / "a").mkdir(parents=True)
+    (tmp_path / ".sqlflow" / "pyfiles").mkdir(parents=True)
+    for rel in ("sql/a/x.test.yaml", "sql/b.test.yml", "sql/c.yaml", ".sqlflow/pyfiles/d.test.yaml"):
+        (tmp_path / rel).write_text("")
+    assert [str(p.relative_to(tmp_path)) for p in find_tests([tmp_path])] == ["sql/a/x.test.yaml", "sql/b.test.yml"]
+
+
+def test_command_reports_bad_tests_and_exits_1(tmp_path, monkeypatch):
+    (tmp_path / "sqlflow.yaml").write_text("name: t\n")
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "job.sql").write_text(TABLES + "INSERT INTO out1 SELECT a FROM src;\n")
+    (tmp_path / "sql" / "job.test.yaml").write_text("inputs: {sr: []}\nexpect: {out1: []}\n")
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["test"])
+    assert out.exit_code == 1
+    assert out.output.splitlines() == [
+        f"FAIL job ({tmp_path}/sql/job.test.yaml)",
+        f"  {tmp_path}/sql/job.test.yaml:1:10: error[test-table]: inputs name table 'sr', which job.sql does not "
+        "create",
+        "     1 | inputs: {sr: []}",
+        "       |          ^^",
+        "    = help: did you mean 'src'?",
+        "0 passed, 1 failed",
+    ]
+    out = CliRunner().invoke(cli, ["test", "-k", "nothing"])
+    assert (out.exit_code, out.output) == (0, "no tests found (*.test.yaml)\n")
