@@ -264,12 +264,15 @@ class DdlMixin:
             self.raise_error("Expected PRIMARY KEY after CONSTRAINT name")
         return self._parse_flink_column_def()
 
-    def _parse_enforced(self) -> list[exp.Expr] | None:
+    def _parse_enforced(self) -> list[exp.Expr]:
+        """``NOT ENFORCED``, the only primary-key mode Flink accepts (it does not own the data)."""
         if self._match_text_seq("NOT", "ENFORCED"):
             return [exp.var("NOT ENFORCED")]
-        if self._match_text_seq("ENFORCED"):
-            return [exp.var("ENFORCED")]
-        return None
+        self._match_text_seq("ENFORCED")
+        where = self._prev
+        self.raise_error("Flink supports only NOT ENFORCED primary keys; hint: write PRIMARY KEY (...) NOT ENFORCED",
+                         where)
+        return [exp.var("NOT ENFORCED")]
 
     def _expect_expr(self) -> exp.Expr:
         e = self._parse_disjunction()

@@ -173,12 +173,15 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
     error_token: Token | None = None
 
     def raise_error(self, message: str, token: Token | None = None) -> None:  # type: ignore[override]
-        """Record the token of the first error (parse_script locates errors by it)."""
+        """Record the token of the error being raised (parse_script locates errors by it).
+
+        The last call wins: errors raised while sqlglot tries an alternative are caught
+        and retried, so only the one that escapes is the user's error.
+        """
         tok = token or self._curr
-        at_end = tok is None
-        tok = tok or self._prev
-        if self.error_token is None:
-            self.error_token = None if at_end else tok
+        at_end = tok is None or tok.token_type == TokenType.SENTINEL
+        tok = self._prev if at_end else tok
+        self.error_token = None if at_end else tok
         super().raise_error(message, tok or Token.string(""))
 
     # ---- statements -------------------------------------------------------
@@ -491,6 +494,13 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         if table is not None and self._curr and self._curr.token_type == TokenType.HINT:
             table.set("hints", self._parse_table_hints())
         return table
+
+    def _parse_version(self) -> exp.Version | None:
+        if not self._match_text_seq("FOR", "SYSTEM_TIME"):
+            return None
+        if not self._match_text_seq("AS", "OF"):
+            self.raise_error("Expected AS OF after FOR SYSTEM_TIME; hint: write FOR SYSTEM_TIME AS OF o.ts")
+        return self.expression(exp.Version(this="SYSTEM_TIME", kind="AS OF", expression=self._parse_bitwise()))
 
     def _parse_table_hints(self) -> list[exp.Expr] | None:
         if self._match(TokenType.HINT):

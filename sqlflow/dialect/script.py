@@ -20,7 +20,7 @@ from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect.ddl import DDL_KEYWORDS, TYPE_NAMES
 from sqlflow.dialect.flink import Flink
-from sqlflow.dialect.parser import STATEMENT_KEYWORDS, split_chunks
+from sqlflow.dialect.parser import INTERVAL_UNITS, STATEMENT_KEYWORDS, split_chunks
 from sqlflow.errors import Diagnostics, Location, ParseError, did_you_mean
 
 #: Files larger than this are refused up front (tokenizing is ~3 us a character).
@@ -228,42 +228,110 @@ def _parse_chunk(chunk: list[Token], text: str, index: _LineIndex) -> exp.Expr:
 
 
 def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineIndex) -> ParseError:
+    """A sqlglot parse error as a located sqlflow ParseError, with a hint where one fits."""
     token = getattr(parser, "error_token", None)
     desc = err.errors[0].get("description") if err.errors else str(err)
-    message = _TOKEN_REPR.sub(_token_text, (desc or "syntax error")).rstrip(".")
-    if message[:1].isupper() and not message[1:2].isupper():
-        message = message[0].lower() + message[1:]
-    if token is None or not token.text:
+    message = _clean_message(desc or "syntax error")
+    at_end = token is None or not token.text
+    if at_end:
         token = chunk[-1]
-        at_end = True
-    else:
-        at_end = False
     hint = None
-    where = token
-    if "; did you mean" in message:
-        message, guess = message.split("; did you mean", 1)
-        hint = "did you mean" + guess
-    # a misspelled keyword near the failure
+    for marker, prefix in (("; hint: ", ""), ("; did you mean", "did you mean")):
+        if marker in message:
+            message, rest = message.split(marker, 1)
+            hint = prefix + rest
     pos = next((i for i, t in enumerate(chunk) if t is token), len(chunk) - 1)
+    where = token
+    for rule in _HINT_RULES:
+        if hint is not None:
+            break
+        found = rule(message, chunk, pos, at_end)
+        if found:
+            hint, where = found
+    if at_end and "end" not in message:
+        message = f"{message} (the statement ended early)"
+    return ParseError(message, index.location(where.start, where.end - where.start + 1), rule="syntax", hint=hint)
+
+
+_REQUIRED = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
+_WHAT = {"Where": "WHERE condition", "Having": "HAVING condition", "DPipe": "|| operand", "EQ": "= operand",
+         "And": "AND operand", "Or": "OR operand", "Add": "+ operand", "Sub": "- operand", "Mul": "* operand",
+         "Div": "/ operand", "GT": "> operand", "LT": "< operand", "GTE": ">= operand", "LTE": "<= operand"}
+
+
+def _clean_message(desc: str) -> str:
+    """sqlglot's wording without internals (token and class reprs), starting lower-case."""
+    required = _REQUIRED.search(desc)
+    if required:
+        desc = f"expected an expression (missing {_WHAT.get(required.group(2), required.group(2))})"
+    message = _TOKEN_REPR.sub(_token_text, desc).rstrip(".")
+    if message[:1].isupper() and not message[1:2].isupper() and not message.startswith("Flink"):
+        message = message[0].lower() + message[1:]
+    return message
+
+
+def _hint_phrase(message: str, chunk: list[Token], pos: int, at_end: bool):
+    """Two words that are a near miss of a Flink phrase (GROUPING SET -> GROUPING SETS)."""
     for i in range(max(0, pos - 1), min(len(chunk) - 1, pos + 1)):
         meant = _PHRASES.get((chunk[i].text.upper(), chunk[i + 1].text.upper()))
-        if hint is None and meant:
-            hint, where = f"did you mean {meant}?", chunk[i]
-    if hint is None:
-        for cand in (chunk[i] for i in range(pos, max(-1, pos - 3), -1)):
-            word = cand.text.upper()
-            if cand.token_type == TokenType.VAR and word not in _KNOWN and len(word) >= 4:
-                guess = did_you_mean(word, HINT_WORDS)
-                if guess and guess != word:
-                    hint, where = f"did you mean {guess}?", cand
-                    break
-    if hint is None and pos > 0 and not at_end:
-        prev = chunk[pos - 1]
-        if token.token_type in (_NAME_TOKENS | {TokenType.STRING, TokenType.NUMBER}) and prev.token_type in (
-            _NAME_TOKENS | {TokenType.STRING, TokenType.NUMBER, TokenType.R_PAREN, TokenType.GT}
-        ) | set(Flink.parser_class.TYPE_TOKENS):
-            hint = f"is a comma missing before '{token.text}'?"
-    if at_end:
-        message = f"{message} (the statement ended early)" if "end" not in message else message
-    length = where.end - where.start + 1
-    return ParseError(message, index.location(where.start, length), rule="syntax", hint=hint)
+        if meant:
+            return f"did you mean {meant}?", chunk[i]
+    return None
+
+
+def _expected_words(message: str) -> tuple[str, ...]:
+    """The words an error message says were expected, to correct a misspelling against."""
+    lowered = message.lower()
+    if "data type" in lowered or "expected type" in lowered:
+        return TYPE_NAMES
+    if "interval unit" in lowered:
+        return tuple(sorted(INTERVAL_UNITS))
+    if lowered.startswith("expected a statement"):
+        return STATEMENT_KEYWORDS
+    if lowered.startswith("expected"):
+        unquoted = re.sub(r"'[^']*'", "", message)
+        words = tuple(w for w in re.findall(r"\b[A-Z][A-Z_]{2,}\b", unquoted) if w not in ("SQL",))
+        if words:
+            return words
+    return ()
+
+
+def _hint_expected(message: str, chunk: list[Token], pos: int, at_end: bool):
+    """The failing word is a misspelling of what the message expected (INTEGR -> INTEGER)."""
+    words = _expected_words(message)
+    cand = chunk[pos]
+    if words and not at_end and cand.token_type in _NAME_TOKENS | {TokenType.VAR}:
+        guess = did_you_mean(cand.text, words)
+        if guess and guess.upper() != cand.text.upper():
+            return f"did you mean {guess}?", cand
+    return None
+
+
+def _hint_keyword(message: str, chunk: list[Token], pos: int, at_end: bool):
+    """A word near the failure that is no keyword but close to one (WATERMAK -> WATERMARK)."""
+    first = pos - 1 if _expected_words(message) else pos  # the failing word itself was checked against those
+    for cand in (chunk[i] for i in range(first, max(-1, pos - 3), -1)):
+        word = cand.text.upper()
+        if cand.token_type == TokenType.VAR and word not in _KNOWN and len(word) >= 4:
+            guess = did_you_mean(word, HINT_WORDS)
+            if guess and guess != word:
+                return f"did you mean {guess}?", cand
+    return None
+
+
+def _hint_comma(message: str, chunk: list[Token], pos: int, at_end: bool):
+    """Two names or values in a row where a list was expected: a missing comma."""
+    if at_end or pos == 0 or not (message in ("expected )", "expecting )", "unexpected token")
+                                  or message.startswith("expected ) to close")):
+        return None
+    token, prev = chunk[pos], chunk[pos - 1]
+    values = _NAME_TOKENS | {TokenType.STRING, TokenType.NUMBER}
+    if token.token_type in values and prev.token_type in (
+        values | {TokenType.R_PAREN, TokenType.GT} | set(Flink.parser_class.TYPE_TOKENS)
+    ):
+        return f"is a comma missing before '{token.text}'?", token
+    return None
+
+
+#: Hint rules, tried in order; the first that fits gives the hint (and where the caret goes).
+_HINT_RULES = (_hint_phrase, _hint_expected, _hint_keyword, _hint_comma)
