@@ -27,12 +27,18 @@ from sqlflow.errors import ConfigError
               help="With --out, also write the per-record ground truth under _truth/.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: above 100k rows).")
+@click.option("--describe", is_flag=True, help="Print the schema of every source (Flink column lists) and exit.")
 def command(out: str | None, kafka: str | None, rows: int, seed: int, broken_share: float,
             duplicate_share: float, late_share: float, max_delay_ms: int, rate: float, topic_prefix: str,
-            truth: bool, as_json: bool, progress: bool | None) -> None:
+            truth: bool, as_json: bool, progress: bool | None, describe: bool) -> None:
     """Generate the sample ad and chat data set (seeded, deterministic)."""
     from sqlflow.gen import GenConfig, write_files, write_kafka
 
+    if describe:
+        from sqlflow.gen.schema import describe as schema_text
+
+        click.echo(schema_text())
+        return
     if (out is None) == (kafka is None):
         raise ConfigError("give exactly one of --out DIR or --kafka BOOTSTRAP", rule="cli")
     cfg = GenConfig(rows=rows, seed=seed, broken_share=broken_share, duplicate_share=duplicate_share,

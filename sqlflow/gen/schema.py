@@ -230,3 +230,18 @@ SPLIT_SOURCES: dict[str, tuple[str, str]] = {
 def file_suffix(source: str) -> str:
     """The file extension of a source's part files."""
     return "csv" if SOURCES[source].format == "csv" else "jsonl"
+
+
+def describe() -> str:
+    """Every source as text: format, meaning, and a Flink column list with each column's meaning."""
+    out = []
+    for s in SOURCES.values():
+        out.append(f"-- {s.name} ({s.format}, topic {s.name}): {s.doc}")
+        width = max(len(f"`{f.name}` {f.flink_type}") for f in s.fields) + 1
+        for k, f in enumerate(s.fields):
+            col = f"  `{f.name}` {f.flink_type}" + ("," if k < len(s.fields) - 1 else "")
+            out.append(f"{col:<{width + 3}} -- {f.meaning}")
+        out.append("")
+    out.append("-- broken records (impressions and clicks): " + "; ".join(
+        f"{r}: {m}" for r, m in BROKEN_REASONS.items()))
+    return "\n".join(out)

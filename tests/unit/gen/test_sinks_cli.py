@@ -95,3 +95,15 @@ def test_cli_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture
         run(argv)
     assert ex.value.code == 1
     assert capsys.readouterr().err.strip() == message
+
+
+def test_cli_describe_prints_every_source() -> None:
+    from sqlflow.gen.schema import describe
+
+    res = CliRunner().invoke(command, ["--describe"])
+    assert res.exit_code == 0 and res.output == describe() + "\n"
+    heads = [line.split(" ")[1] for line in res.output.splitlines() if line.startswith("-- ") and "(" in line]
+    assert heads == list(SOURCES)
+    for schema in SOURCES.values():
+        for f in schema.fields:
+            assert f"  `{f.name}` {f.flink_type}" in res.output and f"-- {f.meaning}" in res.output
