@@ -47,7 +47,7 @@ def udf_project(tmp_path_factory) -> Path:
     return root
 
 
-def _make_env(streaming: bool, project: Path):
+def _make_env(streaming: bool, project: Path, execution_mode: str = "process"):
     from pyflink.table import EnvironmentSettings, TableEnvironment
 
     from sqlflow.udf import configure
@@ -55,7 +55,8 @@ def _make_env(streaming: bool, project: Path):
     settings = EnvironmentSettings.in_streaming_mode() if streaming \
         else EnvironmentSettings.in_batch_mode()
     env = TableEnvironment.create(settings)
-    configure(env, project, arrow_batch_size=100)  # several Arrow batches per job
+    configure(env, project, arrow_batch_size=100,  # several Arrow batches per job
+              execution_mode=execution_mode)
     env.get_config().set("parallelism.default", "2")
     for name in ("score", "score_cols", "score_row", "half"):
         env.execute_sql(f"CREATE TEMPORARY FUNCTION {name} AS 'it_udfs.scoring.{name}' "
@@ -65,8 +66,9 @@ def _make_env(streaming: bool, project: Path):
 
 @pytest.fixture(scope="session")
 def envs(udf_project):
-    """One batch and one streaming TableEnvironment for the whole session."""
-    return {"batch": _make_env(False, udf_project), "streaming": _make_env(True, udf_project)}
+    """Batch and streaming TableEnvironments (and batch in thread mode), one per session."""
+    return {"batch": _make_env(False, udf_project), "streaming": _make_env(True, udf_project),
+            "thread": _make_env(False, udf_project, execution_mode="thread")}
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +100,7 @@ def collect(env, sql: str) -> list[tuple]:
         return sorted(tuple(r) for r in rows)
 
 
-@pytest.mark.parametrize("mode", ["batch", "streaming"])
+@pytest.mark.parametrize("mode", ["batch", "streaming", "thread"])
 def test_scores_match_onnxruntime(envs, udf_project, features, mode):
     env = envs[mode]
     view(env, "feats", [list(map(float, r)) for r in features])
@@ -116,7 +118,7 @@ def test_many_columns_match_onnxruntime(envs, udf_project, features):
     assert got == [(i, float(ref[i])) for i in range(N)]
 
 
-@pytest.mark.parametrize("mode", ["batch", "streaming"])
+@pytest.mark.parametrize("mode", ["batch", "streaming", "thread"])
 def test_bad_rows_are_null_and_the_job_runs_on(envs, udf_project, features, mode):
     env = envs[mode]
     rows: list[list[float] | None] = [list(map(float, r)) for r in features[:40]]
