@@ -102,7 +102,7 @@ def test_cli_describe_prints_every_source() -> None:
 
     res = CliRunner().invoke(command, ["--describe"])
     assert res.exit_code == 0 and res.output == describe() + "\n"
-    heads = [line.split(" ")[1] for line in res.output.splitlines() if line.startswith("-- ") and "(" in line]
+    heads = [line.split(" ")[1] for line in res.output.splitlines() if line.startswith("-- ") and ", topic " in line]
     assert heads == list(SOURCES)
     for schema in SOURCES.values():
         for f in schema.fields:
