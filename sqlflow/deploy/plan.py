@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from urllib.parse import urlparse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,12 @@ def plan_job(cfg: Any, project: str, job: SourceFile, catalog: list[SourceStatem
             conf[pair[0]] = pair[1]
         elif s.kind == "reset":
             raise DeployError("RESET has no meaning in a deployed job", location=s.location, rule="unsupported-statement")
+    if conf.get("execution.runtime-mode", "streaming").lower() != "batch":
+        for s in job.statements:
+            if s.kind == "insert" and re.match(r"(?is)INSERT\s+OVERWRITE\b", s.sql):
+                raise DeployError("INSERT OVERWRITE runs only in batch mode", location=s.location, rule="batch-only",
+                                  hint="declare the job a batch job: SET 'execution.runtime-mode' = 'batch'; "
+                                       "at the top of the file")
     modules = {f.rsplit(".", 1)[0] for s in stmts if (f := s.python_function)}
     root = Path(cfg.root)
     models = {m for s in stmts for m in s.model_files}
@@ -302,7 +309,9 @@ def diff(plan: Plan, running: Iterable[Any], state: Mapping[str, Mapping[str, An
     for job in plan.jobs:
         run = active.pop(job.name, None)
         stored = state.get(job.name, {})
-        if run is None:
+        if run is None and stored.get("finished") and stored.get("hash") == job.hash:
+            out.append(JobChange(job.name, "unchanged", job, stored.get("jid"), job.hash))  # ran to completion
+        elif run is None:
             sp = stored.get("savepoint") if stored.get("stopped") else None
             out.append(JobChange(job.name, "resume" if sp else "new", job, None, stored.get("hash"), sp))
         elif stored.get("hash") == job.hash and stored.get("jid") == run.jid:

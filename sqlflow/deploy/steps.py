@@ -214,9 +214,10 @@ class Deployer:
 
     def _start(self, job: PlannedJob, savepoint: str | None, allow_non_restored: bool = False) -> str:
         jid = submit_job(self.settings, job, savepoint, allow_non_restored)
-        watch_job(self.rest, jid, job, echo=self.echo, settle=self.settle, timeout=self.timeout)
+        state = watch_job(self.rest, jid, job, echo=self.echo, settle=self.settle, timeout=self.timeout)
         record(self.settings, job.name, hash=job.hash, jid=jid, file=job.file, stopped=False,
-               savepoint=savepoint, spec_job=_job_to_json(job), deployed_at=time.time())
+               finished=state == "FINISHED", savepoint=savepoint, spec_job=_job_to_json(job),
+               deployed_at=time.time())
         self.started[job.name] = jid
         return jid
 

@@ -50,8 +50,10 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
     conf = Configuration()
     for key, value in spec["config"].items():
         conf.set_string(key, str(value))
-    env = TableEnvironment.create(
-        EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf).build())
+    builder = EnvironmentSettings.new_instance()
+    batch = str(spec["config"].get("execution.runtime-mode", "")).lower() == "batch"
+    builder = builder.in_batch_mode() if batch else builder.in_streaming_mode()
+    env = TableEnvironment.create(builder.with_configuration(conf).build())
     for i, stmt in enumerate(spec["statements"]):
         if stmt["kind"] == "insert":
             continue

@@ -58,8 +58,8 @@ def failure_location(job: PlannedJob, message: str) -> Location:
 
 
 def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], None] = print,
-              settle: float = 5.0, timeout: float = 120.0) -> None:
-    """Wait until job ``jid`` runs steadily; raise :class:`StartFailure` if it fails."""
+              settle: float = 5.0, timeout: float = 120.0) -> str:
+    """Wait until job ``jid`` runs steadily (or finished cleanly); that state, or :class:`StartFailure`."""
     deadline = time.monotonic() + timeout
     running_since: float | None = None
     last_state = ""
@@ -72,7 +72,7 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
         if state in _FAILING or state == "FINISHED":
             traces = rest.exceptions(jid)
             if state == "FINISHED" and not traces:
-                return  # a bounded job that already did its work
+                return state  # a bounded job that already did its work
             cause = root_cause(traces[0]) if traces else f"the job went {state}"
             raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
                                                 location=failure_location(job, cause), rule="job-failed"))
@@ -84,7 +84,7 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
                 raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
                                                     location=failure_location(job, cause), rule="job-failed"))
             if time.monotonic() - running_since >= settle:
-                return
+                return state
         else:
             running_since = None
         time.sleep(0.5)

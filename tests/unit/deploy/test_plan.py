@@ -185,3 +185,24 @@ def test_stored_jobs_keep_secrets_off_the_disk(project, monkeypatch):
                       for s in j.statements]
     assert view(back) == view(job)
     assert (back.name, back.hash, back.config, back.jars) == (job.name, job.hash, job.config, job.jars)
+
+
+def test_insert_overwrite_needs_batch_mode(project):
+    f = project / "sql" / "copy.sql"
+    f.write_text("CREATE TABLE out2 (k INT) WITH ('connector' = 'blackhole');\nINSERT OVERWRITE out2 SELECT k FROM src;\n")
+    with pytest.raises(DeployError) as err:
+        _plan(project, check=False)
+    assert (err.value.rule, err.value.location.line, err.value.hint) == (
+        "batch-only", 2, "declare the job a batch job: SET 'execution.runtime-mode' = 'batch'; at the top of the file")
+    f.write_text("SET 'execution.runtime-mode' = 'batch';\n" + f.read_text())
+    assert dict(_plan(project, check=False).job("copy").config)["execution.runtime-mode"] == "batch"
+
+
+def test_a_job_that_ran_to_completion_is_not_run_again(project):
+    plan = _plan(project)
+    copy = plan.job("copy")
+    state = {"demo.copy": {"hash": copy.hash, "jid": "f1", "finished": True}}
+    assert [(c.name, c.action) for c in diff(plan, [_row("f1", "demo.copy", "FINISHED")], state).changes] == [
+        ("demo.copy", "unchanged"), ("demo.feedback.counts", "new")]
+    state["demo.copy"]["hash"] = "0ld"
+    assert [c.action for c in diff(plan, [], state).changes] == ["new", "new"]
