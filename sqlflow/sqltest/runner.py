@@ -111,7 +111,7 @@ class SqlTestRunner:
         """Run one test (a file, a parsed test, or a dict in the file's shape); never raises for a
         failing test: the result holds the diffs or the error."""
         started = time.monotonic()
-        file = str(test) if isinstance(test, (str, Path)) else getattr(test, "file", "<dict>")
+        file = str(test) if isinstance(test, (str, Path)) else getattr(test, "file", "inline test")
         result = TestResult(test=None, file=file)
         try:
             if isinstance(test, (str, Path)):

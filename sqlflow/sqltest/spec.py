@@ -101,7 +101,7 @@ def load_test(path: Path | str) -> SqlTest:
     return build_test(data, locs, base=path.parent, default_name=test_name(path))
 
 
-def test_from_dict(data: Mapping[str, Any], base: Path | str = ".", name: str = "test") -> SqlTest:
+def test_from_dict(data: Mapping[str, Any], base: Path | str = ".", name: str = "inline") -> SqlTest:
     """A test given as a Python dict (the same shape as the YAML file); ``job`` is relative to ``base``."""
     return build_test(dict(data), Locations("<dict>", ""), base=Path(base), default_name=name)
 
@@ -162,7 +162,7 @@ def build_test(data: Any, locs: Locations, base: Path, default_name: str) -> Sql
     if not expect:
         raise fail("a test needs at least one table under 'expect'", ("expect",) if "expect" in data else ())
     return SqlTest(
-        file=locs.file if locs.file != "<dict>" else name,
+        file=locs.file if locs.file != "<dict>" else f"inline test of {job}",
         name=name,
         job=job,
         vars=variables,
@@ -237,6 +237,11 @@ def _expectation(table: str, value: Any, path: tuple, fail) -> Expectation:
             raise fail("'key' must be a column name or a list of column names", (*path, "key"))
         key = tuple(key)
     tol = value.get("tolerance", DEFAULT_TOLERANCE)
+    if isinstance(tol, str):  # YAML reads 1e-6 (no dot) as a string
+        try:
+            tol = float(tol)
+        except ValueError:
+            pass
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or tol < 0:
         raise fail("'tolerance' must be a number >= 0", (*path, "tolerance"))
     return Expectation(table, _rows(table, value["rows"], (*path, "rows"), fail), (*path, "rows"),

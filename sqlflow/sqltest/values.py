@@ -175,15 +175,17 @@ def canonical(value: Any, type_text: str | None) -> Any:
     if family == "time":
         return str(value)
     if family == "int" and not isinstance(value, bool):
+        if isinstance(value, str) and not re.fullmatch(r"\s*-?\d+\s*", value):
+            return to_input(value, "BIGINT")  # a time given for an epoch-millis column
         try:
             return int(value)
         except (TypeError, ValueError):
-            return value
+            raise BadValue(f"{value!r} is not a whole number") from None
     if family in ("float", "decimal") and not isinstance(value, bool):
         try:
             return Decimal(str(value)).normalize() if family == "decimal" else float(value)
         except (InvalidOperation, ValueError, TypeError):
-            return value
+            raise BadValue(f"{value!r} is not a number") from None
     if family == "bytes" and isinstance(value, str):
         return value.encode()
     return _plain(value)
