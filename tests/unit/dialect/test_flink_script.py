@@ -212,15 +212,17 @@ def test_mutated_doc_examples_never_crash() -> None:
             else:
                 toks.insert(i, rng.choice(words) + " ")
         text = "".join(toks)
+        lines = text.split("\n")
         try:
             parse_script(text, "m.sql")
             format_sql(text)
             outcomes["ok"] += 1
-        except Diagnostics as d:
-            assert all(e.location and e.location.line >= 1 for e in d.errors)
-            outcomes["error"] += 1
         except SqlflowError as e:
-            assert e.location is not None and e.location.line >= 1 and e.rule == "syntax"
+            for err in e.errors if isinstance(e, Diagnostics) else [e]:
+                loc = err.location
+                assert err.rule == "syntax" and loc is not None and 1 <= loc.line <= len(lines)
+                assert 1 <= loc.column <= len(lines[loc.line - 1]) + 1 and loc.length >= 1
+                assert "<Token" not in err.message and "<class" not in err.message
             outcomes["error"] += 1
     assert time.perf_counter() - start < 30
     assert outcomes["ok"] > 0 and outcomes["error"] > 0
