@@ -32,6 +32,25 @@ Public API
 ``Flink``
     The sqlglot ``Dialect`` subclass (``sqlflow.dialect.flink``).
 
+``with_options(create) -> dict[str, str]``
+    The ``WITH ('k' = 'v', ...)`` options of a CREATE statement.
+
+Example (file positions are 1-based; a caret-style error is ``err.render()``)::
+
+    >>> text = "CREATE TABLE clicks (user_id BIGINT, ts TIMESTAMP(3))" + chr(10) + "WITH ('connector' = 'kafka');"
+    >>> stmts = parse_script(text, "jobs/clicks.sql")
+    >>> create = stmts[0].expression
+    >>> [c.name for c in create.this.expressions], with_options(create)
+    (['user_id', 'ts'], {'connector': 'kafka'})
+    >>> loc = stmts[0].locate(create.this.expressions[1])
+    >>> (loc.file, loc.line, loc.column)
+    ('jobs/clicks.sql', 1, 38)
+
+Strictness: what Flink would reject is a located error here, never a silent
+rewrite: unquoted WITH keys, ``PRIMARY KEY`` without ``NOT ENFORCED``,
+``==``, trailing commas, braces, Hive-style ``GROUPING SETS`` suffixes, and
+anything the generator could not write back as Flink SQL.
+
 Node shapes the compiler meets
 ==============================
 
