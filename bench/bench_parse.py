@@ -4,12 +4,14 @@ Reports the share of examples that parse and round-trip (parse -> generate ->
 parse gives the same tree), lists the ones that fail and why, and the parse
 speed in statements per second.
 
-    .venv/bin/python bench/bench_parse.py [--repeat N]
+    .venv/bin/python bench/bench_parse.py [--repeat N] [--json bench/parse_results.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +68,7 @@ def check(example: Example) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="timing repetitions")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args()
     items = examples()
     failures = [(e, why) for e in items if (why := check(e)) is not None]
@@ -83,6 +86,17 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     n = len(good) * args.repeat
     print(f"parse speed: {n / elapsed:,.0f} statements/s ({len(good)} statements x {args.repeat}, {elapsed:.2f} s)")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "examples": len(items),
+            "pages": len({e.file for e in items}),
+            "round_trip_ok": ok,
+            "round_trip_share": round(ok / len(items), 4),
+            "failures": [{"example": f"{e.file}:{e.line}", "why": why} for e, why in failures],
+            "statements_per_second": round(n / elapsed),
+            "load_average": os.getloadavg()[0],
+            "cpus": os.cpu_count(),
+        }, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
