@@ -38,6 +38,7 @@ class TableDiff:
     missing: list[ExpectedRow] = field(default_factory=list)
     unexpected: list[dict[str, Any]] = field(default_factory=list)
     changed: list[tuple[ExpectedRow, dict[str, Any], list[str]]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # ordered: the 1-based position of each changed row
     key: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
 
@@ -70,10 +71,11 @@ def compare(table: str, where: str, expected: Sequence[ExpectedRow], produced: S
                 continue
             exp_part, got_part = list(expected[i1:i2]), rows[j1:j2]
             if op == "replace" and len(exp_part) == len(got_part):
-                for e, g in zip(exp_part, got_part):
+                for pos, (e, g) in enumerate(zip(exp_part, got_part), j1 + 1):
                     if _same_row(e.values, g, cols, tolerance):
                         continue
                     diff.changed.append((e, g, [c for c in cols if not same(e.values.get(c), g.get(c), tolerance)]))
+                    diff.positions.append(pos)
                 continue
             diff.missing.extend(exp_part)
             diff.unexpected.extend(got_part)
@@ -116,10 +118,13 @@ def render_diff(diff: TableDiff) -> str:
         out.append(f"  - missing row{at}: {_row_text(e.values)}")
     for got in diff.unexpected:
         out.append(f"  + unexpected row: {_row_text(got)}")
-    for e, got, cols in diff.changed:
+    for n, (e, got, cols) in enumerate(diff.changed):
         at = f" ({e.where})" if e.where else ""
-        which = ", ".join(f"{c}={show(e.values.get(c))}" for c in diff.key) if diff.key else "this position"
-        out.append(f"  ~ row with {which}{at}:")
+        if diff.positions:
+            which = f"row {diff.positions[n]}"
+        else:
+            which = "row with " + ", ".join(f"{c}={show(e.values.get(c))}" for c in diff.key)
+        out.append(f"  ~ {which}{at}:")
         for c in cols:
             out.append(f"      {c}: expected {show(e.values.get(c))}, got {show(got.get(c))}")
     return "\n".join(out)

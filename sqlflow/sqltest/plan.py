@@ -72,11 +72,14 @@ def plan_test(test: SqlTest, job: JobFile) -> TestPlan:
                                 "tables whose columns are written out", location=test.where_key(("expect", name)),
                                 rule="test-table")
     for name, where in job.reads.items():
+        at = f"{where.file}:{where.line}:{where.column}"
+        if name in job.tables and name in written:
+            raise TestSpecError(f"{job_name} writes table '{name}' and reads it back (at {at}); a test cannot "
+                                "replace such a table yet", location=test.where(()), rule="test-table",
+                                hint="split the job in two files and test each")
         if name in job.tables and name not in test.inputs:
-            what = "also writes" if name in written else "reads"
             raise TestSpecError(
-                f"{job_name} {what} table '{name}' (at {where.file}:{where.line}:{where.column}), "
-                f"but the test gives no rows for it",
+                f"{job_name} reads table '{name}' (at {at}), but the test gives no rows for it",
                 location=test.where_key(("inputs",)) if ("inputs",) in test.locations.keys else test.where(()),
                 rule="missing-input", hint=f"add 'inputs: {{{name}: []}}' for an empty input")
     sinks = {name: job.tables[name] for name in written if name in job.tables}

@@ -62,7 +62,7 @@ def test_ordered_compares_positions():
     swapped = compare("out", "", expected, [{"r": 1}, {"r": 9}, {"r": 3}], ["r"], ordered=True)
     assert render_diff(swapped).splitlines() == [
         "rows of out differ (3 expected, 3 produced)",
-        "  ~ row with this position (t.yaml:11):",
+        "  ~ row 2 (t.yaml:11):",
         "      r: expected 2, got 9",
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sqlflow.cli.main import cli
@@ -66,3 +67,18 @@ def test_command_reports_bad_tests_and_exits_1(tmp_path, monkeypatch):
     ]
     out = CliRunner().invoke(cli, ["test", "-k", "nothing"])
     assert (out.exit_code, out.output) == (0, "no tests found (*.test.yaml)\n")
+
+
+def test_a_table_written_and_read_back_is_refused(tmp_path):
+    from sqlflow.sqltest.plan import plan_test
+    from sqlflow.sqltest.spec import TestSpecError, load_test
+
+    (tmp_path / "job.sql").write_text(TABLES + "INSERT INTO out1 SELECT a FROM src;\n"
+                                      "INSERT INTO out2 SELECT a, 'b' FROM out1;\n")
+    (tmp_path / "job.test.yaml").write_text("inputs: {src: []}\nexpect: {out2: []}\n")
+    test = load_test(tmp_path / "job.test.yaml")
+    with pytest.raises(TestSpecError) as err:
+        plan_test(test, read_job(test.job))
+    assert str(err.value) == (f"{tmp_path}/job.test.yaml:1:1: job.sql writes table 'out1' and reads it back "
+                              f"(at {tmp_path}/job.sql:5:37); a test cannot replace such a table yet "
+                              "(split the job in two files and test each)")
