@@ -1,13 +1,19 @@
 """Seeded sample data for the ad and chat product that sqlflow's pipelines serve.
 
-Usage::
+Usage (run as a test)::
 
-    from sqlflow.gen import GenConfig, generate, write_files
+    >>> from sqlflow.gen import GenConfig, generate
+    >>> data = generate(GenConfig(rows=200, seed=7))
+    >>> data.lines["impressions_csv"][0]
+    'imp-0000000000,u0000014,a000002,2026-01-05T00:00:00.031Z,3,0.04368,0.041861,ctr-v1'
+    >>> data.truth.broken()[("impressions_json", 89)]
+    'wrong_type'
+    >>> data.summary.lines["users"], len(data.truth.impressions)
+    (50, 200)
 
-    data = generate(GenConfig(rows=500, seed=7))
-    data.lines["impressions_json"][0]      # a raw JSON line
-    data.truth.broken()                    # {(source, seq): reason}
-    write_files(GenConfig(rows=10_000_000), "data/")   # streamed, bounded memory
+Large runs stream in chunks with bounded memory: ``write_files(GenConfig(
+rows=10_000_000), "data/", progress=True)`` or ``write_kafka(cfg,
+"localhost:9092")``; ``sqlflow gen`` is the command line for both.
 
 The schema of every source is in :mod:`sqlflow.gen.schema`; the model
 features, with the SQL that computes them, in :mod:`sqlflow.gen.features`.

@@ -195,3 +195,12 @@ def test_config_errors(kwargs: dict, text: str) -> None:
     with pytest.raises(ConfigError) as err:
         GenConfig(**kwargs)
     assert err.value.message == f"generator: {text}"
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import sqlflow.gen
+
+    result = doctest.testmod(sqlflow.gen, optionflags=doctest.ELLIPSIS)
+    assert (result.failed, result.attempted) == (0, 5)
