@@ -56,7 +56,7 @@ Node shapes the compiler meets
 
 Flink-only classes live in ``sqlflow.dialect.expressions`` (``fx`` below):
 MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
-StatementSet, Execute, Reset, Explain, Show, Describe, JarCommand,
+StatementSet, Execute, Reset, Explain, Show, Describe, Call, JarCommand,
 ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing,
 MatchRecognize (sqlglot's plus ``within``), TypedLiteral (a Cast subclass),
 JsonCall, JsonKeyValue, JsonClause, Substitution. Everything else is a sqlglot class.
@@ -185,10 +185,11 @@ for ``EXECUTE STATEMENT SET BEGIN ...; END`` (False) and the sql-client form
 EXPLAIN: ``fx.Explain(this=<statement>, details=[Var('CHANGELOG_MODE'), ...], plan_for=bool)``;
 SHOW: ``fx.Show(this=Var('TABLES'|'CREATE TABLE'|...), target=Table, scope=Table, like=Literal, not_=bool)``;
 DESCRIBE: ``fx.Describe(this=Table, kind=None|'MODEL'|'CATALOG'|...)``; SHOW PARTITIONS
-carries ``partition=exp.Partition``.
+carries ``partition=exp.Partition``. TRUNCATE TABLE: ``exp.TruncateTable(expressions=[Table])``;
+CALL: ``fx.Call(this=Table (procedure name), expressions=[args])``.
 
 Not supported yet (a located syntax error, never a silent rewrite):
-``DISTRIBUTED BY``, materialized tables, CALL, ANALYZE, TRUNCATE, ``SET`` with an
+``DISTRIBUTED BY``, materialized tables, ANALYZE, ``SET`` with an
 unquoted key. Accepted but normalised on output (same tree, same meaning):
 ``SUBSTRING(s FROM 1 FOR 2)`` is written ``SUBSTRING(s, 1, 2)``, ``ROW(a INT)``
 types ``ROW<a INT>``, ``T ARRAY`` ``ARRAY<T>``, ``OFFSET n ROWS`` ``OFFSET n``,

@@ -160,3 +160,9 @@ class Substitution(exp.Expression):
     """
 
     arg_types = {"this": True, "default": False}
+
+
+class Call(exp.Expression):
+    """``CALL [cat.][db.]procedure(args)``: ``this`` is the procedure name as an exp.Table."""
+
+    arg_types = {"this": True, "expressions": False}

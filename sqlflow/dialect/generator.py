@@ -280,6 +280,12 @@ class FlinkGenerator(generator.Generator):
             sql += f" WITH {self._options(props)}"
         return sql
 
+    def truncatetable_sql(self, expression: exp.TruncateTable) -> str:
+        return f"TRUNCATE TABLE {self.expressions(expression, flat=True)}"
+
+    def call_sql(self, expression: fx.Call) -> str:
+        return f"CALL {self.sql(expression, 'this')}({self.expressions(expression, flat=True)})"
+
     def jarcommand_sql(self, expression: fx.JarCommand) -> str:
         return f"{expression.name} JAR {self.sql(expression, 'expression')}"
 

@@ -40,7 +40,7 @@ SPECIAL_FUNCTIONS: tuple[str, ...] = (
 STATEMENT_KEYWORDS: tuple[str, ...] = (
     "SELECT", "WITH", "VALUES", "INSERT", "CREATE", "DROP", "ALTER", "SET",
     "RESET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXECUTE", "BEGIN",
-    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE",
+    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE", "CALL",
 )
 
 SHOW_KINDS: tuple[str, ...] = (
@@ -161,6 +161,8 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         "BEGIN": lambda self: self._parse_begin_set(),
         "ADD": lambda self: self._parse_jar("ADD"),
         "REMOVE": lambda self: self._parse_jar("REMOVE"),
+        "TRUNCATE": lambda self: self._parse_truncate(),
+        "CALL": lambda self: self._parse_call(),
         "LOAD": lambda self: self._parse_module("LOAD"),
         "UNLOAD": lambda self: self._parse_module("UNLOAD"),
     }
@@ -390,6 +392,24 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         if not inserts and not self.errors:
             self.raise_error("Empty statement set")
         return self.expression(fx.StatementSet(expressions=inserts, sql_client=sql_client))
+
+    def _parse_truncate(self) -> exp.TruncateTable:
+        if not self._match(TokenType.TABLE):
+            self.raise_error("Expected TABLE after TRUNCATE")
+        return self.expression(exp.TruncateTable(expressions=[self._parse_name()]))
+
+    def _parse_call(self) -> fx.Call:
+        parts = [self._parse_id_var(any_token=False)]
+        while parts[-1] is not None and self._match(TokenType.DOT):
+            parts.append(self._parse_id_var(any_token=True))
+        if any(p is None for p in parts) or len(parts) > 3:
+            self.raise_error("Expected a procedure name after CALL, e.g. CALL `system`.generate_n(4)")
+        parts = [None] * (3 - len(parts)) + parts
+        name = exp.Table(catalog=parts[0], db=parts[1], this=parts[2])
+        self._expect(TokenType.L_PAREN, "( after the procedure name")
+        args = [] if self._curr and self._curr.token_type == TokenType.R_PAREN else self._parse_csv(self._parse_lambda)
+        self._expect(TokenType.R_PAREN, ")")
+        return self.expression(fx.Call(this=name, expressions=args))
 
     def _parse_jar(self, verb: str) -> fx.JarCommand:
         if not self._match_text_seq("JAR"):

@@ -14,6 +14,7 @@ import onnxruntime as ort
 import pandas as pd
 import pytest
 
+from sqlflow.config import load_config
 from sqlflow.gen import GenConfig, generate
 from sqlflow.gen.features import ctr_features
 
@@ -65,8 +66,10 @@ def test_curation_counts_match_the_ground_truth(demo):
     kept = {(k, e) for s, q, k, e in zip(clean["source"], clean["seq"], clean["kind"], clean["event_id"])
             if (s, q) not in late}
     imp, clk = data.truth.impressions, data.truth.clicks
-    review = ({("impression", i) for i in imp.loc[imp["model_score"] >= 0.15, "impression_id"]}
-              | {("click", x) for x in clk.loc[clk["price"] >= 2.0, "click_id"]}) & kept
+    review_vars = load_config(REPO).vars
+    min_score, min_price = float(review_vars["REVIEW_MIN_IMPRESSION_SCORE"]), float(review_vars["REVIEW_MIN_CLICK_PRICE"])
+    review = ({("impression", i) for i in imp.loc[imp["model_score"] >= min_score, "impression_id"]}
+              | {("click", x) for x in clk.loc[clk["price"] >= min_price, "click_id"]}) & kept
     assert c["review_queued"] == len(review) and c["review_pending"] == 0
     assert sorted(c["review_approved_ids"] + c["review_rejected_ids"]) == sorted(f"{k}:{e}" for k, e in review)
     assert c["curated"] == len(kept) - rejected

@@ -72,15 +72,36 @@ def run(kafka_broker, tmp_path_factory):
         yield Run(config, pyfiles, out, kafka_broker.bootstrap, generate(GEN))
 
 
-def run_job(flink_cluster, run: Run, rel: str, streaming: bool = True) -> None:
+def submit(flink_cluster, run: Run, rel: str, streaming: bool = True) -> str:
     env = flink_cluster.table_env(streaming=streaming, python_files=[run.pyfiles])
-    job = run_file(env, REPO / rel, run.config)
-    assert flink_cluster.wait_for_job(job.job_id, timeout=300) == "FINISHED"
+    return run_file(env, REPO / rel, run.config).job_id
+
+
+def run_jobs(flink_cluster, run: Run, *jobs: tuple[str, bool]) -> None:
+    """Run job files side by side on the mini-cluster (as a deployment would) until all finish."""
+    ids = [submit(flink_cluster, run, rel, streaming) for rel, streaming in jobs]
+    for job_id in ids:
+        assert flink_cluster.wait_for_job(job_id, timeout=300) == "FINISHED"
+
+
+def score_requests(run: Run) -> pd.DataFrame:
+    """Requests for the streaming scoring job: random users, ads and slots."""
+    users, ads = run.data.users, run.data.ads
+    rng = np.random.default_rng(5)
+    return pd.DataFrame({"request_id": [f"req-{k:04d}" for k in range(60)],
+                         "user_id": rng.choice(users["user_id"], 60), "ad_id": rng.choice(ads["ad_id"], 60),
+                         "ad_position": rng.integers(1, 6, 60),
+                         "event_time": SCORING_TIME_MS + rng.integers(0, 10**8, 60)})
 
 
 @pytest.fixture(scope="module")
 def curated(run, flink_cluster) -> Run:
-    run_job(flink_cluster, run, "sql/curation/curate.sql")
+    req = score_requests(run)
+    produce(run.bootstrap, PREFIX + "score_requests",
+            [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in req.to_dict("records")])
+    # curation, and both scoring jobs (they need only users and ads), side by side
+    run_jobs(flink_cluster, run, ("sql/curation/curate.sql", True), ("sql/scoring/batch_top_ads.sql", False),
+             ("sql/scoring/stream_requests.sql", True))
     for topic in ("curated_impressions", "curated_clicks", "quarantine", "review_queue"):
         run.outputs[topic] = run.read(topic)
     return run
@@ -99,10 +120,18 @@ def merged(curated, flink_cluster) -> Run:
     assert result.exit_code == 0, result.output
     assert result.output == f"approved {len(run.approved)}: {', '.join(sorted(run.approved))}\n"
     decide(run.bootstrap, sorted(run.rejected), "reject", "ben", "not a real outlier", prefix=PREFIX)
-    run_job(flink_cluster, run, "sql/curation/merge_decisions.sql")
+    run_jobs(flink_cluster, run, ("sql/curation/merge_decisions.sql", True))
     for topic in ("curated_impressions", "curated_clicks", "quarantine"):
         run.outputs["merged_" + topic] = run.read(topic)
     return run
+
+
+@pytest.fixture(scope="module")
+def downstream(merged, flink_cluster) -> Run:
+    """Feedback and both analysis jobs over the merged curated topics, side by side."""
+    run_jobs(flink_cluster, merged, ("sql/feedback/feedback.sql", True),
+             ("sql/analysis/label_distribution.sql", False), ("sql/analysis/hard_negatives.sql", False))
+    return merged
 
 
 # -- expected values from the ground truth ----------------------------------------------------
@@ -132,8 +161,10 @@ def kept_events(run: Run) -> set[tuple[str, str]]:
 def expected_review(run: Run) -> set[tuple[str, str]]:
     kept = kept_events(run)
     imp, clk = run.data.truth.impressions, run.data.truth.clicks
-    out = {("impression", i) for i in imp.loc[imp["model_score"] >= 0.15, "impression_id"]}
-    out |= {("click", c) for c in clk.loc[clk["price"] >= 2.0, "click_id"]}
+    min_score = float(run.config.vars["REVIEW_MIN_IMPRESSION_SCORE"])
+    min_price = float(run.config.vars["REVIEW_MIN_CLICK_PRICE"])
+    out = {("impression", i) for i in imp.loc[imp["model_score"] >= min_score, "impression_id"]}
+    out |= {("click", c) for c in clk.loc[clk["price"] >= min_price, "click_id"]}
     return out & kept
 
 
@@ -234,9 +265,8 @@ def _day(ms: pd.Series) -> pd.Series:
     return pd.to_datetime(ms, unit="ms", utc=True).dt.strftime("%Y-%m-%d")
 
 
-def test_label_distribution(merged, flink_cluster):
-    run = merged
-    run_job(flink_cluster, run, "sql/analysis/label_distribution.sql", streaming=False)
+def test_label_distribution(downstream):
+    run = downstream
     got = read_json_dir(run.out / "analysis" / "label_distribution")
 
     truth = run.data.truth
@@ -257,9 +287,8 @@ def test_label_distribution(merged, flink_cluster):
     assert sorted(got, key=key) == sorted(want, key=key)
 
 
-def test_hard_negatives(merged, flink_cluster):
-    run = merged
-    run_job(flink_cluster, run, "sql/analysis/hard_negatives.sql", streaming=False)
+def test_hard_negatives(downstream):
+    run = downstream
     got = read_json_dir(run.out / "analysis" / "hard_negatives")
 
     truth = run.data.truth
@@ -275,8 +304,8 @@ def test_hard_negatives(merged, flink_cluster):
 
 # -- scoring ----------------------------------------------------------------------------------
 
-def test_batch_top_ads(run, flink_cluster):
-    run_job(flink_cluster, run, "sql/scoring/batch_top_ads.sql", streaming=False)
+def test_batch_top_ads(curated):
+    run = curated
     got = read_json_dir(run.out / "scoring" / "top_ads")
 
     users, ads = run.data.users, run.data.ads
@@ -292,18 +321,11 @@ def test_batch_top_ads(run, flink_cluster):
     np.testing.assert_allclose([r["score"] for r in got], want["score"].to_numpy(), rtol=1e-6)
 
 
-def test_streaming_scoring(run, flink_cluster):
-    users, ads = run.data.users, run.data.ads
-    rng = np.random.default_rng(5)
-    req = pd.DataFrame({"request_id": [f"req-{k:04d}" for k in range(60)],
-                        "user_id": rng.choice(users["user_id"], 60), "ad_id": rng.choice(ads["ad_id"], 60),
-                        "ad_position": rng.integers(1, 6, 60), "event_time": SCORING_TIME_MS + rng.integers(0, 10**8, 60)})
-    produce(run.bootstrap, PREFIX + "score_requests",
-            [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in req.to_dict("records")])
-    run_job(flink_cluster, run, "sql/scoring/stream_requests.sql")
+def test_streaming_scoring(curated):
+    run = curated
     got = sorted(run.read("scored_requests"), key=lambda r: r["request_id"])
-
-    req["score"] = onnx_scores(ctr_features(req, users, ads))
+    req = score_requests(run)
+    req["score"] = onnx_scores(ctr_features(req, run.data.users, run.data.ads))
     assert [{k: r[k] for k in ("request_id", "user_id", "ad_id", "ad_position", "event_time")} for r in got] == \
         req.drop(columns="score").to_dict("records")
     np.testing.assert_allclose([r["score"] for r in got], req["score"].to_numpy(), rtol=1e-6)
@@ -329,9 +351,8 @@ def _fmt(ms: int) -> str:
     return pd.Timestamp(int(ms), unit="ms", tz="UTC").strftime("%Y-%m-%d %H:%M:%S")
 
 
-def test_feedback_windows_late_events_and_training_export(merged, flink_cluster):
-    run = merged
-    run_job(flink_cluster, run, "sql/feedback/feedback.sql")
+def test_feedback_windows_late_events_and_training_export(downstream):
+    run = downstream
     late = {(r["kind"], r["event_id"]) for r in run.read("late_events")}
     truth = run.data.truth
     late_d = truth.delivered[truth.delivered["late_injected"]]

@@ -1,6 +1,6 @@
 """Flink's planner agrees with the static rules: it accepts the good project and rejects the bad statements.
 
-One JVM per session; each project gets a fresh TableEnvironment (its own catalog).
+One JVM per session; each job file gets a fresh TableEnvironment (its own catalog), as when deployed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sqlflow.compiler import compile_project
-from sqlflow.compiler.planner import check, make_env
+from sqlflow.compiler.planner import check
 
 pytestmark = pytest.mark.integration
 
@@ -23,13 +23,13 @@ def good_report(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("good") / "project"
     shutil.copytree(PROJECTS / "good", root, ignore=shutil.ignore_patterns("__pycache__"))
     compiled = compile_project(root)
-    return compiled, check(compiled, make_env(root))
+    return compiled, check(compiled)
 
 
 @pytest.fixture(scope="module")
 def bad_report():
     compiled = compile_project(PROJECTS / "bad")
-    return compiled, check(compiled, make_env(compiled.root))
+    return compiled, check(compiled)
 
 
 def test_good_project_passes_both(good_report) -> None:
