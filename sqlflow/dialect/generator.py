@@ -308,8 +308,9 @@ class FlinkGenerator(generator.Generator):
         word = "DESC" if expression.args.get("short") else "DESCRIBE"
         extended = " EXTENDED" if expression.args.get("extended") else ""
         kind = expression.args.get("kind")
-        kind = f" {kind}" if isinstance(kind, str) and kind else ""
-        return f"{word}{extended}{kind} {self.sql(expression, 'this')}"
+        if isinstance(kind, str) and kind:  # DESCRIBE CATALOG [EXTENDED] c
+            return f"{word} {kind}{extended} {self.sql(expression, 'this')}"
+        return f"{word}{extended} {self.sql(expression, 'this')}"
 
     def explain_sql(self, expression: fx.Explain) -> str:
         sql = "EXPLAIN"

@@ -335,6 +335,7 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
                 self._next.token_type not in (TokenType.DOT, TokenType.SEMICOLON):
             kind = self._curr.text.upper()
             self._advance()
+            extended = extended or self._match_text_seq("EXTENDED")  # DESC CATALOG EXTENDED c
         return self.expression(fx.Describe(this=self._parse_name(), kind=kind, extended=bool(extended), short=short))
 
     def _parse_explain(self) -> fx.Explain:

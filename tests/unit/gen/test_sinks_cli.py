@@ -107,3 +107,18 @@ def test_cli_describe_prints_every_source() -> None:
     for schema in SOURCES.values():
         for f in schema.fields:
             assert f"  `{f.name}` {f.flink_type}" in res.output and f"-- {f.meaning}" in res.output
+
+
+def test_kafka_unreachable_is_a_service_error() -> None:
+    import socket
+
+    from sqlflow.errors import ServiceError
+    from sqlflow.gen import write_kafka
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(ServiceError) as err:
+        write_kafka(CFG, f"127.0.0.1:{port}", producer_config={"bootstrap_timeout_ms": 500})
+    assert err.value.message == f"cannot reach Kafka at 127.0.0.1:{port}: KafkaTimeoutError"
+    assert (err.value.rule, err.value.hint) == ("kafka", "is the broker running? (sqlflow up)")
