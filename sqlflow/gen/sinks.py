@@ -14,6 +14,7 @@ so a topic's offsets are the source's ``seq`` numbers.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -133,16 +134,27 @@ def write_kafka(
 ) -> Summary:
     """Send every source to Kafka through a batching KafkaProducer; waits for all acks."""
     from kafka import KafkaProducer
-    from kafka.errors import KafkaError
+    from kafka.errors import KafkaError, KafkaTimeoutError
 
     config = {"bootstrap_servers": bootstrap, "linger_ms": 50, "batch_size": 512 * 1024,
-              "acks": 1, "max_request_size": 4 * 1024 * 1024, "client_id": "sqlflow-gen"}
+              "acks": 1, "max_request_size": 4 * 1024 * 1024, "client_id": "sqlflow-gen",
+              "bootstrap_timeout_ms": 10_000}
     config.update(producer_config or {})
+    kafka_log = logging.getLogger("kafka")
+    level = kafka_log.level
+    if not kafka_log.isEnabledFor(logging.DEBUG):  # one error below says it all, unless --debug
+        kafka_log.setLevel(logging.CRITICAL)
     try:
         producer = KafkaProducer(**config)
+    except KafkaTimeoutError as exc:
+        raise ServiceError(f"cannot reach Kafka at {bootstrap}: no broker answered within "
+                           f"{config['bootstrap_timeout_ms'] / 1000:g} s",
+                           hint="is the broker running? (sqlflow up)", rule="kafka") from exc
     except KafkaError as exc:
         raise ServiceError(f"cannot reach Kafka at {bootstrap}: {exc}",
                            hint="is the broker running? (sqlflow up)", rule="kafka") from exc
+    finally:
+        kafka_log.setLevel(level)
     summary = Summary()
     failures: list[BaseException] = []
     try:
