@@ -56,7 +56,7 @@ Node shapes the compiler meets
 
 Flink-only classes live in ``sqlflow.dialect.expressions`` (``fx`` below):
 MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
-StatementSet, Execute, Reset, Explain, Show, Describe, Call, JarCommand,
+StatementSet, Execute, Reset, Explain, Show, Describe, Call, Analyze, JarCommand,
 ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing,
 MatchRecognize (sqlglot's plus ``within``), TypedLiteral (a Cast subclass),
 JsonCall, JsonKeyValue, JsonClause, Substitution. Everything else is a sqlglot class.
@@ -186,10 +186,12 @@ EXPLAIN: ``fx.Explain(this=<statement>, details=[Var('CHANGELOG_MODE'), ...], pl
 SHOW: ``fx.Show(this=Var('TABLES'|'CREATE TABLE'|...), target=Table, scope=Table, like=Literal, not_=bool)``;
 DESCRIBE: ``fx.Describe(this=Table, kind=None|'MODEL'|'CATALOG'|...)``; SHOW PARTITIONS
 carries ``partition=exp.Partition``. TRUNCATE TABLE: ``exp.TruncateTable(expressions=[Table])``;
-CALL: ``fx.Call(this=Table (procedure name), expressions=[args])``.
+CALL: ``fx.Call(this=Table (procedure name), expressions=[args])``. ANALYZE TABLE:
+``fx.Analyze(this=Table, partition=[EQ|Identifier], columns=[Identifier], all_columns=bool)``.
+DELETE and UPDATE are sqlglot's ``exp.Delete`` / ``exp.Update``.
 
 Not supported yet (a located syntax error, never a silent rewrite):
-``DISTRIBUTED BY``, materialized tables, ANALYZE, ``SET`` with an
+``DISTRIBUTED BY``, materialized tables, ``SET`` with an
 unquoted key. Accepted but normalised on output (same tree, same meaning):
 ``SUBSTRING(s FROM 1 FOR 2)`` is written ``SUBSTRING(s, 1, 2)``, ``ROW(a INT)``
 types ``ROW<a INT>``, ``T ARRAY`` ``ARRAY<T>``, ``OFFSET n ROWS`` ``OFFSET n``,

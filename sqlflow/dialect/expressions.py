@@ -166,3 +166,14 @@ class Call(exp.Expression):
     """``CALL [cat.][db.]procedure(args)``: ``this`` is the procedure name as an exp.Table."""
 
     arg_types = {"this": True, "expressions": False}
+
+
+class Analyze(exp.Expression):
+    """``ANALYZE TABLE t [PARTITION (k[=v], ...)] COMPUTE STATISTICS [FOR COLUMNS ... | FOR ALL COLUMNS]``.
+
+    ``partition`` holds ``exp.EQ`` (static) or ``Identifier`` (any value) items;
+    ``columns`` the column identifiers, ``all_columns`` FOR ALL COLUMNS, ``wrapped``
+    whether the column list was written in parentheses.
+    """
+
+    arg_types = {"this": True, "partition": False, "columns": False, "all_columns": False, "wrapped": False}

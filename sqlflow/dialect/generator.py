@@ -283,6 +283,18 @@ class FlinkGenerator(generator.Generator):
     def truncatetable_sql(self, expression: exp.TruncateTable) -> str:
         return f"TRUNCATE TABLE {self.expressions(expression, flat=True)}"
 
+    def analyze_sql(self, expression: fx.Analyze) -> str:
+        sql = f"ANALYZE TABLE {self.sql(expression, 'this')}"
+        if expression.args.get("partition"):
+            sql += f" PARTITION ({self.expressions(expression, key='partition', flat=True)})"
+        sql += " COMPUTE STATISTICS"
+        if expression.args.get("all_columns"):
+            sql += " FOR ALL COLUMNS"
+        elif expression.args.get("columns"):
+            cols = self.expressions(expression, key="columns", flat=True)
+            sql += f" FOR COLUMNS({cols})" if expression.args.get("wrapped") else f" FOR COLUMNS {cols}"
+        return sql
+
     def call_sql(self, expression: fx.Call) -> str:
         return f"CALL {self.sql(expression, 'this')}({self.expressions(expression, flat=True)})"
 

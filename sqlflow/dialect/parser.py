@@ -40,7 +40,7 @@ SPECIAL_FUNCTIONS: tuple[str, ...] = (
 STATEMENT_KEYWORDS: tuple[str, ...] = (
     "SELECT", "WITH", "VALUES", "INSERT", "CREATE", "DROP", "ALTER", "SET",
     "RESET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXECUTE", "BEGIN",
-    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE", "CALL",
+    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE", "CALL", "ANALYZE",
 )
 
 SHOW_KINDS: tuple[str, ...] = (
@@ -162,6 +162,7 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         "ADD": lambda self: self._parse_jar("ADD"),
         "REMOVE": lambda self: self._parse_jar("REMOVE"),
         "TRUNCATE": lambda self: self._parse_truncate(),
+        "ANALYZE": lambda self: self._parse_analyze(),
         "CALL": lambda self: self._parse_call(),
         "LOAD": lambda self: self._parse_module("LOAD"),
         "UNLOAD": lambda self: self._parse_module("UNLOAD"),
@@ -398,6 +399,31 @@ class FlinkParser(DdlMixin, QueryMixin, FunctionMixin, parser.Parser):
         if not self._match(TokenType.TABLE):
             self.raise_error("Expected TABLE after TRUNCATE")
         return self.expression(exp.TruncateTable(expressions=[self._parse_name()]))
+
+    def _parse_analyze(self) -> fx.Analyze:
+        if not self._match(TokenType.TABLE):
+            self.raise_error("Expected TABLE after ANALYZE")
+        name = self._parse_name()
+        partition = None
+        if self._match(TokenType.PARTITION):
+            self._expect(TokenType.L_PAREN, "(")
+            partition = self._parse_csv(
+                lambda: self._parse_partition_spec() if self._next and self._next.token_type == TokenType.EQ
+                else self._parse_id_var()
+            )
+            self._expect(TokenType.R_PAREN, ")")
+        if not self._match_text_seq("COMPUTE", "STATISTICS"):
+            self.raise_error("Expected COMPUTE STATISTICS")
+        columns, all_columns, wrapped = None, False, False
+        if self._match_text_seq("FOR", "ALL", "COLUMNS"):
+            all_columns = True
+        elif self._match_text_seq("FOR", "COLUMNS"):
+            wrapped = bool(self._match(TokenType.L_PAREN))
+            columns = self._parse_csv(self._parse_id_var)
+            if wrapped:
+                self._expect(TokenType.R_PAREN, ")")
+        return self.expression(fx.Analyze(this=name, partition=partition, columns=columns,
+                                          all_columns=all_columns, wrapped=wrapped))
 
     def _parse_call(self) -> fx.Call:
         parts = [self._parse_id_var(any_token=False)]
