@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -23,6 +24,9 @@ def command(rows: int, seed: int, rate: float, users: int, ads: int, requests: i
     """Start Kafka and a Flink mini-cluster, run curation, analysis, scoring and feedback on a sample."""
     from sqlflow.demo.run import DemoOptions, run_demo
     from sqlflow.errors import JobError
+
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):  # kafka-python's warnings are noise here
+        logging.getLogger("kafka").setLevel(logging.ERROR)
 
     report = run_demo(DemoOptions(rows=rows, seed=seed, rate=rate, users=users, ads=ads, requests=requests,
                                   out=out, rest_port=port), echo=click.echo)

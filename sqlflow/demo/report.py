@@ -143,7 +143,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"{k}={n}" for k, n in f["late_events"].items()) or "none"))
     lines.append(f"training rows exported: ctr={f['training_rows']['ctr']} reply={f['training_rows']['reply']}")
     lines.append("")
-    lines.append("throughput:")
+    lines.append("throughput (records in / job duration, start-up included):")
     for job, t in report["throughput"].items():
         lines.append(f"  {job:<40} {t['records']:>8} records in {t['seconds']:>6.1f} s = {t['records_per_s']:>9.0f}/s")
     lines.append(f"plot: {report['plot']}")
