@@ -22,7 +22,7 @@ import shutil
 import time
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -107,9 +107,9 @@ class Demo:
                 if states.get(job.job_id) == "FAILED":
                     raise JobError(f"job {job.name} failed: {cluster.job_failure(job.job_id)}")
             done = all(states.get(j.job_id) in TERMINAL for j in jobs)
+            summary = ", ".join(f"{j.name.split('.')[-1]} {states.get(j.job_id, '?')}" for j in jobs)
             if done or time.monotonic() - last > 5:
                 last = time.monotonic()
-                summary = ", ".join(f"{j.name.split('.')[-1]} {states.get(j.job_id, '?')}" for j in jobs)
                 self.say(f"{summary} | {show()}")
             if done:
                 return
@@ -144,8 +144,6 @@ class Demo:
         with _environment(env):
             config = load_config(opts.project)
             if opts.rest_port is not None:
-                from dataclasses import replace
-
                 config = replace(config, embedded=replace(config.embedded, rest_port=opts.rest_port))
             self.session = EmbeddedSession.start(config)
             self.echo(f"Flink dashboard: {self.session.cluster.url}")
