@@ -56,7 +56,7 @@ Node shapes the compiler meets
 
 Flink-only classes live in ``sqlflow.dialect.expressions`` (``fx`` below):
 MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
-StatementSet, Execute, Reset, Explain, Show, Describe, Call, Analyze, JarCommand,
+StatementSet, Execute, Reset, Explain, Show, Describe, Call, Analyze, StopJob, JarCommand,
 ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing,
 MatchRecognize (sqlglot's plus ``within``), TypedLiteral (a Cast subclass),
 JsonCall, JsonKeyValue, JsonClause, Substitution. Everything else is a sqlglot class.
@@ -188,7 +188,8 @@ DESCRIBE: ``fx.Describe(this=Table, kind=None|'MODEL'|'CATALOG'|...)``; SHOW PAR
 carries ``partition=exp.Partition``. TRUNCATE TABLE: ``exp.TruncateTable(expressions=[Table])``;
 CALL: ``fx.Call(this=Table (procedure name), expressions=[args])``. ANALYZE TABLE:
 ``fx.Analyze(this=Table, partition=[EQ|Identifier], columns=[Identifier], all_columns=bool)``.
-DELETE and UPDATE are sqlglot's ``exp.Delete`` / ``exp.Update``.
+DELETE and UPDATE are sqlglot's ``exp.Delete`` / ``exp.Update``. STOP JOB:
+``fx.StopJob(this=Literal(job id), savepoint=bool, drain=bool)``.
 
 Not supported yet (a located syntax error, never a silent rewrite):
 ``DISTRIBUTED BY``, materialized tables, ``SET`` with an

@@ -177,3 +177,9 @@ class Analyze(exp.Expression):
     """
 
     arg_types = {"this": True, "partition": False, "columns": False, "all_columns": False, "wrapped": False}
+
+
+class StopJob(exp.Expression):
+    """``STOP JOB 'job-id' [WITH SAVEPOINT] [WITH DRAIN]`` (sql-client and SQL gateway)."""
+
+    arg_types = {"this": True, "savepoint": False, "drain": False}

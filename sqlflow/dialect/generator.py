@@ -295,6 +295,14 @@ class FlinkGenerator(generator.Generator):
             sql += f" FOR COLUMNS({cols})" if expression.args.get("wrapped") else f" FOR COLUMNS {cols}"
         return sql
 
+    def stopjob_sql(self, expression: fx.StopJob) -> str:
+        sql = f"STOP JOB {self.sql(expression, 'this')}"
+        if expression.args.get("savepoint"):
+            sql += " WITH SAVEPOINT"
+        if expression.args.get("drain"):
+            sql += " WITH DRAIN"
+        return sql
+
     def call_sql(self, expression: fx.Call) -> str:
         return f"CALL {self.sql(expression, 'this')}({self.expressions(expression, flat=True)})"
 

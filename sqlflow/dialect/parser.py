@@ -44,7 +44,7 @@ SPECIAL_FUNCTIONS: tuple[str, ...] = (
 STATEMENT_KEYWORDS: tuple[str, ...] = (
     "SELECT", "WITH", "VALUES", "INSERT", "CREATE", "DROP", "ALTER", "SET",
     "RESET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXECUTE", "BEGIN",
-    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE", "CALL", "ANALYZE",
+    "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE", "CALL", "ANALYZE", "STOP",
 )
 
 INTERVAL_UNITS: frozenset[str] = frozenset(
@@ -152,6 +152,7 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
         "ADD": lambda self: self._parse_jar("ADD"),
         "REMOVE": lambda self: self._parse_jar("REMOVE"),
         "TRUNCATE": lambda self: self._parse_truncate(),
+        "STOP": lambda self: self._parse_stop_job(),
         "ANALYZE": lambda self: self._parse_analyze(),
         "CALL": lambda self: self._parse_call(),
         "LOAD": lambda self: self._parse_module("LOAD"),

@@ -244,6 +244,16 @@ class StatementMixin:
         return self.expression(fx.Analyze(this=name, partition=partition, columns=columns,
                                           all_columns=all_columns, wrapped=wrapped))
 
+    def _parse_stop_job(self) -> fx.StopJob:
+        if not self._match_text_seq("JOB"):
+            self.raise_error("Expected JOB after STOP")
+        job = self._parse_string()
+        if job is None:
+            self.raise_error("Expected the job id as a string, e.g. STOP JOB '228d70913eab60dda85c5e7f78b5782c'")
+        savepoint = bool(self._match_text_seq("WITH", "SAVEPOINT"))
+        drain = bool(self._match_text_seq("WITH", "DRAIN"))
+        return self.expression(fx.StopJob(this=job, savepoint=savepoint, drain=drain))
+
     def _parse_call(self) -> fx.Call:
         parts = [self._parse_id_var(any_token=False)]
         while parts[-1] is not None and self._match(TokenType.DOT):

@@ -76,6 +76,8 @@ IDENTITIES = [
     "UNLOAD MODULE hive",
     "ADD JAR '/tmp/a.jar'",
     "TRUNCATE TABLE cat.db.orders",
+    "STOP JOB '228d70913eab60dda85c5e7f78b5782c' WITH SAVEPOINT WITH DRAIN",
+    "STOP JOB 'abc'",
     "CALL `system`.generate_n(4)",
     "CALL c.db.compact('t', 2)",
     "ANALYZE TABLE t PARTITION (y = '2022', m) COMPUTE STATISTICS FOR COLUMNS(a, b)",
