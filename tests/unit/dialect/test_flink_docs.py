@@ -37,7 +37,7 @@ def test_doc_example(example) -> None:
 
 
 def test_share_that_round_trips() -> None:
-    assert len(EXAMPLES) == 224
+    assert len(EXAMPLES) == 229
     ok = sum(1 for e in EXAMPLES if bench_parse.check(e) is None)
     assert ok / len(EXAMPLES) >= 0.9
 
