@@ -67,6 +67,7 @@ class Insert:
     sql: str
     location: Location
     statement: int
+    reads: frozenset[str] = frozenset()  # names its query reads directly (tables and views)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,19 @@ class JobFile:
     tables: dict[str, TableDef] = field(default_factory=dict)
     inserts: list[Insert] = field(default_factory=list)
     reads: dict[str, Location] = field(default_factory=dict)  # table -> where it is first read
+    views: dict[str, frozenset[str]] = field(default_factory=dict)  # view -> names it reads
+
+    def tables_read_by(self, ins: Insert) -> set[str]:
+        """The job's tables that an INSERT's query reads, through views."""
+        seen: set[str] = set()
+        todo = list(ins.reads)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            todo.extend(self.views.get(name, ()))
+        return {n for n in seen if n in self.tables}
 
     @property
     def written(self) -> dict[str, Location]:
@@ -112,23 +126,26 @@ def read_job(path: Path) -> JobFile:
             if table.as_select:
                 _collect_reads(node.expression, stmt, job)
         elif isinstance(node, exp.Insert):
-            job.inserts.append(_insert(node, stmt.sql, stmt.location, index))
+            names = _collect_reads(node.expression, stmt, job)
+            job.inserts.append(_insert(node, stmt.sql, stmt.location, index, names))
             job.statements.append(JobStatement(stmt.sql, "insert", stmt.location))
-            _collect_reads(node.expression, stmt, job)
         elif isinstance(node, (fx.StatementSet, fx.Execute)):
             nodes = node.expressions if isinstance(node, fx.StatementSet) else [node.this]
             raw = [s.text for s in split_statements(statement_set_body(stmt.sql))] \
                 if isinstance(node, fx.StatementSet) else [stmt.sql.split(None, 1)[1]]
             for ins_node, ins_sql in zip(nodes, raw):
                 if isinstance(ins_node, exp.Insert):
-                    job.inserts.append(_insert(ins_node, ins_sql, stmt.locate(ins_node), index))
-                    _collect_reads(ins_node.expression, stmt, job)
+                    names = _collect_reads(ins_node.expression, stmt, job)
+                    job.inserts.append(_insert(ins_node, ins_sql, stmt.locate(ins_node), index, names))
             job.statements.append(JobStatement(stmt.sql, "statement_set", stmt.location))
         else:
             kind = "set" if isinstance(node, exp.Set) else "other"
             job.statements.append(JobStatement(stmt.sql, kind, stmt.location))
             if isinstance(node, exp.Create) and node.expression is not None:
-                _collect_reads(node.expression, stmt, job)
+                names = _collect_reads(node.expression, stmt, job)
+                if (node.args.get("kind") or "").upper() == "VIEW":
+                    view = node.this.this if isinstance(node.this, exp.Schema) else node.this
+                    job.views[_name(view)] = frozenset(names)
     return job
 
 
@@ -167,7 +184,7 @@ def _table_def(node: exp.Create, index: int, location: Location) -> TableDef:
                     as_select=node.expression is not None)
 
 
-def _insert(node: exp.Insert, sql: str, location: Location, index: int) -> Insert:
+def _insert(node: exp.Insert, sql: str, location: Location, index: int, reads: set[str]) -> Insert:
     target = node.this
     cols = None
     if isinstance(target, exp.Schema):
@@ -175,12 +192,14 @@ def _insert(node: exp.Insert, sql: str, location: Location, index: int) -> Inser
         target = target.this
     start, end = insert_query(sql)
     return Insert(target=_name(target), columns=cols, query=sql[start:end], sql=sql,
-                  location=location, statement=index)
+                  location=location, statement=index, reads=frozenset(reads))
 
 
-def _collect_reads(query: exp.Expression | None, stmt, job: JobFile) -> None:
+def _collect_reads(query: exp.Expression | None, stmt, job: JobFile) -> set[str]:
+    """Record the names a query reads (CTEs aside) in ``job.reads``; return them."""
+    names: set[str] = set()
     if query is None:
-        return
+        return names
     ctes = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
     for table in query.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
@@ -188,4 +207,6 @@ def _collect_reads(query: exp.Expression | None, stmt, job: JobFile) -> None:
         name = table.this.name
         if name in ctes and not table.args.get("db"):
             continue
+        names.add(name)
         job.reads.setdefault(name, stmt.locate(table))
+    return names

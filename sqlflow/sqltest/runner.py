@@ -138,10 +138,10 @@ class SqlTestRunner:
         try:
             paths = write_inputs(test, plan, folder)
             t_env = self._table_env(config, test, job)
-            self._create(t_env, job, plan, paths, config)
+            self._create(t_env, job, plan, paths, config, bounded=test.end_of_input)
             for ins in job.inserts:
                 self._check_insert(t_env, ins, config)
-            return [self._collect_and_compare(t_env, test, plan, name, config) for name in test.expect]
+            return [self._collect_and_compare(t_env, test, job, plan, name, config) for name in test.expect]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -153,13 +153,14 @@ class SqlTestRunner:
         t_env.get_config().set("pipeline.name", f"test {test.name}")
         return t_env
 
-    def _create(self, t_env, job: JobFile, plan: TestPlan, paths: dict[str, Path], config: Config) -> None:
+    def _create(self, t_env, job: JobFile, plan: TestPlan, paths: dict[str, Path], config: Config,
+                bounded: bool) -> None:
         for stmt in job.statements:
             if stmt.kind in ("insert", "statement_set"):
                 continue
             sql = stmt.sql
             if stmt.kind == "create_table" and stmt.table in plan.sources:
-                sql = source_ddl(sql, plan.sources[stmt.table], paths[stmt.table])
+                sql = source_ddl(sql, plan.sources[stmt.table], paths[stmt.table], bounded=bounded)
             elif stmt.kind == "create_table" and stmt.table in plan.sinks:
                 sql = sink_ddl(sql)
             sql = config.substitute(sql, location=stmt.location)
@@ -181,14 +182,16 @@ class SqlTestRunner:
             raise JobError(f"Flink rejected this INSERT: {_java_message(exc)}", location=ins.location,
                            rule="flink") from None
 
-    def _collect_and_compare(self, t_env, test: SqlTest, plan: TestPlan, name: str,
+    def _collect_and_compare(self, t_env, test: SqlTest, job: JobFile, plan: TestPlan, name: str,
                              config: Config) -> TableDiff:
         expectation = test.expect[name]
         table = plan.sinks[name]
         columns = tuple(c.name for c in table.persisted())
         changes: list[tuple[str, tuple]] = []
         for ins in plan.inserts[name]:
-            changes.extend(self._collect(t_env, ins, table, columns, config, test.timeout))
+            rows_in = None if test.end_of_input else sum(
+                len(test.inputs[t].rows) for t in job.tables_read_by(ins) if t in test.inputs)
+            changes.extend(self._collect(t_env, ins, table, columns, config, test.timeout, rows_in))
         kinds = {k for k, _ in changes}
         key_idx = [columns.index(k) for k in table.primary_key if k in columns]
         rows = apply_changelog(changes, key=key_idx)
@@ -205,7 +208,9 @@ class SqlTestRunner:
         return diff
 
     def _collect(self, t_env, ins: Insert, table: TableDef, columns: tuple[str, ...], config: Config,
-                 timeout: float) -> list[tuple[str, tuple]]:
+                 timeout: float, rows_in: int | None = None) -> list[tuple[str, tuple]]:
+        """The changes the INSERT's query emits: all of them (inputs end), or, with ``rows_in``
+        (inputs stay open), those emitted once its sources have read that many rows and gone quiet."""
         query = collect_query(ins, table)
         sql = config.substitute(query, location=ins.location)
         try:
@@ -218,13 +223,28 @@ class SqlTestRunner:
         timer.daemon = True
         timer.start()
         wanted = ins.columns or columns
-        changes = []
-        try:
+        changes: list[tuple[str, tuple]] = []
+        stopped = threading.Event()
+
+        def read() -> None:
             with result.collect() as rows:
                 for row in rows:
                     values = dict(zip(wanted, row))
                     changes.append((str(row.get_row_kind()), tuple(values.get(c) for c in columns)))
+
+        try:
+            if rows_in is None:
+                read()
+            else:
+                reader = _Reader(read)
+                self._wait_quiet(client, rows_in, changes, reader, timeout)
+                stopped.set()
+                client.cancel()
+                reader.join(30)
+                return list(changes)
         except Exception as exc:
+            if stopped.is_set():
+                return list(changes)
             if not timer.is_alive():
                 raise JobError(f"the job for {ins.target} did not finish within {timeout:.0f} s",
                                location=ins.location, rule="timeout") from None
@@ -233,6 +253,34 @@ class SqlTestRunner:
         finally:
             timer.cancel()
         return changes
+
+    def _wait_quiet(self, client, rows_in: int, changes: list, reader: "_Reader", timeout: float,
+                    settle: float = 3.0) -> None:
+        """Wait until the job's sources have read ``rows_in`` rows and its output has not changed
+        for ``settle`` seconds (the rows' last watermark has then passed through the job)."""
+        job_id = str(client.get_job_id())
+        deadline = time.monotonic() + timeout
+        read_all = False
+        last_count, quiet_since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            if reader.error is not None:
+                raise reader.error
+            if not read_all:
+                job = self.cluster.rest(f"/jobs/{job_id}")
+                if job["state"] in ("FAILED", "CANCELED", "FINISHED"):
+                    raise JobError(f"job {job_id} ended ({job['state']}) while its inputs were open")
+                vertices = job.get("vertices") or []
+                sources = [v for v in vertices if v.get("name", "").startswith("Source:")]
+                running = all(v.get("status") == "RUNNING" for v in vertices)
+                done = sum(int((v.get("metrics") or {}).get("read-records", 0)) for v in sources)
+                read_all = running and done >= rows_in
+                quiet_since = time.monotonic()
+            elif len(changes) != last_count:
+                last_count, quiet_since = len(changes), time.monotonic()
+            elif time.monotonic() - quiet_since >= settle:
+                return
+            time.sleep(0.5)
+        raise JobError(f"the job did not read its {rows_in} input rows within {timeout:.0f} s", rule="timeout")
 
     def _failure(self, client, exc: Exception) -> str:
         """The root cause of a failed job, from the cluster (the client only says the fetch failed)."""
@@ -248,6 +296,22 @@ class SqlTestRunner:
                 if cause:
                     return cause
         return _java_message(exc)
+
+
+class _Reader(threading.Thread):
+    """Reads a collect iterator in the background, keeping the error that ended it."""
+
+    def __init__(self, read) -> None:
+        super().__init__(daemon=True)
+        self._read = read
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._read()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            self.error = exc
 
 
 def collect_query(ins: Insert, table: TableDef) -> str:

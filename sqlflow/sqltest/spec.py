@@ -3,6 +3,7 @@
 Example (``sql/feedback/ctr_metrics.test.yaml`` beside ``ctr_metrics.sql``)::
 
     job: ctr_metrics.sql          # default: <name>.sql beside this file
+    end_of_input: false           # default true: inputs end, every window closes
     vars: {MIN_IMPRESSIONS: "1"}  # values for ${NAME} in the job
     inputs:                       # rows per source table
       clicks:
@@ -30,7 +31,7 @@ from typing import Any, Mapping
 from sqlflow.errors import Location, SqlflowError, did_you_mean
 from sqlflow.sqltest.yamlloc import LocatedYamlError, Locations, load_located
 
-TOP_KEYS = ("job", "name", "description", "vars", "inputs", "expect", "timeout")
+TOP_KEYS = ("job", "name", "description", "vars", "inputs", "expect", "timeout", "end_of_input")
 INPUT_KEYS = ("rows",)
 EXPECT_KEYS = ("rows", "ordered", "key", "tolerance")
 DEFAULT_TOLERANCE = 1e-9
@@ -75,6 +76,7 @@ class SqlTest:
     inputs: Mapping[str, TableRows]
     expect: Mapping[str, Expectation]
     timeout: float = DEFAULT_TIMEOUT
+    end_of_input: bool = True  # False: the inputs stay open, so no final watermark closes the windows
     locations: Locations = field(default_factory=lambda: Locations("<dict>", ""), repr=False)
 
     def where(self, path: tuple) -> Location:
@@ -157,6 +159,9 @@ def build_test(data: Any, locs: Locations, base: Path, default_name: str) -> Sql
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise fail("'timeout' must be a positive number of seconds", ("timeout",))
 
+    end_of_input = data.get("end_of_input", True)
+    if not isinstance(end_of_input, bool):
+        raise fail("'end_of_input' must be true or false", ("end_of_input",))
     inputs = _section(data, "inputs", fail)
     expect = _section(data, "expect", fail)
     if not expect:
@@ -169,6 +174,7 @@ def build_test(data: Any, locs: Locations, base: Path, default_name: str) -> Sql
         inputs={t: _table_rows(t, v, ("inputs", t), fail) for t, v in inputs.items()},
         expect={t: _expectation(t, v, ("expect", t), fail) for t, v in expect.items()},
         timeout=float(timeout),
+        end_of_input=end_of_input,
         locations=locs,
     )
 

@@ -52,20 +52,27 @@ def _replace_with(sql: str, options: dict[str, str]) -> str:
     return sql[:start] + _with(options) + sql[end:]
 
 
-def source_options(table: TableDef, path: Path) -> dict[str, str]:
-    """The WITH options of the bounded source that reads the test's rows."""
+def source_options(table: TableDef, path: Path, bounded: bool = True) -> dict[str, str]:
+    """The WITH options of the source that reads the test's rows.
+
+    Unbounded (the folder is watched for new files), the input never ends, so
+    no final watermark closes the windows that the rows left open.
+    """
     fmt = "debezium-json" if is_changelog_source(table) else "json"
-    return {"connector": "filesystem", "path": str(path), "format": fmt}
+    options = {"connector": "filesystem", "path": str(path), "format": fmt}
+    if not bounded:
+        options["source.monitor-interval"] = "1 h"
+    return options
 
 
-def source_ddl(sql: str, table: TableDef, path: Path) -> str:
+def source_ddl(sql: str, table: TableDef, path: Path, bounded: bool = True) -> str:
     """The CREATE TABLE of a source, reading ``path`` (JSON lines) instead of its connector."""
     for clause in reversed(metadata_clauses(sql)):
         start, end = clause.clause_span
         while start > 0 and sql[start - 1].isspace():
             start -= 1
         sql = sql[:start] + sql[end:]
-    return _replace_with(sql, source_options(table, path))
+    return _replace_with(sql, source_options(table, path, bounded))
 
 
 def sink_ddl(sql: str) -> str:

@@ -28,6 +28,11 @@ def test_event_time_tumbling_window_with_watermark(run_sql_test):
     assert result.passed and result.error is None
 
 
+def test_open_inputs_leave_the_last_window_open(run_sql_test):
+    result = run_sql_test(FIXTURES / "project/sql/views_open_input.test.yaml")
+    assert [(d.table, d.expected, d.produced) for d in result.diffs] == [("views_per_minute", 2, 2)]
+
+
 def test_updating_group_by_into_upsert_sink_and_statement_set(run_sql_test):
     result = run_sql_test(FIXTURES / "project/sql/user_totals.test.yaml")
     assert result.passed

@@ -46,10 +46,11 @@ expect:
     tolerance: 0.001
     rows: []
 timeout: 30
+end_of_input: false
 """)
     test = load_test(f)
-    assert (test.name, test.job, test.vars, test.timeout) == ("job", folder / "job.sql",
-                                                              {"LIMIT": "3", "FLAG": "true"}, 30.0)
+    assert (test.name, test.job, test.vars, test.timeout, test.end_of_input) == (
+        "job", folder / "job.sql", {"LIMIT": "3", "FLAG": "true"}, 30.0, False)
     assert test.inputs == {
         "clicks": TableRows("clicks", ({"user_id": 1, "ts": "2024-01-01 00:00:00"},), ("inputs", "clicks")),
         "empty": TableRows("empty", (), ("inputs", "empty")),
@@ -68,7 +69,8 @@ def test_job_path_and_name_given(folder):
     (folder / "sub").mkdir()
     f = _write(folder / "sub", "job: ../job.sql\nname: my test\nexpect: {out: []}\n", "x.test.yml")
     test = load_test(f)
-    assert (test.name, test.job, test.timeout) == ("my test", folder / "sub" / ".." / "job.sql", DEFAULT_TIMEOUT)
+    assert (test.name, test.job, test.timeout, test.end_of_input) == (
+        "my test", folder / "sub" / ".." / "job.sql", DEFAULT_TIMEOUT, True)
 
 
 def test_from_dict_is_relative_to_base(folder):
@@ -121,6 +123,10 @@ def test_from_dict_is_relative_to_base(folder):
         "DIR/job.test.yaml:1:10: error[test-file]: 'timeout' must be a positive number of seconds",
         "   1 | timeout: -1",
         "     |          ^^"]),
+    ("end_of_input: no thanks\nexpect: {out: []}\n", [
+        "DIR/job.test.yaml:1:15: error[test-file]: 'end_of_input' must be true or false",
+        "   1 | end_of_input: no thanks",
+        "     |               ^^^^^^^^^"]),
     ("- a\n", [
         "DIR/job.test.yaml:1:1: error[test-file]: a test file must be a mapping with 'inputs' and 'expect'",
         "   1 | - a",

@@ -117,3 +117,10 @@ def test_changelog_formats(tmp_path, options, changelog):
     table = _table(tmp_path, sql)
     assert is_changelog_source(table) is changelog
     assert is_append_only_sink(table) is not changelog
+
+
+def test_open_source_watches_its_folder(tmp_path):
+    table = _table(tmp_path, DATAGEN)
+    assert source_ddl(DATAGEN, table, Path("/in/g"), bounded=False) == (
+        "CREATE TABLE gen (x INT, y AS x * 2) WITH ('connector' = 'filesystem', 'path' = '/in/g', "
+        "'format' = 'json', 'source.monitor-interval' = '1 h')")
