@@ -32,6 +32,9 @@ Public API
 ``Flink``
     The sqlglot ``Dialect`` subclass (``sqlflow.dialect.flink``).
 
+``format_statement(tree) -> str``
+    One tree in the same house style, without the closing ``;``.
+
 ``with_options(create) -> dict[str, str]``
     The ``WITH ('k' = 'v', ...)`` options of a CREATE statement.
 
