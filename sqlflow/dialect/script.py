@@ -104,6 +104,8 @@ class _LineIndex:
 
 def parse_script(text: str, file: str = "<string>") -> list[Statement]:
     """Split ``text`` into statements and parse each; raise located errors for bad ones."""
+    if text.startswith("\ufeff"):  # a UTF-8 byte-order mark: whitespace, offsets unchanged
+        text = " " + text[1:]
     index = _LineIndex(text, file)
     _check_text(text, index)
     tokens = _tokenize(text, index)

@@ -274,3 +274,9 @@ def test_deep_operator_chains_parse_and_format_or_fail_located(text: str, expect
         with pytest.raises(ParseError) as info:
             _fast(both)
         assert (info.value.message, info.value.location.line, info.value.location.column) == (expected, 1, 1)
+
+
+def test_crlf_tabs_and_byte_order_mark() -> None:
+    stmts = parse_script("\ufeffSELECT 1;\r\nSELECT\ta\r\nFROM t;\r\n", "win.sql")
+    assert [(s.location.line, s.location.column, s.expression.sql("flink")) for s in stmts] == [
+        (1, 2, "SELECT 1"), (2, 1, "SELECT a FROM t")]
