@@ -46,6 +46,20 @@ def _all_running(detail: dict) -> bool:
     return bool(vertices) and all(v.get("status") == "RUNNING" for v in vertices)
 
 
+def _waiting_for_slots(rest: FlinkRest, detail: dict, patience: float = 10.0) -> str | None:
+    """Why the job's tasks wait, when it is for task slots the cluster does not have."""
+    start = detail.get("start-time", 0) / 1000
+    if not start or time.time() - start < patience:
+        return None
+    if any(v.get("status") not in ("SCHEDULED", "CREATED", "RUNNING") for v in detail.get("vertices", [])):
+        return None
+    free = rest.overview().get("slots-available", 1)
+    if free > 0:
+        return None
+    total = rest.overview().get("slots-total", 0)
+    return f"every task slot of the cluster is taken ({total} in all)"
+
+
 def failure_location(job: PlannedJob, message: str) -> Location:
     """The job's INSERT (or the line Flink names inside it)."""
     stmt = job.inserts[0] if job.inserts else job.statements[-1]
@@ -71,11 +85,22 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
             last_state = state
         if state in _FAILING or state == "FINISHED":
             traces = rest.exceptions(jid)
+            wait_until = time.monotonic() + 10
+            while state != "FINISHED" and not traces and time.monotonic() < wait_until:
+                time.sleep(0.5)  # a failing job records its exception a moment later
+                traces = rest.exceptions(jid)
             if state == "FINISHED" and not traces:
                 return state  # a bounded job that already did its work
             cause = root_cause(traces[0]) if traces else f"the job went {state}"
             raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
                                                 location=failure_location(job, cause), rule="job-failed"))
+        if state == "RUNNING" and not _all_running(detail) and running_since is None:
+            waiting = _waiting_for_slots(rest, detail)
+            if waiting:
+                raise StartFailure(jid, DeployError(f"{job.name} cannot start: {waiting}", rule="no-slots",
+                                                    location=failure_location(job, ""),
+                                                    hint="raise targets.local.slots or taskmanagers in sqlflow.yaml, "
+                                                         "or stop a job (sqlflow jobs stop NAME)"))
         if state == "RUNNING" and _all_running(detail):
             running_since = running_since or time.monotonic()
             traces = rest.exceptions(jid)
@@ -88,5 +113,9 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
         else:
             running_since = None
         time.sleep(0.5)
-    raise StartFailure(jid, DeployError(f"{job.name} did not reach RUNNING within {timeout:.0f}s (last state {last_state})",
+    detail = rest.job(jid)
+    vertices = detail.get("vertices", [])
+    up = sum(1 for v in vertices if v.get("status") == "RUNNING")
+    raise StartFailure(jid, DeployError(f"{job.name} did not start within {timeout:.0f}s: job {last_state}, "
+                                        f"{up} of {len(vertices)} tasks running",
                                         location=failure_location(job, ""), rule="job-timeout"))

@@ -307,3 +307,15 @@ def test_an_upgrade_that_could_not_be_rolled_back_is_refused(cluster):
                        "the next deploy then starts the new version from that savepoint")
     assert running_job(settings, "itest.alien").jid == jid
     cancel_job(settings, "alien")
+
+
+def test_a_job_that_does_not_fit_the_slots_is_a_clear_error(cluster):
+    settings, info = cluster
+    write_job(settings, "wide", "SET 'parallelism.default' = '8';\n" + job_sql("wide1"))
+    only(settings, {"wide"})
+    with pytest.raises(DeployError) as err:
+        deploy(settings, echo=lambda s: None, settle=2)
+    assert (err.value.rule, err.value.message) == (
+        "no-slots", "itest.wide cannot start: every task slot of the cluster is taken (4 in all)")
+    assert list_jobs(settings) == []  # the waiting job was canceled
+    assert FlinkRest(settings.rest_url).overview()["slots-available"] == 4
