@@ -63,3 +63,18 @@ def test_docker_compose_accepts_the_file():
     proc = subprocess.run(["docker-compose", "-f", str(REPO / "docker-compose.yml"), "config", "--services"],
                           capture_output=True, text=True, cwd=REPO)
     assert (proc.returncode, sorted(proc.stdout.split())) == (0, ["jobmanager", "kafka", "sqlflow", "taskmanager"])
+
+
+def test_local_conf_dir_holds_the_cluster_config_and_log_files(tmp_path):
+    from sqlflow.deploy.flinkconf import write_conf_dir
+    from sqlflow.paths import flink_home
+
+    settings = resolve_settings(REPO, target="local")
+    conf = cluster_config(settings, gpu=False)
+    folder = write_conf_dir(conf, tmp_path / "conf", flink_home(), gpu=False)
+    assert yaml.safe_load((folder / "config.yaml").read_text()) == conf
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["config.yaml", *(p.name for p in (flink_home() / "conf").iterdir() if p.name.startswith(("log4j", "logback")))])
+    assert conf["env.java.opts.all"].count("--add-opens=java.base/java.nio=ALL-UNNAMED") == 1
+    assert (conf["taskmanager.numberOfTaskSlots"], conf["rest.port"], conf["taskmanager.memory.process.size"]) == (
+        str(settings.slots), str(settings.rest_port), settings.taskmanager_memory)
