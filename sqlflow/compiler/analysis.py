@@ -63,6 +63,25 @@ class Project:
     def in_file(self, file: SourceFile) -> list[StatementInfo]:
         return [s for s in self.statements if s.file is file]
 
+    def is_batch(self, file: SourceFile) -> bool:
+        """A batch job: it uses INSERT OVERWRITE or sets 'execution.runtime-mode' = 'batch'.
+
+        Batch jobs have no updates, watermarks or state to worry about.
+        """
+        for s in self.in_file(file):
+            if s.kind == "insert" and s.node.args.get("overwrite"):
+                return True
+            if s.settings.get("execution.runtime-mode") == "batch":
+                return True
+            if s.kind == "set" and any("execution.runtime-mode" in i.sql() and "batch" in i.sql().lower()
+                                       for i in s.node.expressions):
+                return True
+        return False
+
+    def is_job(self, file: SourceFile) -> bool:
+        """A job file holds INSERTs; a file of only definitions is shared catalog DDL."""
+        return any(s.kind == "insert" for s in self.in_file(file))
+
     def statement_at(self, loc: Location) -> StatementInfo | None:
         """The statement whose text holds ``loc`` (for per-statement lint switches)."""
         best = None

@@ -257,7 +257,9 @@ class ExprTyper:
             args = [f.expression]
         if isinstance(f, exp.Count) and isinstance(f.this, exp.Star):
             args = []
-        arg_types = tuple(self.typeof(a, scope) for a in args)
+        if name.upper() in _UNIT_FIRST and args and _is_unit(args[0]):
+            args = [exp.Var(this=args[0].name)] + args[1:]
+        arg_types = tuple(INTERVAL if isinstance(a, exp.Var) else self.typeof(a, scope) for a in args)
         arg_locs = tuple(self.locate(a) for a in args)
         loc = self.locate(f)
         udf = self.catalog.function(name, self.file) if isinstance(f, exp.Anonymous) else None
@@ -281,6 +283,17 @@ class ExprTyper:
                 return FlinkType("TIMESTAMP_LTZ", (3,), time_attr="proctime")
             return known.result_type(list(arg_types))
         return _sqlglot_result(f, arg_types)
+
+
+#: Functions whose first argument is a time unit keyword (``TIMESTAMPDIFF(SECOND, a, b)``).
+_UNIT_FIRST = frozenset({"TIMESTAMPADD", "TIMESTAMPDIFF"})
+_UNITS = frozenset({"MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH",
+                    "QUARTER", "YEAR", "NANOSECOND"})
+
+
+def _is_unit(node: exp.Expression) -> bool:
+    return isinstance(node, (exp.Column, exp.Var)) and not getattr(node, "table", "") and \
+        node.name.upper() in _UNITS
 
 
 def _literal_type(lit: exp.Literal) -> FlinkType:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlflow.compiler.analysis import StatementInfo
 from sqlflow.compiler.catalog import TableDef, ViewDef
@@ -50,39 +50,64 @@ def kafka_jar() -> Path | None:
     return jar if jar.exists() else None
 
 
-def make_env(root: Path, flink: dict[str, str] | None = None) -> Any:
-    """A streaming TableEnvironment set up like the embedded target (no cluster is started)."""
+def make_env(root: Path, flink: dict[str, str] | None = None, streaming: bool = True) -> Any:
+    """A TableEnvironment set up like the embedded target (no cluster is started)."""
     from sqlflow.targets.embedded import make_table_env
     from sqlflow.udf.flink import python_config
 
     jar = kafka_jar()
     conf = {**python_config(root), **(flink or {})}
-    return make_table_env(streaming=True, config=conf, python_files=[root], jars=[jar] if jar else [])
+    return make_table_env(streaming=streaming, config=conf, python_files=[root], jars=[jar] if jar else [])
 
 
-def planner_check(compiled: CompiledProject, env: Any = None) -> list[SqlflowError]:
+EnvFactory = Callable[[bool], Any]
+
+
+def planner_check(compiled: CompiledProject, envs: EnvFactory | None = None) -> list[SqlflowError]:
     """Diagnostics from Flink's planner for every statement of the project."""
-    return check(compiled, env).diagnostics
+    return check(compiled, envs).diagnostics
 
 
-def check(compiled: CompiledProject, env: Any = None) -> PlannerReport:
-    """Run the project's DDL and EXPLAIN its queries; see the module docstring."""
+def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerReport:
+    """Check each job file the way it is deployed: in a TableEnvironment of its own.
+
+    The environment is streaming, or batch for a batch job (INSERT OVERWRITE);
+    it gets the project's UDFs, the shared catalog files' DDL, then the file's
+    statements in order. Files of only definitions are checked once, on their own.
+    """
+    project = compiled.project
     report = PlannerReport()
-    try:
-        env = env or make_env(compiled.root, dict(compiled.config.flink))
-    except Exception as exc:  # no Java, a broken Flink install
-        report.diagnostics.append(SetupError(f"cannot start Flink's planner: {first_line(exc)}", rule=RULE))
-        return report
+    factory = envs or (lambda streaming: make_env(compiled.root, dict(compiled.config.flink), streaming))
+    shared = [f for f in project.files if not project.is_job(f)]
+    seen: set[tuple[str, str]] = set()
+    for f in project.files:
+        try:
+            env = factory(not project.is_batch(f))
+        except Exception as exc:  # no Java, a broken Flink install
+            report.diagnostics.append(SetupError(f"cannot start Flink's planner: {first_line(exc)}", rule=RULE))
+            return report
+        own = project.in_file(f)
+        own_names = {s.definition.name for s in own if s.definition is not None}
+        preamble = [s for g in shared if g is not f for s in project.in_file(g)
+                    if s.definition is not None and s.definition.name not in own_names]
+        part = PlannerReport()
+        _register_udfs(compiled, env, part)
+        _check_statements(env, preamble + own, part, quiet=set(map(id, preamble)))
+        report.checked += part.checked
+        report.skipped += part.skipped
+        for d in part.diagnostics:
+            key = (str(d.location), d.message)
+            if key not in seen:
+                seen.add(key)
+                report.diagnostics.append(d)
+    return report
+
+
+def _check_statements(env: Any, statements: list[StatementInfo], report: PlannerReport,
+                      quiet: set[int]) -> None:
     available = _BUNDLED | (_KAFKA if kafka_jar() else set())
     skipped_tables: dict[str, str] = {}
-    done: set[str] = set()
-    _register_udfs(compiled, env, report)
-    statements = compiled.project.statements
-    # definitions first (a file may read tables another file defines), views last
-    order = ([s for s in statements if s.kind in ("table", "function", "model")]
-             + [s for s in statements if s.kind == "view"]
-             + [s for s in statements if s.kind in ("set", "insert", "query")])
-    for info in order:
+    for info in statements:
         reason = _skip_reason(info, skipped_tables)
         if info.kind == "set":
             for key, value in _set_pairs(info):
@@ -90,15 +115,17 @@ def check(compiled: CompiledProject, env: Any = None) -> PlannerReport:
             continue
         if info.kind in ("table", "view", "function", "model"):
             d = info.definition
-            if d is None or d.text in done:
+            if d is None:
                 continue
-            done.add(d.text)
             if info.kind == "model":
-                _note(report, info, f"model '{d.name}' is not checked by the planner (Flink has no ONNX model provider)")
+                if id(info) not in quiet:
+                    _note(report, info, f"model '{d.name}' is not checked by the planner "
+                                        "(Flink has no ONNX model provider)")
                 continue
             if isinstance(d, TableDef) and d.connector not in available:
                 skipped_tables[d.name] = f"connector '{d.connector}' is not on the planner's classpath"
-                _note(report, info, f"table '{d.name}' is not checked by the planner: {skipped_tables[d.name]}")
+                if id(info) not in quiet:
+                    _note(report, info, f"table '{d.name}' is not checked by the planner: {skipped_tables[d.name]}")
                 continue
             if isinstance(d, ViewDef) and reason:
                 skipped_tables[d.name] = reason
@@ -111,7 +138,6 @@ def check(compiled: CompiledProject, env: Any = None) -> PlannerReport:
                 _note(report, info, f"not checked by the planner: {reason}")
                 continue
             _run(env.explain_sql, info, _sql(info), report)
-    return report
 
 
 def _register_udfs(compiled: CompiledProject, env: Any, report: PlannerReport) -> None:

@@ -2,7 +2,7 @@
 
 Unbounded GROUP BY, outer joins and Top-N without a window produce updates;
 kafka and filesystem sinks only take inserts (upsert-kafka, print, and jdbc
-with a primary key take updates).
+with a primary key take updates). Batch jobs (INSERT OVERWRITE) produce no updates.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ class AppendOnlySink(Rule):
     def check(self, project: Project) -> Iterable[ValidationError]:
         for s in project.statements:
             if s.kind != "insert" or s.sink is None or s.relation is None or not s.relation.updating:
+                continue
+            if project.is_batch(s.file):
                 continue
             t = s.sink
             if accepts_updates(t.options, bool(t.primary_key)):

@@ -52,7 +52,7 @@ class MissingOption(Rule):
     description = "every option the connector requires is set"
 
     def check(self, project: Project) -> Iterable[ValidationError]:
-        read = {d.name for s in project.statements for d, _ in s.facts.reads}
+        read = {id(d) for s in project.statements for d, _ in s.facts.reads}
         for t in _tables(project):
             spec = CONNECTORS.get(t.connector or "")
             if spec is None:
@@ -62,7 +62,7 @@ class MissingOption(Rule):
                     either = " or ".join(f"'{k}'" for k in group)
                     yield self.diag(f"connector '{spec.name}' needs option {either}",
                                     _option_loc(t, "connector"))
-            if (spec.name == "kafka" and t.name in read and "properties.group.id" not in t.options
+            if (spec.name == "kafka" and id(t) in read and "properties.group.id" not in t.options
                     and t.options.get("scan.startup.mode", "group-offsets") == "group-offsets"):
                 yield self.diag("connector 'kafka' needs option 'properties.group.id' to read from committed "
                                 "offsets (scan.startup.mode 'group-offsets', the default)",

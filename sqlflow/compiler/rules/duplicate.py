@@ -1,8 +1,9 @@
 """duplicate-definition: one name defined twice (in one file, or differently in two).
 
-The same table may be declared in several job files when the declarations are
-identical, so that each job is self-contained. Columns of one table and keys
-of one WITH clause must be unique too.
+Each job file may declare its own (temporary) tables: a file sees its own
+definition first. Files of only definitions are the shared catalog, and two
+of them may not define one name differently. Columns of one table and keys of
+one WITH clause must be unique too.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ class DuplicateDefinition(Rule):
 
     def check(self, project: Project) -> Iterable[ValidationError]:
         cat = project.catalog
+        jobs = {f.rel for f in project.files if project.is_job(f)}
         for group in (cat.relations, cat.functions, cat.models):
             for defs in group.values():
-                yield from self._names(defs)
+                yield from self._names(defs, jobs)
         for s in project.statements:
             if s.kind != "table" or not isinstance(s.node.this, exp.Schema):
                 continue
@@ -45,7 +47,7 @@ class DuplicateDefinition(Rule):
                     yield self.diag(f"option '{key}' is set twice", s.locate(prop.this))
                 keys.add(key)
 
-    def _names(self, defs: list[Definition]) -> Iterable[ValidationError]:
+    def _names(self, defs: list[Definition], jobs: set[str]) -> Iterable[ValidationError]:
         first: dict[str, Definition] = {}
         for d in defs:
             prev = first.get(d.file)
@@ -54,8 +56,11 @@ class DuplicateDefinition(Rule):
                                 f"{prev.location.line if prev.location else '?'}", d.location)
                 continue
             first.setdefault(d.file, d)
-        head = defs[0]
-        for d in defs[1:]:
+        shared = [d for d in defs if d.file not in jobs]
+        if not shared:
+            return
+        head = shared[0]
+        for d in shared[1:]:
             if d.file == head.file:
                 continue
             if isinstance(d, FunctionDef) and isinstance(head, FunctionDef):

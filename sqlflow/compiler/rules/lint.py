@@ -28,7 +28,7 @@ class StateTtl(Rule):
         if _TTL in project.config.flink:
             return
         for s in project.statements:
-            if _TTL in s.settings or s.kind not in ("insert", "query", "view"):
+            if _TTL in s.settings or s.kind not in ("insert", "query", "view") or project.is_batch(s.file):
                 continue
             where = [(j.location, "regular join") for j in s.facts.joins if j.kind == "regular"]
             where += [(loc, "unbounded GROUP BY") for loc in s.facts.unbounded_aggregates]

@@ -2,8 +2,10 @@
 
 model-file: the ONNX file of a model (CREATE MODEL ... 'path', or the model of
 an ONNX UDF) is missing or cannot be loaded. model-signature: the features
-passed do not match the model's input (count, FLOAT vs DOUBLE), or the
-declared outputs do not match its outputs.
+passed do not match the model's input (count; FLOAT vs DOUBLE for a CREATE
+MODEL, whose input types Flink passes as declared), or the declared outputs
+do not match its outputs (count for CREATE MODEL, output names for an ONNX
+UDF).
 """
 
 from __future__ import annotations
@@ -122,12 +124,6 @@ class ModelSignatureRule(Rule):
             yield self.diag(f"model '{m.name}' declares {len(m.outputs)} outputs, but its ONNX file gives "
                             f"{len(sig.outputs)} ({', '.join(o.name for o in sig.outputs)})", loc)
 
-    def _elem(self, what: str, t: FlinkType, elem: str | None, loc: Location) -> Iterable[ValidationError]:
-        base = t.args[0] if t.root == "ARRAY" and t.args else t
-        if elem in _SQL and base.root in _ELEM and _ELEM[base.root] != elem:
-            yield self.diag(f"{what} is {base}, but the ONNX model takes {elem} ({_SQL[elem]})", loc,
-                            f"declare it as {_SQL[elem]}")
-
     def _udf(self, spec: UdfSpec, sig: ModelSignature, loc: Location) -> Iterable[ValidationError]:
         try:
             args = [parse_type(a) for a in spec.arg_types]
@@ -138,11 +134,7 @@ class ModelSignatureRule(Rule):
         if n is not None and args and len(scalar) == len(args) and len(args) != n:
             yield self.diag(f"{spec.name}() passes {len(args)} features, but model "
                             f"'{spec.model}' takes {n}", loc)
-        elem = sig.inputs[0].elem_type if sig.inputs else None
-        for a in args[:1] if args and args[0].root == "ARRAY" else args:
-            for d in self._elem(f"an argument of {spec.name}()", a, elem, loc):
-                yield d
-                break
+        # no FLOAT/DOUBLE check here: the UDF runtime casts its arguments to the model's type
         outputs = {o.name for o in sig.outputs}
         sources = list((spec.options.get("fields") or {}).values())
         if spec.options.get("output"):

@@ -20,6 +20,8 @@ class MissingWatermark(Rule):
 
     def check(self, project: Project) -> Iterable[ValidationError]:
         for s in project.statements:
+            if project.is_batch(s.file):
+                continue  # batch windows run on plain timestamps
             for w in s.facts.windows:
                 if w.type.time_attr is None and not w.type.is_any:
                     yield self.diag(
