@@ -267,7 +267,14 @@ class Deployer:
                 _cancel_quietly(self.rest, exc2.jid)
                 error = exc2.error
         self.echo(f"      new version failed: {error.message}; restarting the previous version from {sp}")
-        self._start(old, sp)
+        try:
+            self._start(old, sp)
+        except StartFailure as exc3:
+            _cancel_quietly(self.rest, exc3.jid)
+            raise DeployError(f"{c.name}: the new version could not start ({error.message}), and the previous "
+                              f"version failed to restart from savepoint {sp} too: {exc3.error.message}",
+                              location=error.location, rule="rollback-failed",
+                              hint=f"the savepoint is kept; fix the job and deploy again to resume from it") from None
         mismatch = bool(_STATE_MISMATCH.search(error.message))
         raise DeployError(
             f"{c.name}: the new version could not start" + (" from the old version's state" if mismatch else "")
