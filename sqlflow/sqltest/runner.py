@@ -137,7 +137,7 @@ class SqlTestRunner:
         folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=self.workdir))
         try:
             paths = write_inputs(test, plan, folder)
-            t_env = self._table_env(config, test, job)
+            t_env = self._table_env(config, test)
             self._create(t_env, job, plan, paths, config, bounded=test.end_of_input)
             for ins in job.inserts:
                 self._check_insert(t_env, ins, config)
@@ -145,7 +145,7 @@ class SqlTestRunner:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _table_env(self, config: Config, test: SqlTest, job: JobFile):
+    def _table_env(self, config: Config, test: SqlTest):
         staged = stage_python_files(config.root, config.udfs_dir, config.models_dir, self.workdir / "pyfiles")
         _forget_modules(config.udfs_dir.name)
         t_env = make_table_env(streaming=True, rest_port=self.cluster.rest_port, python_files=[staged],
@@ -224,7 +224,6 @@ class SqlTestRunner:
         timer.start()
         wanted = ins.columns or columns
         changes: list[tuple[str, tuple]] = []
-        stopped = threading.Event()
 
         def read() -> None:
             with result.collect() as rows:
@@ -237,14 +236,16 @@ class SqlTestRunner:
                 read()
             else:
                 reader = _Reader(read)
-                self._wait_quiet(client, rows_in, changes, reader, timeout)
-                stopped.set()
-                client.cancel()
+                try:
+                    self._wait_quiet(client, rows_in, changes, reader, timeout)
+                finally:
+                    client.cancel()
                 reader.join(30)
                 return list(changes)
+        except SqlflowError as exc:
+            raise JobError(f"the job for {ins.target} {exc.message}", location=ins.location,
+                           rule=exc.rule) from None
         except Exception as exc:
-            if stopped.is_set():
-                return list(changes)
             if not timer.is_alive():
                 raise JobError(f"the job for {ins.target} did not finish within {timeout:.0f} s",
                                location=ins.location, rule="timeout") from None
@@ -264,11 +265,12 @@ class SqlTestRunner:
         last_count, quiet_since = -1, time.monotonic()
         while time.monotonic() < deadline:
             if reader.error is not None:
-                raise reader.error
+                raise JobError(f"failed: {self._failure(client, reader.error)}", rule="flink")
             if not read_all:
                 job = self.cluster.rest(f"/jobs/{job_id}")
                 if job["state"] in ("FAILED", "CANCELED", "FINISHED"):
-                    raise JobError(f"job {job_id} ended ({job['state']}) while its inputs were open")
+                    raise JobError(f"ended ({job['state']}) while its inputs were open: "
+                                   f"{self._failure(client, RuntimeError('no cause given'))}", rule="flink")
                 vertices = job.get("vertices") or []
                 sources = [v for v in vertices if v.get("name", "").startswith("Source:")]
                 running = all(v.get("status") == "RUNNING" for v in vertices)
@@ -280,7 +282,7 @@ class SqlTestRunner:
             elif time.monotonic() - quiet_since >= settle:
                 return
             time.sleep(0.5)
-        raise JobError(f"the job did not read its {rows_in} input rows within {timeout:.0f} s", rule="timeout")
+        raise JobError(f"did not read its {rows_in} input rows within {timeout:.0f} s", rule="timeout")
 
     def _failure(self, client, exc: Exception) -> str:
         """The root cause of a failed job, from the cluster (the client only says the fetch failed)."""

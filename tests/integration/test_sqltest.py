@@ -55,9 +55,11 @@ def test_inline_dict_test_with_vars(run_sql_test):
     assert result.passed
 
 
-def test_failed_job_shows_its_root_cause(run_sql_test):
+@pytest.mark.parametrize("end_of_input", [True, False])
+def test_failed_job_shows_its_root_cause(run_sql_test, end_of_input):
     result = run_sql_test({
         "job": "project/sql/enrich.sql",
+        "end_of_input": end_of_input,
         "inputs": {"clicks": [{"user_id": 1, "page": "a"}]},
         "expect": {"loud_clicks": []},
     }, base=FIXTURES, check=False)
