@@ -205,6 +205,7 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
         if handler is not None:
             self._advance()
             comments = self._prev_comments
+            self._prev_comments = None  # added below, once (not again by the first node built)
             stmt = handler(self)
             if stmt is not None:
                 stmt.add_comments(comments, prepend=True)
@@ -351,6 +352,14 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
         return hint
 
     # ---- expressions ------------------------------------------------------
+
+    def _parse_primary(self) -> exp.Expr | None:
+        if (
+            self._curr and self._curr.token_type == TokenType.STRING
+            and self._next and self._next.token_type == TokenType.STRING
+        ):
+            self.raise_error("Two string literals in a row; hint: join them into one string, or use ||", self._next)
+        return super()._parse_primary()
 
     def _parse_interval(self, require_interval: bool = True, parse_function_unit: bool = True):  # type: ignore[override]
         if not self._match(TokenType.INTERVAL):

@@ -91,6 +91,8 @@ def _error(text: str) -> ParseError:
          "expected a quoted option key, e.g. 'connector'", None),
         ("SHOW TABLEZ", 1, 6, 6, "expected what to SHOW (TABLES, VIEWS, FUNCTIONS, ...)", "did you mean TABLES?"),
         ("SELECT a FROM t GROUP BY GROUPING SET ((a))", 1, 26, 8, "unexpected token", "did you mean GROUPING SETS?"),
+        ("SELECT CASE WHEN a THEN 'x'  'y' END FROM t", 1, 30, 3, "two string literals in a row",
+         "join them into one string, or use ||"),
     ],
 )
 def test_located_errors(text: str, line: int, column: int, length: int, message: str, hint: str | None) -> None:
