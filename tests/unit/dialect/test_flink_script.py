@@ -183,7 +183,8 @@ def test_package_docstring_examples() -> None:
 
 
 def test_mutated_doc_examples_never_crash() -> None:
-    """Random token edits of real examples parse, or fail with a located SqlflowError, and format the same way."""
+    """Random token edits of real examples either parse and format stably (same trees, idempotent)
+    or fail with a located, in-bounds SqlflowError."""
     import importlib.util
     import re
     import sys
@@ -216,8 +217,10 @@ def test_mutated_doc_examples_never_crash() -> None:
         text = "".join(toks)
         lines = text.split("\n")
         try:
-            parse_script(text, "m.sql")
-            format_sql(text)
+            trees = [st.expression for st in parse_script(text, "m.sql")]
+            once = format_sql(text)
+            assert format_sql(once) == once
+            assert [st.expression for st in parse_script(once)] == trees
             outcomes["ok"] += 1
         except SqlflowError as e:
             for err in e.errors if isinstance(e, Diagnostics) else [e]:
