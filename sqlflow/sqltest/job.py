@@ -6,6 +6,7 @@ themselves run as written (their text is kept verbatim).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,7 @@ class Insert:
     location: Location
     statement: int
     reads: frozenset[str] = frozenset()  # names its query reads directly (tables and views)
+    overwrite: bool = False  # INSERT OVERWRITE: a batch job
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,13 @@ class JobFile:
             seen.add(name)
             todo.extend(self.views.get(name, ()))
         return {n for n in seen if n in self.tables}
+
+    @property
+    def batch(self) -> bool:
+        """True for a batch job: an INSERT OVERWRITE, or ``SET 'execution.runtime-mode' = 'batch'``."""
+        mode = re.compile(r"'execution\.runtime-mode'\s*=\s*'batch'", re.I)
+        return any(i.overwrite for i in self.inserts) or any(
+            s.kind == "set" and mode.search(s.sql) for s in self.statements)
 
     @property
     def written(self) -> dict[str, Location]:
@@ -192,7 +201,8 @@ def _insert(node: exp.Insert, sql: str, location: Location, index: int, reads: s
         target = target.this
     start, end = insert_query(sql)
     return Insert(target=_name(target), columns=cols, query=sql[start:end], sql=sql,
-                  location=location, statement=index, reads=frozenset(reads))
+                  location=location, statement=index, reads=frozenset(reads),
+                  overwrite=bool(node.args.get("overwrite")))
 
 
 def _collect_reads(query: exp.Expression | None, stmt, job: JobFile) -> set[str]:

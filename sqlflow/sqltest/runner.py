@@ -26,7 +26,7 @@ from sqlflow.sqltest.changelog import apply_changelog
 from sqlflow.sqltest.diff import TableDiff, compare, render_diff
 from sqlflow.sqltest.job import Insert, JobFile, TableDef, read_job
 from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_inputs
-from sqlflow.sqltest.spec import SqlTest, load_test, test_from_dict
+from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
 from sqlflow.targets.embedded import (EmbeddedCluster, _first_cause, _java_message, make_table_env,
@@ -134,10 +134,13 @@ class SqlTestRunner:
         config = self._config(test)
         job = read_job(test.job)
         plan = plan_test(test, job)
+        if job.batch and not test.end_of_input:
+            raise TestSpecError(f"{job.path.name} is a batch job, so its inputs always end",
+                                location=test.where_key(("end_of_input",)), rule="test-file")
         folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=self.workdir))
         try:
             paths = write_inputs(test, plan, folder)
-            t_env = self._table_env(config, test)
+            t_env = self._table_env(config, test, streaming=not job.batch)
             self._create(t_env, job, plan, paths, config, bounded=test.end_of_input)
             for ins in job.inserts:
                 self._check_insert(t_env, ins, config)
@@ -145,10 +148,10 @@ class SqlTestRunner:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _table_env(self, config: Config, test: SqlTest):
+    def _table_env(self, config: Config, test: SqlTest, streaming: bool):
         staged = stage_python_files(config.root, config.udfs_dir, config.models_dir, self.workdir / "pyfiles")
         _forget_modules(config.udfs_dir.name)
-        t_env = make_table_env(streaming=True, rest_port=self.cluster.rest_port, python_files=[staged],
+        t_env = make_table_env(streaming=streaming, rest_port=self.cluster.rest_port, python_files=[staged],
                                parallelism=1, config={**config.flink, "table.local-time-zone": "UTC"})
         t_env.get_config().set("pipeline.name", f"test {test.name}")
         return t_env
@@ -237,7 +240,7 @@ class SqlTestRunner:
             else:
                 reader = _Reader(read)
                 try:
-                    self._wait_quiet(client, rows_in, changes, reader, timeout)
+                    self._wait_quiet(client, rows_in, changes, reader, timeout, settle=_settle(t_env))
                 finally:
                     client.cancel()
                 reader.join(30)
@@ -298,6 +301,17 @@ class SqlTestRunner:
                 if cause:
                     return cause
         return _java_message(exc)
+
+
+def _settle(t_env) -> float:
+    """Seconds of quiet output that mean an open-input job is done: 3, or longer than a checkpoint
+    interval (with checkpointing on, collected rows arrive at checkpoints)."""
+    text = t_env.get_config().get_configuration().get_string("execution.checkpointing.interval", "")
+    m = re.fullmatch(r"\s*(\d+)\s*(ms|s|sec|min|m|h)?\s*", text)
+    if not m:
+        return 3.0
+    unit = {"ms": 0.001, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600}.get(m.group(2) or "ms", 0.001)
+    return max(3.0, int(m.group(1)) * unit + 3.0)
 
 
 class _Reader(threading.Thread):

@@ -82,3 +82,13 @@ def test_a_table_written_and_read_back_is_refused(tmp_path):
     assert str(err.value) == (f"{tmp_path}/job.test.yaml:1:1: job.sql writes table 'out1' and reads it back "
                               f"(at {tmp_path}/job.sql:5:37); a test cannot replace such a table yet "
                               "(split the job in two files and test each)")
+
+
+def test_batch_jobs_are_recognised(tmp_path):
+    f = tmp_path / "job.sql"
+    f.write_text(TABLES + "INSERT INTO out1 SELECT a FROM src;\n")
+    assert read_job(f).batch is False
+    f.write_text(TABLES + "INSERT OVERWRITE out1 SELECT a FROM src;\n")
+    assert read_job(f).batch is True
+    f.write_text("SET 'execution.runtime-mode' = 'batch';\n" + TABLES + "INSERT INTO out1 SELECT a FROM src;\n")
+    assert read_job(f).batch is True
