@@ -93,3 +93,19 @@ def test_gpu_is_requested_for_task_managers(manifests):
         {"name": "flink-main-container", "resources": {"limits": {"nvidia.com/gpu": 1}}}]
     assert spec["flinkConfiguration"]["external-resources"] == "gpu"
     assert spec["flinkVersion"] == "v2_2"
+
+
+def test_the_in_cluster_runner_plans_the_one_job_it_is_given(project):
+    from sqlflow.deploy.submit import _in_cluster
+
+    spec = _in_cluster(["--project", str(project), "--job", "demo.feedback.counts", "--hash", "x"])
+    ship = project / ".sqlflow" / "kubernetes" / "ship" / "demo.feedback.counts"
+    assert (spec["name"], spec["sys_path"]) == ("demo.feedback.counts", [str(ship)])
+    assert spec["config"] == {
+        "table.exec.mini-batch.enabled": "false",
+        "pipeline.name": "demo.feedback.counts",
+        "parallelism.default": "1",
+        "python.executable": "/usr/local/bin/python",
+        "python.files": str(ship),
+    }
+    assert [s["kind"] for s in spec["statements"]] == ["ddl", "ddl", "insert"]
