@@ -271,9 +271,10 @@ class SqlTestRunner:
                 raise JobError(f"failed: {self._failure(client, reader.error)}", rule="flink")
             if not read_all:
                 job = self.cluster.rest(f"/jobs/{job_id}")
-                if job["state"] in ("FAILED", "CANCELED", "FINISHED"):
-                    raise JobError(f"ended ({job['state']}) while its inputs were open: "
-                                   f"{self._failure(client, RuntimeError('no cause given'))}", rule="flink")
+                if job["state"] == "FAILED":
+                    raise JobError(f"failed: {self._failure(client, RuntimeError('no cause given'))}", rule="flink")
+                if job["state"] in ("CANCELED", "FINISHED"):
+                    raise JobError(f"ended ({job['state']}) while its inputs were open", rule="flink")
                 vertices = job.get("vertices") or []
                 sources = [v for v in vertices if v.get("name", "").startswith("Source:")]
                 running = all(v.get("status") == "RUNNING" for v in vertices)
