@@ -107,9 +107,9 @@ def format_report(report: dict[str, Any]) -> str:
                  f"(impressions {c['curated_impressions']}, clicks {c['curated_clicks']}, "
                  f"{c['curated_from_review']} approved in review), quarantined {c['quarantined']}, "
                  f"pending review {c['review_pending']}, duplicates dropped {c['duplicates_dropped']}")
+    total = c["curated"] + c["quarantined"] + c["review_pending"] + c["duplicates_dropped"]
     lines.append(f"  accounting: {c['curated']} + {c['quarantined']} + {c['review_pending']} + "
-                 f"{c['duplicates_dropped']} = {c['curated'] + c['quarantined'] + c['review_pending'] + c['duplicates_dropped']}"
-                 f" {'==' if c['balanced'] else '!='} {c['input']}")
+                 f"{c['duplicates_dropped']} = {total} {'==' if c['balanced'] else '!='} {c['input']}")
     lines.append("  quarantine reasons: " + ", ".join(f"{r}={n}" for r, n in c["quarantine_reasons"].items()))
     lines.append(f"  review queue: {c['review_queued']} queued, {c['review_approved']} approved, "
                  f"{c['review_rejected']} rejected, {c['review_pending']} pending")

@@ -67,7 +67,8 @@ def test_curation_counts_match_the_ground_truth(demo):
             if (s, q) not in late}
     imp, clk = data.truth.impressions, data.truth.clicks
     review_vars = load_config(REPO).vars
-    min_score, min_price = float(review_vars["REVIEW_MIN_IMPRESSION_SCORE"]), float(review_vars["REVIEW_MIN_CLICK_PRICE"])
+    min_score = float(review_vars["REVIEW_MIN_IMPRESSION_SCORE"])
+    min_price = float(review_vars["REVIEW_MIN_CLICK_PRICE"])
     review = ({("impression", i) for i in imp.loc[imp["model_score"] >= min_score, "impression_id"]}
               | {("click", x) for x in clk.loc[clk["price"] >= min_price, "click_id"]}) & kept
     assert c["review_queued"] == len(review) and c["review_pending"] == 0
