@@ -123,13 +123,15 @@ def main() -> None:
                     times[name].append(t)
                     rows = read_json_dir(work / name / "scoring" / "top_ads")
                     assert len(rows) == args.users * min(args.top_k, args.ads), (name, len(rows))
-                    print(f"{name:<9} {candidates} candidates in {t:6.1f} s = {candidates / t:10.0f} rows/s", flush=True)
+                    print(f"{name:<9} {candidates} candidates in {t:6.1f} s = {candidates / t:10.0f} rows/s",
+                          flush=True)
         finally:
             base_file.unlink(missing_ok=True)
     finally:
         cluster.close()
         broker.stop()
         shutil.rmtree(work, ignore_errors=True)
+    load = os.getloadavg()[0]
     model, base = min(times["model"]), min(times["baseline"])
     ratio = (candidates / model) / (candidates / base)
     print(f"model/baseline throughput ratio: {ratio:.2f}")
@@ -139,11 +141,14 @@ def main() -> None:
         f"sql/scoring/batch_top_ads.sql over {candidates:,} candidates ({args.users:,} users x {args.ads:,} ads, "
         f"top {args.top_k} per user kept), batch mode, parallelism 1, embedded mini-cluster, "
         f"{platform.machine()} with {os.cpu_count()} cores, CPU execution provider. "
-        f"Time is the Flink job's duration (start-up included), best of {args.repeat}.\n\n"
+        f"Time is the Flink job's duration (start-up included), best of {args.repeat}; the machine's "
+        f"1-minute load average at the end was {load:.1f} (it is shared), so only the same-run ratio means much.\n\n"
         "| job | seconds | candidates/s |\n|---|---:|---:|\n"
         f"| CTR model UDF (ONNX, pandas batches) | {model:.1f} | {candidates / model:,.0f} |\n"
         f"| baseline: same job, SQL expression instead of the model | {base:.1f} | {candidates / base:,.0f} |\n\n"
-        f"Model / baseline throughput: {ratio:.2f}. Measured {time.strftime('%Y-%m-%d', time.gmtime())}.\n"
+        f"Model / baseline throughput: {ratio:.2f}. Every run (s): model "
+        f"{', '.join(f'{t:.1f}' for t in times['model'])}; baseline {', '.join(f'{t:.1f}' for t in times['baseline'])}. "
+        f"Measured {time.strftime('%Y-%m-%d', time.gmtime())}.\n"
     )
     if not args.no_results:
         write_results(text)
