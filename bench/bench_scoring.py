@@ -147,7 +147,8 @@ def main() -> None:
         f"| CTR model UDF (ONNX, pandas batches) | {model:.1f} | {candidates / model:,.0f} |\n"
         f"| baseline: same job, SQL expression instead of the model | {base:.1f} | {candidates / base:,.0f} |\n\n"
         f"Model / baseline throughput: {ratio:.2f}. Every run (s): model "
-        f"{', '.join(f'{t:.1f}' for t in times['model'])}; baseline {', '.join(f'{t:.1f}' for t in times['baseline'])}. "
+        f"{', '.join(f'{t:.1f}' for t in times['model'])}; baseline "
+        f"{', '.join(f'{t:.1f}' for t in times['baseline'])}. "
         f"Measured {time.strftime('%Y-%m-%d', time.gmtime())}.\n"
     )
     if not args.no_results:
