@@ -141,7 +141,7 @@ class SqlTestRunner:
         try:
             paths = write_inputs(test, plan, folder)
             t_env = self._table_env(config, test, streaming=not job.batch)
-            self._create(t_env, job, plan, paths, config, bounded=test.end_of_input)
+            self._create(t_env, job, plan, paths, config, bounded=test.end_of_input, folder=folder)
             for ins in job.inserts:
                 self._check_insert(t_env, ins, config)
             return [self._collect_and_compare(t_env, test, job, plan, name, config) for name in test.expect]
@@ -157,7 +157,8 @@ class SqlTestRunner:
         return t_env
 
     def _create(self, t_env, job: JobFile, plan: TestPlan, paths: dict[str, Path], config: Config,
-                bounded: bool) -> None:
+                bounded: bool, folder: Path) -> None:
+        overwritten = {i.target for i in job.inserts if i.overwrite}
         for stmt in job.statements:
             if stmt.kind in ("insert", "statement_set"):
                 continue
@@ -165,7 +166,7 @@ class SqlTestRunner:
             if stmt.kind == "create_table" and stmt.table in plan.sources:
                 sql = source_ddl(sql, plan.sources[stmt.table], paths[stmt.table], bounded=bounded)
             elif stmt.kind == "create_table" and stmt.table in plan.sinks:
-                sql = sink_ddl(sql)
+                sql = sink_ddl(sql, folder / f"sink-{stmt.table}" if stmt.table in overwritten else None)
             sql = config.substitute(sql, location=stmt.location)
             try:
                 m = _SET.match(sql)

@@ -75,11 +75,13 @@ def source_ddl(sql: str, table: TableDef, path: Path, bounded: bool = True) -> s
     return _replace_with(sql, source_options(table, path, bounded))
 
 
-def sink_ddl(sql: str) -> str:
+def sink_ddl(sql: str, path: Path | None = None) -> str:
     """The CREATE TABLE of a sink as a blackhole of the same columns.
 
     Metadata columns become plain columns (a VIRTUAL one, never written, a
     computed NULL of its type), so the INSERT's column list stays the same.
+    With ``path`` (a sink of INSERT OVERWRITE, which a blackhole cannot take)
+    it is a JSON filesystem table there instead.
     """
     for clause in reversed(metadata_clauses(sql)):
         start, end = clause.clause_span
@@ -91,4 +93,6 @@ def sink_ddl(sql: str) -> str:
             while start > 0 and sql[start - 1].isspace():
                 start -= 1
             sql = sql[:start] + sql[end:]
+    if path is not None:
+        return _replace_with(sql, {"connector": "filesystem", "path": str(path), "format": "json"})
     return _replace_with(sql, {"connector": "blackhole"})

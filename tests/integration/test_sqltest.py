@@ -44,6 +44,11 @@ def test_interval_join_temporal_join_upsert_source_and_partitioned_sink(run_sql_
     assert [(d.table, d.expected, d.produced, d.ok) for d in result.diffs] == [("attributed", 2, 2, True)]
 
 
+def test_batch_job_with_insert_overwrite(run_sql_test):
+    result = run_sql_test(FIXTURES / "project/sql/daily_counts.test.yaml")
+    assert [(d.table, d.expected, d.produced, d.ok) for d in result.diffs] == [("daily_counts", 2, 2, True)]
+
+
 def test_inline_dict_test_with_vars(run_sql_test):
     result = run_sql_test({
         "job": "project/sql/enrich.sql",

@@ -99,6 +99,12 @@ def test_filesystem_source_and_sink(tmp_path):
 ) PARTITIONED BY (dt) WITH ('connector' = 'blackhole')"""
 
 
+def test_sink_of_insert_overwrite_is_a_json_folder(tmp_path):
+    assert sink_ddl(DATAGEN, Path("/out/gen")) == (
+        "CREATE TABLE gen (x INT, y AS x * 2) WITH ('connector' = 'filesystem', 'path' = '/out/gen', "
+        "'format' = 'json')")
+
+
 def test_datagen_source_and_sink(tmp_path):
     table = _table(tmp_path, DATAGEN)
     assert source_ddl(DATAGEN, table, Path("/in/it's")) == (
