@@ -17,15 +17,17 @@ JOB_SQL = """\
 -- Page views per page section and minute, in event time.
 -- A datagen source stands in for a Kafka topic (swap its WITH clause for
 -- 'connector' = 'kafka' when the topic exists); a print sink shows the rows.
-
-CREATE TEMPORARY FUNCTION page_section AS 'udfs.pages.page_section' LANGUAGE PYTHON;
+CREATE TEMPORARY FUNCTION page_section
+AS 'udfs.pages.page_section'
+LANGUAGE PYTHON;
 
 CREATE TABLE page_views (
     user_id BIGINT,
     page STRING,
     ts TIMESTAMP_LTZ(3),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'datagen',
     'number-of-rows' = '1000',
     'rows-per-second' = '200',
@@ -40,18 +42,31 @@ CREATE TABLE page_views_per_minute (
     section STRING,
     view_count BIGINT,
     users BIGINT
-) WITH (
+)
+WITH (
     'connector' = 'print'
 );
 
-CREATE TEMPORARY VIEW sectioned_views AS
-SELECT user_id, page_section(page) AS section, ts
+CREATE TEMPORARY VIEW sectioned_views
+AS
+SELECT
+    user_id,
+    page_section(page) AS section,
+    ts
 FROM page_views;
 
 INSERT INTO page_views_per_minute
-SELECT window_start, window_end, section, COUNT(*) AS view_count, COUNT(DISTINCT user_id) AS users
+SELECT
+    window_start,
+    window_end,
+    section,
+    COUNT(*) AS view_count,
+    COUNT(DISTINCT user_id) AS users
 FROM TABLE(TUMBLE(TABLE sectioned_views, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
-GROUP BY window_start, window_end, section;
+GROUP BY
+    window_start,
+    window_end,
+    section;
 """
 
 TEST_YAML = """\

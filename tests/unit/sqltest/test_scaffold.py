@@ -64,3 +64,14 @@ def test_init_command(tmp_path):
     assert out.output.splitlines()[0] == f"created {tmp_path / 'demo' / 'sqlflow.yaml'}"
     assert out.output.splitlines()[-1] == f"next: cd {tmp_path / 'demo'} && sqlflow test"
     assert Path(tmp_path / "demo/udfs/pages.py").exists()
+
+
+def test_scaffold_is_formatted_and_validates(tmp_path):
+    from sqlflow.compiler import compile_project
+    from sqlflow.dialect import format_sql
+
+    scaffold(tmp_path / "p")
+    text = (tmp_path / "p/sql/page_views_per_minute.sql").read_text()
+    assert format_sql(text) == text
+    compiled = compile_project(tmp_path / "p")
+    assert [d.render() for d in compiled.diagnostics] == []
