@@ -254,7 +254,8 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3) -> dict:
 
 # -- gpu: runtime vs raw onnxruntime on CUDA --------------------------------------------------
 
-def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int) -> dict:
+def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int,
+        io_binding: bool = True) -> dict:
     import onnxruntime as ort
 
     from sqlflow.udf.fp16 import to_fp16
@@ -284,11 +285,12 @@ def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int) -> dic
             series = [arrow_series(x[i:i + arrow_rows]) for i in range(0, len(x), arrow_rows)]
             fn = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
                                         result="DOUBLE", batch_size=batch, device="cuda",
-                                        fp16=precision == "fp16"))
+                                        fp16=precision == "fp16", io_binding=io_binding))
             fn.open(None)
             serial = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
                                             result="DOUBLE", batch_size=batch, device="cuda",
-                                            fp16=precision == "fp16", pipeline=False))
+                                            fp16=precision == "fp16", pipeline=False,
+                                            io_binding=io_binding))
             serial.open(None)
 
             def raw():
@@ -331,7 +333,8 @@ def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int) -> dic
                   f"model {rec['run_ms']:.1f} ms, eval {rec['eval_ms']:.1f} ms", flush=True)
             fn.close()
             serial.close()
-    return {"model": LARGE, "runs": results, "machine": machine(), "device": _gpu_name()}
+    return {"model": LARGE, "runs": results, "machine": machine(), "device": _gpu_name(),
+            "io_binding": io_binding}
 
 
 def _breakdown(fn, series: pd.Series) -> dict:
@@ -351,13 +354,36 @@ def _breakdown(fn, series: pd.Series) -> dict:
 
 
 def gpu_profile(workdir: Path, batch: int = 16384, fp16: bool = True) -> None:
-    """Where eval's time goes on the GPU: cProfile of the serial runtime, top entries."""
+    """Where eval's time goes on the GPU: model batches with and without I/O binding
+    against raw ``session.run``, then cProfile of eval, top entries."""
     import cProfile
     import pstats
+
+    import onnxruntime as ort
+
+    from sqlflow.udf.fp16 import to_fp16
 
     model = build_mlp(workdir / "mlp_large.onnx", LARGE, seed=0)
     x = np.random.default_rng(0).normal(size=(4 * batch, LARGE[0])).astype(np.float32)
     s = arrow_series(x)
+    for half in (False, True):
+        data = to_fp16(model.read_bytes()) if half else model.read_bytes()
+        sess = ort.InferenceSession(data, providers=[("CUDAExecutionProvider", {"device_id": "0"})])
+        timings = {"raw session.run": lambda: [sess.run(["probability"], {"features": x[i:i + batch]})
+                                               for i in range(0, len(x), batch)]}
+        for bind in (True, False):
+            fn = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
+                                        result="DOUBLE", batch_size=batch, device="cuda",
+                                        fp16=half, io_binding=bind))
+            fn.open(None)
+            timings[f"runner io_binding={bind}"] = (lambda f: lambda: f.runner.run(x))(fn)
+        for name, call in timings.items():
+            call()
+            t0 = time.perf_counter()
+            for _ in range(5):
+                call()
+            print(f"  fp16={half} {name:26s} {(time.perf_counter() - t0) / 5 * 1e3:7.2f} ms "
+                  f"per {len(x)} rows", flush=True)
     for pipeline in (False, True):
         fn = onnx_function(onnx_udf("g", model=str(model), inputs=["ARRAY<FLOAT>"],
                                     result="DOUBLE", batch_size=batch, device="cuda", fp16=fp16,
@@ -444,6 +470,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-io-binding", action="store_true", help="gpu: plain session.run")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/)")
     args = ap.parse_args()
     out = args.out / "udf_results.json" if args.out else RESULTS
@@ -460,7 +487,9 @@ def main() -> None:
             save("flink", flink(args.rows or 1_000_000, args.quick, work, args.repeats), out)
         else:
             batches = [1024, 4096, 16384, 65536]
-            save("gpu", gpu(work, batches, args.rows or 262144, args.repeats), out)
+            part = "gpu_no_io_binding" if args.no_io_binding else "gpu"
+            save(part, gpu(work, batches, args.rows or 262144, args.repeats,
+                           io_binding=not args.no_io_binding), out)
 
 
 if __name__ == "__main__":
