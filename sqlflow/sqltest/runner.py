@@ -83,6 +83,7 @@ class SqlTestRunner:
         self.config = config
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="sqlflow-test-")
         self.workdir = Path(workdir or self._tmp.name)
+        self._staged_root: Path | None = None
 
     @property
     def cluster(self) -> EmbeddedCluster:
@@ -149,8 +150,11 @@ class SqlTestRunner:
             shutil.rmtree(folder, ignore_errors=True)
 
     def _table_env(self, config: Config, test: SqlTest, streaming: bool):
-        staged = stage_python_files(config.root, config.udfs_dir, config.models_dir, self.workdir / "pyfiles")
-        _forget_modules(config.udfs_dir.name)
+        staged = self.workdir / "pyfiles"
+        if self._staged_root != config.root:  # stage each project's UDFs and models once
+            stage_python_files(config.root, config.udfs_dir, config.models_dir, staged)
+            _forget_modules(config.udfs_dir.name)
+            self._staged_root = config.root
         t_env = make_table_env(streaming=streaming, rest_port=self.cluster.rest_port, python_files=[staged],
                                parallelism=1, config={**config.flink, "table.local-time-zone": "UTC"})
         t_env.get_config().set("pipeline.name", f"test {test.name}")
