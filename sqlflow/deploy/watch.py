@@ -17,6 +17,8 @@ from sqlflow.deploy.rest import FlinkRest
 from sqlflow.errors import DeployError, Location
 
 _FAILING = {"FAILED", "FAILING", "RESTARTING", "CANCELED", "CANCELLING", "SUSPENDED"}
+_NO_RESOURCES = re.compile(r"NoResourceAvailableException|Could not acquire the minimum required resources"
+                           r"|Slot request bulk is not fulfillable")
 _CAUSE = re.compile(r"^(?:Caused by: )?(?:[\w$]+\.)+[\w$]*(?:Exception|Error)(?::\s*(.*))?$")
 
 
@@ -46,18 +48,23 @@ def _all_running(detail: dict) -> bool:
     return bool(vertices) and all(v.get("status") == "RUNNING" for v in vertices)
 
 
-def _waiting_for_slots(rest: FlinkRest, detail: dict, patience: float = 10.0) -> str | None:
-    """Why the job's tasks wait, when it is for task slots the cluster does not have."""
+def _waiting_for_slots(rest: FlinkRest, detail: dict, patience: float = 10.0) -> bool:
+    """Whether the job's tasks have waited ``patience`` seconds for task slots the cluster does not have."""
     start = detail.get("start-time", 0) / 1000
     if not start or time.time() - start < patience:
-        return None
+        return False
     if any(v.get("status") not in ("SCHEDULED", "CREATED", "RUNNING") for v in detail.get("vertices", [])):
-        return None
-    free = rest.overview().get("slots-available", 1)
-    if free > 0:
-        return None
+        return False
+    return rest.overview().get("slots-available", 1) == 0
+
+
+def _slots_error(rest: FlinkRest, job: PlannedJob) -> DeployError:
+    """The job needs more task slots than the cluster has free (Flink says so, or its tasks wait)."""
     total = rest.overview().get("slots-total", 0)
-    return f"every task slot of the cluster is taken ({total} in all)"
+    return DeployError(f"{job.name} cannot start: it needs more task slots than the cluster has free ({total} in all)",
+                       rule="no-slots", location=failure_location(job, ""),
+                       hint="raise targets.local.slots or taskmanagers in sqlflow.yaml, "
+                            "or stop a job (sqlflow jobs stop NAME)")
 
 
 def failure_location(job: PlannedJob, message: str) -> Location:
@@ -92,15 +99,13 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
             if state == "FINISHED" and not traces:
                 return state  # a bounded job that already did its work
             cause = root_cause(traces[0]) if traces else f"the job went {state}"
+            if traces and _NO_RESOURCES.search(traces[0]):
+                raise StartFailure(jid, _slots_error(rest, job))
             raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
                                                 location=failure_location(job, cause), rule="job-failed"))
         if state == "RUNNING" and not _all_running(detail) and running_since is None:
-            waiting = _waiting_for_slots(rest, detail)
-            if waiting:
-                raise StartFailure(jid, DeployError(f"{job.name} cannot start: {waiting}", rule="no-slots",
-                                                    location=failure_location(job, ""),
-                                                    hint="raise targets.local.slots or taskmanagers in sqlflow.yaml, "
-                                                         "or stop a job (sqlflow jobs stop NAME)"))
+            if _waiting_for_slots(rest, detail):
+                raise StartFailure(jid, _slots_error(rest, job))
         if state == "RUNNING" and _all_running(detail):
             running_since = running_since or time.monotonic()
             traces = rest.exceptions(jid)

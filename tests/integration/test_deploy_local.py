@@ -316,6 +316,6 @@ def test_a_job_that_does_not_fit_the_slots_is_a_clear_error(cluster):
     with pytest.raises(DeployError) as err:
         deploy(settings, echo=lambda s: None, settle=2)
     assert (err.value.rule, err.value.message) == (
-        "no-slots", "itest.wide cannot start: every task slot of the cluster is taken (4 in all)")
+        "no-slots", "itest.wide cannot start: it needs more task slots than the cluster has free (4 in all)")
     assert list_jobs(settings) == []  # the waiting job was canceled
     assert FlinkRest(settings.rest_url).overview()["slots-available"] == 4
