@@ -28,8 +28,9 @@ def discover(udfs_dir: str | Path) -> list[UdfSpec]:
                        location=Location(str(udfs_dir)), rule="udf-import")
     package = root.name
     project = str(root.parent)
-    if project not in sys.path:
-        sys.path.insert(0, project)
+    if project in sys.path:  # first on the path, so this project's package wins
+        sys.path.remove(project)
+    sys.path.insert(0, project)
     _forget_other_package(package, root)
     found: list[UdfSpec] = []
     seen: dict[str, UdfSpec] = {}
