@@ -188,6 +188,8 @@ def canonical(value: Any, type_text: str | None) -> Any:
             raise BadValue(f"{value!r} is not a number") from None
     if family == "bytes" and isinstance(value, str):
         return value.encode()
+    if family == "string" and not isinstance(value, (str, dict, list)):
+        return _scalar_text(value)  # as inputs do: YAML reads 2024-01-01 or 7 unquoted as a date or a number
     return _plain(value)
 
 

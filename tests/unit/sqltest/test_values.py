@@ -39,6 +39,7 @@ def test_canonical_and_show():
     assert canonical(1704067210000, "TIMESTAMP(3)") == canonical(dt.datetime(2024, 1, 1, 0, 0, 10), "TIMESTAMP")
     assert canonical("1.50", "DECIMAL(4, 2)") == canonical(Decimal("1.5"), "DECIMAL(4, 2)") == Decimal("1.5")
     assert show(canonical("100", "DECIMAL(5, 0)")) == "100"
+    assert [canonical(v, "STRING") for v in (dt.date(2024, 1, 2), 7, True, "x")] == ["2024-01-02", "7", "true", "x"]
     assert canonical("2024-01-01 00:00:10", "BIGINT") == canonical(1704067210000, "BIGINT") == 1704067210000
     with pytest.raises(BadValue, match="'ten' is not a whole number"):
         canonical("ten", "INT")
