@@ -115,6 +115,14 @@ def merged(curated, flink_cluster) -> Run:
     run.approved, run.rejected = set(ids[::2]), set(ids[1::2])
     from sqlflow.cli.main import cli
 
+    listed = CliRunner().invoke(cli, ["review", "list", "--bootstrap", run.bootstrap, "--topic-prefix", PREFIX,
+                                      "--json", "--limit", "1000"])
+    assert listed.exit_code == 0, listed.output
+    queue = sorted(run.outputs["review_queue"], key=lambda r: (r["event_time"], r["review_id"]))
+    assert [json.loads(line) for line in listed.output.splitlines()] == queue
+    text = CliRunner().invoke(cli, ["review", "list", "--bootstrap", run.bootstrap, "--topic-prefix", PREFIX])
+    assert text.output.splitlines()[0] == f"{len(queue)} pending"
+
     result = CliRunner().invoke(cli, ["review", "approve", "--bootstrap", run.bootstrap, "--topic-prefix", PREFIX,
                                       "--reviewer", "ana", *sorted(run.approved)])
     assert result.exit_code == 0, result.output
