@@ -14,9 +14,10 @@ from sqlflow.sqltest import SqlTestRunner, find_tests
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project folder (default: the one holding sqlflow.yaml).")
-@click.option("-k", "keyword", default=None, help="Run only tests whose name contains this text.")
+@click.option("-k", "keyword", default=None, help="Run only the test files whose name contains this text.")
 def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) -> None:
-    """Run the tests in PATHS (test files or folders; default: every *.test.yaml under sql/)."""
+    """Run the tests in PATHS (test files, folders, or job files whose *.test.yaml is beside them;
+    default: every *.test.yaml under sql/)."""
     config = load_config(project)
     files = find_tests(list(paths) or [config.sql_path])
     if keyword:

@@ -369,13 +369,19 @@ def run_tests(paths: list[Path], runner: SqlTestRunner) -> list[TestResult]:
 
 
 def find_tests(paths: list[Path]) -> list[Path]:
-    """The test files named, or found under the folders named, in a stable order."""
+    """The test files named, found under the folders named, or beside the job files named."""
     found: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
             found.extend(sorted(f for f in {*p.rglob("*.test.yaml"), *p.rglob("*.test.yml")}
                                 if ".sqlflow" not in f.relative_to(p).parts))
+        elif p.is_file() and p.suffix == ".sql":  # a job: the tests beside it
+            beside = [t for t in (p.with_suffix(".test.yaml"), p.with_suffix(".test.yml")) if t.is_file()]
+            if not beside:
+                raise SqlflowError(f"no test beside {p} (expected {p.with_suffix('.test.yaml').name})",
+                                   rule="test-file")
+            found.extend(beside)
         elif p.is_file():
             found.append(p)
         else:

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sqlflow.cli.main import cli
+from sqlflow.errors import SqlflowError
 from sqlflow.sqltest import find_tests
 from sqlflow.sqltest.job import read_job
 
@@ -46,6 +47,12 @@ def test_find_tests_skips_state_folders(tmp_path):
     for rel in ("sql/a/x.test.yaml", "sql/b.test.yml", "sql/c.yaml", ".sqlflow/pyfiles/d.test.yaml"):
         (tmp_path / rel).write_text("")
     assert [str(p.relative_to(tmp_path)) for p in find_tests([tmp_path])] == ["sql/a/x.test.yaml", "sql/b.test.yml"]
+    (tmp_path / "sql" / "a" / "x.sql").write_text("")
+    (tmp_path / "sql" / "y.sql").write_text("")
+    assert find_tests([tmp_path / "sql" / "a" / "x.sql"]) == [tmp_path / "sql" / "a" / "x.test.yaml"]
+    with pytest.raises(SqlflowError) as err:
+        find_tests([tmp_path / "sql" / "y.sql"])
+    assert str(err.value) == f"no test beside {tmp_path}/sql/y.sql (expected y.test.yaml)"
 
 
 def test_command_reports_bad_tests_and_exits_1(tmp_path, monkeypatch):
