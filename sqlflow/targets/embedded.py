@@ -181,8 +181,14 @@ class EmbeddedCluster:
             exc = self.rest(f"/jobs/{job_id}/exceptions")
         except OSError:
             return "unknown cause"
-        root = (exc.get("rootException") or exc.get("root-exception") or "").strip()
-        return _first_cause(root) or "unknown cause"
+        texts = [exc.get("rootException") or exc.get("root-exception") or ""]
+        # Flink 2.x answers with the exception history only
+        texts += [e.get("stacktrace") or "" for e in (exc.get("exceptionHistory") or {}).get("entries") or []]
+        for text in texts:
+            cause = _first_cause(text.strip())
+            if cause:
+                return cause
+        return "unknown cause"
 
 
 def make_table_env(streaming: bool = True, rest_port: int | None = None,

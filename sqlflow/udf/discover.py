@@ -10,6 +10,8 @@ every object declared with :func:`~sqlflow.udf.onnx_udf` or
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
+import importlib.util
 import sys
 import traceback
 from dataclasses import replace
@@ -32,6 +34,8 @@ def discover(udfs_dir: str | Path) -> list[UdfSpec]:
         sys.path.remove(project)
     sys.path.insert(0, project)
     _forget_other_package(package, root)
+    importlib.invalidate_caches()  # files written within the last second are otherwise missed
+    _bind_package(package, root)
     found: list[UdfSpec] = []
     seen: dict[str, UdfSpec] = {}
     for file in sorted(root.glob("*.py")):
@@ -66,6 +70,26 @@ def _forget_other_package(package: str, root: Path) -> None:
     for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
         del sys.modules[name]
     importlib.invalidate_caches()
+
+
+def _bind_package(package: str, root: Path) -> None:
+    """Import ``package`` from ``root`` itself, whatever else on sys.path holds a folder of that name."""
+    if package in sys.modules:
+        return
+    init = root / "__init__.py"
+    if init.exists():
+        spec = importlib.util.spec_from_file_location(package, init, submodule_search_locations=[str(root)])
+    else:
+        spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
+        spec.submodule_search_locations = [str(root)]
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[package] = module
+    try:
+        if spec.loader is not None:
+            spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[package]
+        raise
 
 
 def _import(module_name: str, file: Path):
