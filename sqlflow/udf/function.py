@@ -8,6 +8,7 @@ read, the provider chosen and the session created in :meth:`open`.
 from __future__ import annotations
 
 import os
+import sys
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,10 @@ class OnnxFunction(ScalarFunction):
             return model
         roots = [os.environ.get("SQLFLOW_PROJECT_ROOT"), cfg.base_dir, os.getcwd()]
         for root in roots:
+            if root and (Path(root) / model).is_file():
+                return Path(root) / model
+        # on a remote cluster: the folder shipped with the job (python.files) holds udfs/ and models/
+        for root in sys.path:
             if root and (Path(root) / model).is_file():
                 return Path(root) / model
         tried = ", ".join(str(Path(r) / model) for r in roots if r)
