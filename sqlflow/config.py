@@ -48,7 +48,7 @@ class LocalTarget:
 
     rest_port: int = 8081
     taskmanagers: int = 1
-    slots: int = 2
+    slots: int = 4
     parallelism: int = 1
     kafka_port: int = 9092
     jobmanager_memory: str = "1024m"
@@ -71,7 +71,7 @@ class KubernetesTarget:
     image: str = "sqlflow:latest"
     flink_version: str = "v2_2"
     taskmanager_replicas: int = 1
-    slots: int = 2
+    slots: int = 4
 
 
 @dataclass(frozen=True)
