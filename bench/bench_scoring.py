@@ -89,7 +89,9 @@ def write_results(text: str, path: Path = RESULTS) -> None:
     """Replace (or append) the "## Scoring" section of RESULTS.md, leaving the others alone."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     section = re.compile(r"^## Scoring\n.*?(?=^## |\Z)", re.S | re.M)
-    new = section.sub(lambda _: text, old) if section.search(old) else old.rstrip("\n") + "\n\n" + text
+    block = text.rstrip("\n") + "\n\n"
+    new = section.sub(lambda _: block, old) if section.search(old) else old.rstrip("\n") + "\n\n" + block
+    new = new.rstrip("\n") + "\n"
     path.write_text(new, encoding="utf-8")
 
 
