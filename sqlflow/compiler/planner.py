@@ -14,6 +14,7 @@ reading them, and models (Flink has no ONNX model provider).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -57,7 +58,11 @@ def make_env(root: Path, flink: dict[str, str] | None = None, streaming: bool = 
 
     jar = kafka_jar()
     conf = {**python_config(root), **(flink or {})}
-    return make_table_env(streaming=streaming, config=conf, python_files=[root], jars=[jar] if jar else [])
+    # no python.files: EXPLAIN would zip the whole project into the plan; the planner only needs to
+    # import the UDF modules in this process, so the root goes on sys.path (and python.pythonpath)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    return make_table_env(streaming=streaming, config=conf, python_files=(), jars=[jar] if jar else [])
 
 
 EnvFactory = Callable[[bool], Any]
