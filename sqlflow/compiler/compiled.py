@@ -13,14 +13,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlglot import exp
-
 from sqlflow.compiler.analysis import Project, StatementInfo
 from sqlflow.compiler.build import analyze
-from sqlflow.compiler.catalog import Catalog, Definition, ModelDef, TableDef, ViewDef
+from sqlflow.compiler.catalog import Catalog, Definition, TableDef, ViewDef
 from sqlflow.compiler.rules import RULES, Rule
 from sqlflow.config import Config, load_config
-from sqlflow.errors import ConfigError, Location, SqlflowError
+from sqlflow.errors import Location, SqlflowError
 from sqlflow.udf.spec import UdfSpec
 
 _DISABLE = re.compile(r"--\s*sqlflow:\s*disable\s*=\s*([\w\-, ]+)")
@@ -227,5 +225,4 @@ def _read(path: Path) -> bytes:
         return b"<missing>"
 
 
-__all__ = ["CompiledProject", "CompiledStatement", "JobFile", "ModelDef", "compile_project", "run_rules",
-           "ConfigError"]
+__all__ = ["CompiledProject", "CompiledStatement", "JobFile", "compile_project", "run_rules"]

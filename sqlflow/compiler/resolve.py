@@ -13,7 +13,6 @@ from typing import Callable
 from sqlglot import exp
 
 from sqlflow.compiler.catalog import Catalog, ModelDef, TableDef, ViewDef, table_name
-from sqlflow.compiler.connectors import produces_updates
 from sqlflow.compiler.expressions import ExprTyper, Scope, is_aggregate_call
 from sqlflow.compiler.facts import Col, Facts, JoinUse, PredictUse, Relation, Unresolved, WindowUse
 from sqlflow.compiler.types import ANY, FlinkType
