@@ -16,7 +16,7 @@ from sqlglot import exp
 from sqlflow.compiler.builtins import AGGREGATES, builtin
 from sqlflow.compiler.facts import Call, Col, Facts, Relation, Unresolved
 from sqlflow.compiler.types import (ANY, BIGINT, BOOLEAN, DOUBLE, INT, INTERVAL, NULL, STRING,
-                                    FlinkType, common_type, from_datatype, TypeSyntaxError)
+                                    FlinkType, TypeSyntaxError, common_type, from_datatype, parse_type)
 from sqlflow.errors import Location
 
 if TYPE_CHECKING:
@@ -268,7 +268,6 @@ class ExprTyper:
             self.facts.calls.append(Call(name, loc, arg_types, arg_locs, udf=udf, node=f))
             if udf.spec is not None:
                 try:
-                    from sqlflow.compiler.types import parse_type
                     return parse_type(udf.spec.result_type)
                 except TypeSyntaxError:
                     return ANY

@@ -344,12 +344,12 @@ class QueryResolver:
         else:
             kind, times = self._join_kind(on, left_items, alias, right, scope)
             self.facts.joins.append(JoinUse(kind, outer, loc, times))
-            self._join_effect(kind, outer, scope, alias)
+            self._join_effect(kind, outer, scope)
             return
         self.facts.joins.append(JoinUse(kind, outer, loc))
-        self._join_effect(kind, outer, scope, alias)
+        self._join_effect(kind, outer, scope)
 
-    def _join_effect(self, kind: str, outer: bool, scope: Scope, alias: str) -> None:
+    def _join_effect(self, kind: str, outer: bool, scope: Scope) -> None:
         if kind in ("temporal", "lookup"):  # a versioned table's changes do not reach the output
             a, r = scope.items[-1]
             scope.items[-1] = (a, Relation(r.columns, False, r.windowed, has_rowtime=r.has_rowtime, opaque=r.opaque))

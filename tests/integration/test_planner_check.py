@@ -90,3 +90,26 @@ def test_shipped_sql_agrees() -> None:
     assert [d.render() for d in compiled.errors] == []
     assert [d.render() for d in report.diagnostics if d.severity == "error"] == []
     assert report.checked > 0
+
+
+def test_validate_planner_cli_reports_what_only_flink_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column outside GROUP BY passes the static rules; ``validate --planner`` maps Flink's error back."""
+    from click.testing import CliRunner
+
+    from sqlflow.cli.main import cli
+
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "good", root, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "sql" / "zz_case.sql").write_text(
+        "SET 'table.exec.state.ttl' = '1 h';\n\nSELECT ad_id, label, COUNT(*)\nFROM impressions\nGROUP BY ad_id;\n")
+    monkeypatch.chdir(root)
+    static = CliRunner().invoke(cli, ["validate", "sql/zz_case.sql"], catch_exceptions=False)
+    assert (static.exit_code, static.output) == (0, "0 errors, 0 warnings in 1 file\n")
+    result = CliRunner().invoke(cli, ["validate", "--planner", "sql/zz_case.sql"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output == (
+        "sql/zz_case.sql:3:15: error[planner]: Expression 'label' is not being grouped\n"
+        "   3 | SELECT ad_id, label, COUNT(*)\n"
+        "     |               ^^^^^\n"
+        "\n"
+        "1 error, 0 warnings in 1 file\n")
