@@ -191,6 +191,29 @@ class EmbeddedCluster:
         return "unknown cause"
 
 
+def bind_packages(folder: Path) -> None:
+    """Make the packages in ``folder`` (a staged udfs/) the ones this process imports.
+
+    Another project's ``udfs`` imported earlier in the same process (tests, the
+    demo) would otherwise shadow this one's modules of the same names.
+    """
+    import importlib
+
+    path = str(folder)
+    if path in sys.path:
+        sys.path.remove(path)
+    sys.path.insert(0, path)
+    for child in folder.iterdir() if folder.is_dir() else ():
+        if not (child / "__init__.py").exists():
+            continue
+        name = child.name
+        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            origin = getattr(sys.modules[mod], "__file__", None) or ""
+            if not origin.startswith(str(child)):
+                del sys.modules[mod]
+    importlib.invalidate_caches()
+
+
 def make_table_env(streaming: bool = True, rest_port: int | None = None,
                    config: Mapping[str, str] | None = None, python_files: Iterable[Path] = (),
                    jars: Iterable[Path] | None = None, parallelism: int | None = None,
@@ -221,8 +244,7 @@ def make_table_env(streaming: bool = True, rest_port: int | None = None,
         conf.set_string("python.files", ",".join(staged))
         # SQL-registered Python functions are instantiated in this process first
         for path in reversed(staged):
-            if path not in sys.path:
-                sys.path.insert(0, path)
+            bind_packages(Path(path))
     if parallelism:
         conf.set_string("parallelism.default", str(parallelism))
     for k, v in (config or {}).items():
