@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -24,12 +25,24 @@ REPO = Path(__file__).resolve().parents[2]
 MINUTE = 60_000
 
 
+#: Variables a Python UDF worker run in loopback mode leaves in this process's environment; a
+#: child process that inherited them would take itself for a UDF worker and refuse to start Flink.
+_WORKER_VARS = ("PYTHON_LOOPBACK_SERVER_ADDRESS", "WORKER_ID", "PIPELINE_OPTIONS", "SEMI_PERSISTENT_DIRECTORY",
+                "LOGGING_API_SERVICE_DESCRIPTOR", "CONTROL_API_SERVICE_DESCRIPTOR", "BOOT_LOG_DIR")
+
+
+def clean_env() -> dict[str, str]:
+    """This process's environment without PyFlink's gateway and worker variables."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("PYFLINK_", "_PYFLINK_")) and k not in _WORKER_VARS}
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "out"
     t0 = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "sqlflow", "demo", "--out", str(out), "--port", "0"],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
+                          cwd=REPO, capture_output=True, text=True, timeout=600, env=clean_env())
     elapsed = time.monotonic() - t0
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     report = json.loads((out / "demo_report.json").read_text())
