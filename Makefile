@@ -54,7 +54,11 @@ validate: install
 	$(BIN)/sqlflow validate
 
 bench: install jars
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_udf.py micro
+	$(BIN)/python bench/bench_udf.py flink --quick
+	$(BIN)/python bench/bench_scoring.py
 
 clean:
 	rm -rf .sqlflow out .pytest_cache
