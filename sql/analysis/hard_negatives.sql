@@ -6,6 +6,9 @@
 
 SET 'table.local-time-zone' = 'UTC';
 
+-- A bounded job: it reads each source up to its latest offset, then finishes.
+SET 'execution.runtime-mode' = 'batch';
+
 CREATE TEMPORARY FUNCTION ctr_score AS 'udfs.pipeline_models.ctr_score' LANGUAGE PYTHON;
 
 CREATE TEMPORARY TABLE curated_impressions (

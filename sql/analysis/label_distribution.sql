@@ -9,6 +9,9 @@
 
 SET 'table.local-time-zone' = 'UTC';
 
+-- A bounded job: it reads each source up to its latest offset, then finishes.
+SET 'execution.runtime-mode' = 'batch';
+
 CREATE TEMPORARY TABLE curated_impressions (
     impression_id STRING,
     user_id STRING,

@@ -5,6 +5,9 @@
 -- UTC) for the top slot (position 1). The candidates are the cross product users x ads;
 -- bench/bench_scoring.py runs this job over a million of them.
 
+-- A bounded job: it reads each source up to its latest offset, then finishes.
+SET 'execution.runtime-mode' = 'batch';
+
 CREATE TEMPORARY FUNCTION ctr_score AS 'udfs.pipeline_models.ctr_score' LANGUAGE PYTHON;
 
 CREATE TEMPORARY TABLE users (

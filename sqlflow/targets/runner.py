@@ -29,6 +29,16 @@ class SubmittedJob:
     job_id: str | None  # None when the file had no INSERT
 
 
+def runtime_mode(text: str) -> str | None:
+    """``"batch"`` or ``"streaming"`` if the file sets 'execution.runtime-mode', else None."""
+    mode = None
+    for stmt in split_statements(text):
+        m = _SET.match(strip_comments(stmt.text).strip())
+        if m and m.group(1) == "execution.runtime-mode":
+            mode = m.group(2).strip().lower()
+    return mode
+
+
 def job_name(config: Config, file: Path) -> str:
     """The stable job name of a file: ``<project>.<folder>.<file stem>``."""
     try:
@@ -128,6 +138,8 @@ def run_file(t_env, file: Path, config: Config, name: str | None = None,
             on_statement(stmt)
         try:
             m = _SET.match(body)
+            if m and m.group(1) == "execution.runtime-mode":
+                continue  # the environment was created in this mode (see runtime_mode)
             if m:
                 t_env.get_config().set(m.group(1), m.group(2).replace("''", "'"))
                 continue

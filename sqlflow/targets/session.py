@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from sqlflow.config import Config
 from sqlflow.errors import ConfigError, JobError
 from sqlflow.targets.embedded import EmbeddedCluster, stage_python_files
-from sqlflow.targets.runner import SubmittedJob, run_file
+from sqlflow.targets.runner import SubmittedJob, run_file, runtime_mode
 
 TERMINAL = ("FINISHED", "FAILED", "CANCELED")
 
@@ -54,6 +54,9 @@ class EmbeddedSession:
     def submit(self, file: Path, streaming: bool = True, name: str | None = None,
                extra_config: dict | None = None) -> SubmittedJob:
         """Run one job file (its INSERTs become one job)."""
+        mode = runtime_mode(Path(file).read_text(encoding="utf-8"))
+        if mode is not None:
+            streaming = mode != "batch"  # the file's own SET wins
         staged = self.python_files()
         t_env = self.cluster.table_env(streaming=streaming, python_files=[staged],
                                        config={**self.config.flink, **(extra_config or {})})
