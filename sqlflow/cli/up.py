@@ -55,7 +55,7 @@ def down(project: Path | None) -> None:
     if importlib.util.find_spec("sqlflow.deploy.local") is not None:
         from sqlflow.deploy.local import stop_local_cluster
 
-        stop_local_cluster(config)
-        click.echo("flink: stopped")
+        stopped_flink = stop_local_cluster(config)
+        click.echo("flink: stopped" if stopped_flink else "flink: was not running")
     stopped = stop_detached(config.state_path / "kafka.pid")
     click.echo("kafka: stopped" if stopped else "kafka: was not running")
