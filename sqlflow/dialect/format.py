@@ -66,7 +66,10 @@ def format_statement(tree: exp.Expr) -> str:
 
 
 def _comment(text: str) -> str:
-    text = text.strip()
-    if "\n" in text or "*/" in text:
+    if "\n" in text.strip() or "*/" in text:
+        text = text.strip()
         return f"/* {text} */" if "*/" not in text else "-- " + " ".join(text.split())
-    return f"-- {text}"
+    # a line comment keeps its own indentation (aligned columns in header comments)
+    text = text.rstrip()
+    text = text[1:] if text.startswith(" ") else text
+    return f"-- {text}" if text else "--"
