@@ -6,7 +6,6 @@
 --
 -- Class imbalance shows here before training starts. A batch job over a bounded read of
 -- the topics: what has been curated when the job starts.
-
 SET 'table.local-time-zone' = 'UTC';
 
 -- A bounded job: it reads each source up to its latest offset, then finishes.
@@ -24,7 +23,8 @@ CREATE TEMPORARY TABLE curated_impressions (
     source STRING,
     seq BIGINT,
     review STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -44,7 +44,8 @@ CREATE TEMPORARY TABLE curated_clicks (
     source STRING,
     seq BIGINT,
     review STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -59,7 +60,8 @@ CREATE TEMPORARY TABLE suggestions (
     user_id STRING,
     event_time BIGINT,
     model_version STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}suggestions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -74,7 +76,8 @@ CREATE TEMPORARY TABLE reply_outcomes (
     suggestion_id STRING,
     event_time BIGINT,
     outcome STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}reply_outcomes',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -92,29 +95,73 @@ CREATE TEMPORARY TABLE label_distribution (
     n BIGINT,
     total BIGINT,
     share DOUBLE
-) WITH (
+)
+WITH (
     'connector' = 'filesystem',
     'path' = '${OUT_DIR:-out}/analysis/label_distribution',
     'format' = 'json'
 );
 
-CREATE TEMPORARY VIEW labelled AS
-SELECT 'ctr' AS dataset, i.source,
-       DATE_FORMAT(TO_TIMESTAMP_LTZ(i.event_time, 3), 'yyyy-MM-dd') AS `day`,
-       CASE WHEN c.impression_id IS NULL THEN 'not_clicked' ELSE 'clicked' END AS label
+CREATE TEMPORARY VIEW labelled
+AS
+SELECT
+    'ctr' AS dataset,
+    i.source,
+    DATE_FORMAT(TO_TIMESTAMP_LTZ(i.event_time, 3), 'yyyy-MM-dd') AS `day`,
+    CASE WHEN c.impression_id IS NULL THEN 'not_clicked' ELSE 'clicked' END AS label
 FROM curated_impressions AS i
-LEFT JOIN (SELECT DISTINCT impression_id FROM curated_clicks) AS c ON i.impression_id = c.impression_id
+LEFT JOIN (
+    SELECT DISTINCT
+        impression_id
+    FROM curated_clicks
+) AS c
+    ON i.impression_id = c.impression_id
 UNION ALL
-SELECT 'reply' AS dataset, 'suggestions' AS source,
-       DATE_FORMAT(TO_TIMESTAMP_LTZ(s.event_time, 3), 'yyyy-MM-dd') AS `day`,
-       COALESCE(o.outcome, 'no_outcome') AS label
+SELECT
+    'reply' AS dataset,
+    'suggestions' AS source,
+    DATE_FORMAT(TO_TIMESTAMP_LTZ(s.event_time, 3), 'yyyy-MM-dd') AS `day`,
+    COALESCE(o.outcome, 'no_outcome') AS label
 FROM suggestions AS s
-LEFT JOIN (SELECT suggestion_id, MIN(outcome) AS outcome FROM reply_outcomes GROUP BY suggestion_id) AS o
+LEFT JOIN (
+    SELECT
+        suggestion_id,
+        MIN(outcome) AS outcome
+    FROM reply_outcomes
+    GROUP BY
+        suggestion_id
+) AS o
     ON s.suggestion_id = o.suggestion_id;
 
 INSERT OVERWRITE label_distribution
-SELECT dataset, source, `day`, label, n, total, CAST(n AS DOUBLE) / total AS share
+SELECT
+    dataset,
+    source,
+    `day`,
+    label,
+    n,
+    total,
+    CAST(n AS DOUBLE) / total AS share
 FROM (
-    SELECT dataset, source, `day`, label, n, SUM(n) OVER (PARTITION BY dataset, source, `day`) AS total
-    FROM (SELECT dataset, source, `day`, label, COUNT(*) AS n FROM labelled GROUP BY dataset, source, `day`, label)
+    SELECT
+        dataset,
+        source,
+        `day`,
+        label,
+        n,
+        SUM(n) OVER (PARTITION BY dataset, source, `day`) AS total
+    FROM (
+        SELECT
+            dataset,
+            source,
+            `day`,
+            label,
+            COUNT(*) AS n
+        FROM labelled
+        GROUP BY
+            dataset,
+            source,
+            `day`,
+            label
+    )
 );

@@ -26,16 +26,18 @@
 -- others' records; with many partitions, keep every partition fed or set one knowingly.
 -- Downstream jobs read the curated topics with a watermark of 10 s (the window size): the
 -- deduplication emits a window's rows together, in no order within the window.
-
 SET 'table.local-time-zone' = 'UTC';
 
 CREATE TEMPORARY TABLE impressions_json_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
-    ts AS COALESCE(TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
-                   TO_TIMESTAMP_LTZ(0, 3)),
+    ts AS COALESCE(
+        TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
+        TO_TIMESTAMP_LTZ(0, 3)
+    ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}impressions_json',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -48,10 +50,13 @@ CREATE TEMPORARY TABLE impressions_json_raw (
 CREATE TEMPORARY TABLE impressions_csv_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
-    ts AS COALESCE(TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
-                   TO_TIMESTAMP_LTZ(0, 3)),
+    ts AS COALESCE(
+        TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
+        TO_TIMESTAMP_LTZ(0, 3)
+    ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}impressions_csv',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -64,10 +69,13 @@ CREATE TEMPORARY TABLE impressions_csv_raw (
 CREATE TEMPORARY TABLE clicks_json_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
-    ts AS COALESCE(TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
-                   TO_TIMESTAMP_LTZ(0, 3)),
+    ts AS COALESCE(
+        TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
+        TO_TIMESTAMP_LTZ(0, 3)
+    ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}clicks_json',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -80,10 +88,13 @@ CREATE TEMPORARY TABLE clicks_json_raw (
 CREATE TEMPORARY TABLE clicks_csv_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
-    ts AS COALESCE(TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
-                   TO_TIMESTAMP_LTZ(0, 3)),
+    ts AS COALESCE(
+        TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
+        TO_TIMESTAMP_LTZ(0, 3)
+    ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}clicks_csv',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -105,7 +116,8 @@ CREATE TEMPORARY TABLE curated_impressions (
     source STRING,
     seq BIGINT,
     review STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -122,7 +134,8 @@ CREATE TEMPORARY TABLE curated_clicks (
     source STRING,
     seq BIGINT,
     review STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -137,7 +150,8 @@ CREATE TEMPORARY TABLE quarantine (
     reason STRING,
     event_time BIGINT,
     line STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}quarantine',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -153,7 +167,8 @@ CREATE TEMPORARY TABLE review_queue (
     reason STRING,
     event_time BIGINT,
     record STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}review_queue',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -161,150 +176,301 @@ CREATE TEMPORARY TABLE review_queue (
 );
 
 -- Each source's fields as text, under the canonical (snake_case) names.
-CREATE TEMPORARY VIEW impressions_text AS
-SELECT 'impressions_json' AS source, seq, line, ts, line IS JSON AS well_formed,
-       JSON_VALUE(line, '$.impressionId') AS impression_id,
-       JSON_VALUE(line, '$.userId') AS user_id,
-       JSON_VALUE(line, '$.adId') AS ad_id,
-       TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
-       JSON_VALUE(line, '$.adPosition') AS position_text,
-       JSON_VALUE(line, '$.price') AS price_text,
-       JSON_VALUE(line, '$.modelScore') AS score_text,
-       JSON_VALUE(line, '$.modelVersion') AS model_version
+CREATE TEMPORARY VIEW impressions_text
+AS
+SELECT
+    'impressions_json' AS source,
+    seq,
+    line,
+    ts,
+    line IS JSON AS well_formed,
+    JSON_VALUE(line, '$.impressionId') AS impression_id,
+    JSON_VALUE(line, '$.userId') AS user_id,
+    JSON_VALUE(line, '$.adId') AS ad_id,
+    TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
+    JSON_VALUE(line, '$.adPosition') AS position_text,
+    JSON_VALUE(line, '$.price') AS price_text,
+    JSON_VALUE(line, '$.modelScore') AS score_text,
+    JSON_VALUE(line, '$.modelVersion') AS model_version
 FROM impressions_json_raw
 UNION ALL
-SELECT 'impressions_csv' AS source, seq, line, ts,
-       CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 7 AS well_formed,
-       NULLIF(SPLIT_INDEX(line, ',', 0), ''),
-       NULLIF(SPLIT_INDEX(line, ',', 1), ''),
-       NULLIF(SPLIT_INDEX(line, ',', 2), ''),
-       CASE WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
-            THEN TIMESTAMPDIFF(SECOND, TO_TIMESTAMP_LTZ(0, 3),
-                     TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'))
-                 * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 3) FROM 21 FOR 3) AS INT)
-       END,
-       SPLIT_INDEX(line, ',', 4),
-       SPLIT_INDEX(line, ',', 5),
-       SPLIT_INDEX(line, ',', 6),
-       NULLIF(SPLIT_INDEX(line, ',', 7), '')
+SELECT
+    'impressions_csv' AS source,
+    seq,
+    line,
+    ts,
+    CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 7 AS well_formed,
+    NULLIF(SPLIT_INDEX(line, ',', 0), ''),
+    NULLIF(SPLIT_INDEX(line, ',', 1), ''),
+    NULLIF(SPLIT_INDEX(line, ',', 2), ''),
+    CASE
+        WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
+        THEN TIMESTAMPDIFF(
+            SECOND,
+            TO_TIMESTAMP_LTZ(0, 3),
+            TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC')
+        ) * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 3), 21, 3) AS INT)
+    END,
+    SPLIT_INDEX(line, ',', 4),
+    SPLIT_INDEX(line, ',', 5),
+    SPLIT_INDEX(line, ',', 6),
+    NULLIF(SPLIT_INDEX(line, ',', 7), '')
 FROM impressions_csv_raw;
 
 -- Typed fields and the first rule each record fails (NULL: it passes them all).
-CREATE TEMPORARY VIEW impressions_checked AS
-SELECT source, seq, line, ts, impression_id, user_id, ad_id, event_time,
-       TRY_CAST(position_text AS INT) AS ad_position,
-       TRY_CAST(price_text AS DOUBLE) AS price,
-       TRY_CAST(score_text AS DOUBLE) AS model_score,
-       model_version,
-       CASE
-           WHEN NOT well_formed THEN 'truncated'
-           WHEN impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL THEN 'missing_id'
-           WHEN event_time IS NULL THEN 'bad_time'
-           WHEN position_text IS NULL OR price_text IS NULL OR score_text IS NULL
-                OR model_version IS NULL THEN 'missing_field'
-           WHEN TRY_CAST(position_text AS INT) IS NULL OR TRY_CAST(price_text AS DOUBLE) IS NULL
-                OR TRY_CAST(score_text AS DOUBLE) IS NULL THEN 'wrong_type'
-           WHEN TRY_CAST(price_text AS DOUBLE) < 0 THEN 'negative_price'
-           WHEN TRY_CAST(position_text AS INT) NOT BETWEEN 1 AND 5 THEN 'bad_position'
-           WHEN TRY_CAST(score_text AS DOUBLE) NOT BETWEEN 0 AND 1 THEN 'bad_score'
-           WHEN ts <= CURRENT_WATERMARK(ts) THEN 'late'
-       END AS reason
+CREATE TEMPORARY VIEW impressions_checked
+AS
+SELECT
+    source,
+    seq,
+    line,
+    ts,
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    TRY_CAST(position_text AS INT) AS ad_position,
+    TRY_CAST(price_text AS DOUBLE) AS price,
+    TRY_CAST(score_text AS DOUBLE) AS model_score,
+    model_version,
+    CASE
+        WHEN NOT well_formed
+        THEN 'truncated'
+        WHEN impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL
+        THEN 'missing_id'
+        WHEN event_time IS NULL
+        THEN 'bad_time'
+        WHEN position_text IS NULL
+        OR price_text IS NULL
+        OR score_text IS NULL
+        OR model_version IS NULL
+        THEN 'missing_field'
+        WHEN TRY_CAST(position_text AS INT) IS NULL
+        OR TRY_CAST(price_text AS DOUBLE) IS NULL
+        OR TRY_CAST(score_text AS DOUBLE) IS NULL
+        THEN 'wrong_type'
+        WHEN TRY_CAST(price_text AS DOUBLE) < 0
+        THEN 'negative_price'
+        WHEN TRY_CAST(position_text AS INT) NOT BETWEEN 1 AND 5
+        THEN 'bad_position'
+        WHEN TRY_CAST(score_text AS DOUBLE) NOT BETWEEN 0 AND 1
+        THEN 'bad_score'
+        WHEN ts <= CURRENT_WATERMARK(ts)
+        THEN 'late'
+    END AS reason
 FROM impressions_text;
 
-CREATE TEMPORARY VIEW impressions_valid AS
-SELECT * FROM impressions_checked WHERE reason IS NULL;
+CREATE TEMPORARY VIEW impressions_valid
+AS
+SELECT
+    *
+FROM impressions_checked
+WHERE
+    reason IS NULL;
 
 -- Window deduplication: the first copy (in event time) of each impression id per window.
-CREATE TEMPORARY VIEW impressions_unique AS
-SELECT source, seq, impression_id, user_id, ad_id, event_time, ad_position, price, model_score, model_version
+CREATE TEMPORARY VIEW impressions_unique
+AS
+SELECT
+    source,
+    seq,
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    ad_position,
+    price,
+    model_score,
+    model_version
 FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, impression_id ORDER BY ts ASC) AS rownum
+    SELECT
+        *,
+        ROW_NUMBER() OVER (PARTITION BY window_start, window_end, impression_id ORDER BY ts ASC) AS rownum
     FROM TABLE(TUMBLE(TABLE impressions_valid, DESCRIPTOR(ts), INTERVAL '10' SECOND))
 )
-WHERE rownum <= 1;
+WHERE
+    rownum <= 1;
 
-CREATE TEMPORARY VIEW clicks_text AS
-SELECT 'clicks_json' AS source, seq, line, ts, line IS JSON AS well_formed,
-       JSON_VALUE(line, '$.clickId') AS click_id,
-       JSON_VALUE(line, '$.impressionId') AS impression_id,
-       JSON_VALUE(line, '$.userId') AS user_id,
-       JSON_VALUE(line, '$.adId') AS ad_id,
-       TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
-       JSON_VALUE(line, '$.price') AS price_text
+CREATE TEMPORARY VIEW clicks_text
+AS
+SELECT
+    'clicks_json' AS source,
+    seq,
+    line,
+    ts,
+    line IS JSON AS well_formed,
+    JSON_VALUE(line, '$.clickId') AS click_id,
+    JSON_VALUE(line, '$.impressionId') AS impression_id,
+    JSON_VALUE(line, '$.userId') AS user_id,
+    JSON_VALUE(line, '$.adId') AS ad_id,
+    TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
+    JSON_VALUE(line, '$.price') AS price_text
 FROM clicks_json_raw
 UNION ALL
-SELECT 'clicks_csv' AS source, seq, line, ts,
-       CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 5 AS well_formed,
-       NULLIF(SPLIT_INDEX(line, ',', 0), ''),
-       NULLIF(SPLIT_INDEX(line, ',', 1), ''),
-       NULLIF(SPLIT_INDEX(line, ',', 2), ''),
-       NULLIF(SPLIT_INDEX(line, ',', 3), ''),
-       CASE WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
-            THEN TIMESTAMPDIFF(SECOND, TO_TIMESTAMP_LTZ(0, 3),
-                     TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'))
-                 * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 4) FROM 21 FOR 3) AS INT)
-       END,
-       SPLIT_INDEX(line, ',', 5)
+SELECT
+    'clicks_csv' AS source,
+    seq,
+    line,
+    ts,
+    CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 5 AS well_formed,
+    NULLIF(SPLIT_INDEX(line, ',', 0), ''),
+    NULLIF(SPLIT_INDEX(line, ',', 1), ''),
+    NULLIF(SPLIT_INDEX(line, ',', 2), ''),
+    NULLIF(SPLIT_INDEX(line, ',', 3), ''),
+    CASE
+        WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
+        THEN TIMESTAMPDIFF(
+            SECOND,
+            TO_TIMESTAMP_LTZ(0, 3),
+            TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC')
+        ) * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 4), 21, 3) AS INT)
+    END,
+    SPLIT_INDEX(line, ',', 5)
 FROM clicks_csv_raw;
 
-CREATE TEMPORARY VIEW clicks_checked AS
-SELECT source, seq, line, ts, click_id, impression_id, user_id, ad_id, event_time,
-       TRY_CAST(price_text AS DOUBLE) AS price,
-       CASE
-           WHEN NOT well_formed THEN 'truncated'
-           WHEN click_id IS NULL OR impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL THEN 'missing_id'
-           WHEN event_time IS NULL THEN 'bad_time'
-           WHEN price_text IS NULL THEN 'missing_field'
-           WHEN TRY_CAST(price_text AS DOUBLE) IS NULL THEN 'wrong_type'
-           WHEN TRY_CAST(price_text AS DOUBLE) < 0 THEN 'negative_price'
-           WHEN ts <= CURRENT_WATERMARK(ts) THEN 'late'
-       END AS reason
+CREATE TEMPORARY VIEW clicks_checked
+AS
+SELECT
+    source,
+    seq,
+    line,
+    ts,
+    click_id,
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    TRY_CAST(price_text AS DOUBLE) AS price,
+    CASE
+        WHEN NOT well_formed
+        THEN 'truncated'
+        WHEN click_id IS NULL OR impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL
+        THEN 'missing_id'
+        WHEN event_time IS NULL
+        THEN 'bad_time'
+        WHEN price_text IS NULL
+        THEN 'missing_field'
+        WHEN TRY_CAST(price_text AS DOUBLE) IS NULL
+        THEN 'wrong_type'
+        WHEN TRY_CAST(price_text AS DOUBLE) < 0
+        THEN 'negative_price'
+        WHEN ts <= CURRENT_WATERMARK(ts)
+        THEN 'late'
+    END AS reason
 FROM clicks_text;
 
-CREATE TEMPORARY VIEW clicks_valid AS
-SELECT * FROM clicks_checked WHERE reason IS NULL;
+CREATE TEMPORARY VIEW clicks_valid
+AS
+SELECT
+    *
+FROM clicks_checked
+WHERE
+    reason IS NULL;
 
-CREATE TEMPORARY VIEW clicks_unique AS
-SELECT source, seq, click_id, impression_id, user_id, ad_id, event_time, price
+CREATE TEMPORARY VIEW clicks_unique
+AS
+SELECT
+    source,
+    seq,
+    click_id,
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    price
 FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, click_id ORDER BY ts ASC) AS rownum
+    SELECT
+        *,
+        ROW_NUMBER() OVER (PARTITION BY window_start, window_end, click_id ORDER BY ts ASC) AS rownum
     FROM TABLE(TUMBLE(TABLE clicks_valid, DESCRIPTOR(ts), INTERVAL '10' SECOND))
 )
-WHERE rownum <= 1;
+WHERE
+    rownum <= 1;
 
 INSERT INTO quarantine
-SELECT 'impression', source, seq, impression_id, reason, event_time, line
-FROM impressions_checked WHERE reason IS NOT NULL;
+SELECT
+    'impression',
+    source,
+    seq,
+    impression_id,
+    reason,
+    event_time,
+    line
+FROM impressions_checked
+WHERE
+    reason IS NOT NULL;
 
 INSERT INTO quarantine
-SELECT 'click', source, seq, click_id, reason, event_time, line
-FROM clicks_checked WHERE reason IS NOT NULL;
+SELECT
+    'click',
+    source,
+    seq,
+    click_id,
+    reason,
+    event_time,
+    line
+FROM clicks_checked
+WHERE
+    reason IS NOT NULL;
 
 -- Doubtful: a served CTR score far above the rest is more likely a serving bug than a fact.
 INSERT INTO review_queue
-SELECT 'impression:' || impression_id, 'impression', source, seq, impression_id,
-       'score_outlier', event_time,
-       JSON_OBJECT('impression_id' VALUE impression_id, 'user_id' VALUE user_id, 'ad_id' VALUE ad_id,
-                   'event_time' VALUE event_time, 'ad_position' VALUE ad_position, 'price' VALUE price,
-                   'model_score' VALUE model_score, 'model_version' VALUE model_version)
+SELECT
+    'impression:' || impression_id,
+    'impression',
+    source,
+    seq,
+    impression_id,
+    'score_outlier',
+    event_time,
+    JSON_OBJECT('impression_id' VALUE impression_id, 'user_id' VALUE user_id, 'ad_id' VALUE ad_id, 'event_time' VALUE event_time, 'ad_position' VALUE ad_position, 'price' VALUE price, 'model_score' VALUE model_score, 'model_version' VALUE model_version)
 FROM impressions_unique
-WHERE model_score >= ${REVIEW_MIN_IMPRESSION_SCORE};
+WHERE
+    model_score >= ${REVIEW_MIN_IMPRESSION_SCORE};
 
 INSERT INTO curated_impressions
-SELECT impression_id, user_id, ad_id, event_time, ad_position, price, model_score, model_version,
-       source, seq, 'none'
+SELECT
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    ad_position,
+    price,
+    model_score,
+    model_version,
+    source,
+    seq,
+    'none'
 FROM impressions_unique
-WHERE model_score < ${REVIEW_MIN_IMPRESSION_SCORE};
+WHERE
+    model_score < ${REVIEW_MIN_IMPRESSION_SCORE};
 
 -- Doubtful: a click charged far above the usual bids.
 INSERT INTO review_queue
-SELECT 'click:' || click_id, 'click', source, seq, click_id, 'price_outlier', event_time,
-       JSON_OBJECT('click_id' VALUE click_id, 'impression_id' VALUE impression_id, 'user_id' VALUE user_id,
-                   'ad_id' VALUE ad_id, 'event_time' VALUE event_time, 'price' VALUE price)
+SELECT
+    'click:' || click_id,
+    'click',
+    source,
+    seq,
+    click_id,
+    'price_outlier',
+    event_time,
+    JSON_OBJECT('click_id' VALUE click_id, 'impression_id' VALUE impression_id, 'user_id' VALUE user_id, 'ad_id' VALUE ad_id, 'event_time' VALUE event_time, 'price' VALUE price)
 FROM clicks_unique
-WHERE price >= ${REVIEW_MIN_CLICK_PRICE};
+WHERE
+    price >= ${REVIEW_MIN_CLICK_PRICE};
 
 INSERT INTO curated_clicks
-SELECT click_id, impression_id, user_id, ad_id, event_time, price, source, seq, 'none'
+SELECT
+    click_id,
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    price,
+    source,
+    seq,
+    'none'
 FROM clicks_unique
-WHERE price < ${REVIEW_MIN_CLICK_PRICE};
+WHERE
+    price < ${REVIEW_MIN_CLICK_PRICE};

@@ -3,7 +3,6 @@
 -- A record stays pending (only in review_queue) until a decision for its review_id arrives.
 -- Both inputs are append-only and the join is inner, so the output is append-only too; the
 -- join state (records still waiting for a decision) expires after 'table.exec.state.ttl'.
-
 SET 'table.exec.state.ttl' = '7 d';
 
 CREATE TEMPORARY TABLE review_queue (
@@ -15,7 +14,8 @@ CREATE TEMPORARY TABLE review_queue (
     reason STRING,
     event_time BIGINT,
     record STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}review_queue',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -31,7 +31,8 @@ CREATE TEMPORARY TABLE review_decisions (
     reviewer STRING,
     note STRING,
     decided_at BIGINT
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}review_decisions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -54,7 +55,8 @@ CREATE TEMPORARY TABLE curated_impressions (
     source STRING,
     seq BIGINT,
     review STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -71,7 +73,8 @@ CREATE TEMPORARY TABLE curated_clicks (
     source STRING,
     seq BIGINT,
     review STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -86,35 +89,72 @@ CREATE TEMPORARY TABLE quarantine (
     reason STRING,
     event_time BIGINT,
     line STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}quarantine',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'format' = 'json'
 );
 
-CREATE TEMPORARY VIEW decided AS
-SELECT q.review_id, q.kind, q.source, q.seq, q.event_id, q.event_time, q.record, d.decision
+CREATE TEMPORARY VIEW decided
+AS
+SELECT
+    q.review_id,
+    q.kind,
+    q.source,
+    q.seq,
+    q.event_id,
+    q.event_time,
+    q.record,
+    d.decision
 FROM review_queue AS q
-JOIN review_decisions AS d ON q.review_id = d.review_id
-WHERE d.decision IN ('approve', 'reject');
+JOIN review_decisions AS d
+    ON q.review_id = d.review_id
+WHERE
+    d.decision IN ('approve', 'reject');
 
 INSERT INTO curated_impressions
-SELECT JSON_VALUE(record, '$.impression_id'), JSON_VALUE(record, '$.user_id'), JSON_VALUE(record, '$.ad_id'),
-       event_time, CAST(JSON_VALUE(record, '$.ad_position') AS INT),
-       CAST(JSON_VALUE(record, '$.price') AS DOUBLE), CAST(JSON_VALUE(record, '$.model_score') AS DOUBLE),
-       JSON_VALUE(record, '$.model_version'), source, seq, 'approved'
+SELECT
+    JSON_VALUE(record, '$.impression_id'),
+    JSON_VALUE(record, '$.user_id'),
+    JSON_VALUE(record, '$.ad_id'),
+    event_time,
+    CAST(JSON_VALUE(record, '$.ad_position') AS INT),
+    CAST(JSON_VALUE(record, '$.price') AS DOUBLE),
+    CAST(JSON_VALUE(record, '$.model_score') AS DOUBLE),
+    JSON_VALUE(record, '$.model_version'),
+    source,
+    seq,
+    'approved'
 FROM decided
-WHERE kind = 'impression' AND decision = 'approve';
+WHERE
+    kind = 'impression' AND decision = 'approve';
 
 INSERT INTO curated_clicks
-SELECT JSON_VALUE(record, '$.click_id'), JSON_VALUE(record, '$.impression_id'), JSON_VALUE(record, '$.user_id'),
-       JSON_VALUE(record, '$.ad_id'), event_time, CAST(JSON_VALUE(record, '$.price') AS DOUBLE),
-       source, seq, 'approved'
+SELECT
+    JSON_VALUE(record, '$.click_id'),
+    JSON_VALUE(record, '$.impression_id'),
+    JSON_VALUE(record, '$.user_id'),
+    JSON_VALUE(record, '$.ad_id'),
+    event_time,
+    CAST(JSON_VALUE(record, '$.price') AS DOUBLE),
+    source,
+    seq,
+    'approved'
 FROM decided
-WHERE kind = 'click' AND decision = 'approve';
+WHERE
+    kind = 'click' AND decision = 'approve';
 
 INSERT INTO quarantine
-SELECT kind, source, seq, event_id, 'rejected_in_review', event_time, record
+SELECT
+    kind,
+    source,
+    seq,
+    event_id,
+    'rejected_in_review',
+    event_time,
+    record
 FROM decided
-WHERE decision = 'reject';
+WHERE
+    decision = 'reject';

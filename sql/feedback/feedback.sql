@@ -15,8 +15,8 @@
 -- An event that arrives behind its source's watermark would be dropped by the joins and windows;
 -- such events are routed to the late_events topic instead (compared with CURRENT_WATERMARK),
 -- where they are counted, and left out of the windows and the exported training rows.
-
 SET 'table.local-time-zone' = 'UTC';
+
 SET 'execution.checkpointing.interval' = '10 s';
 
 CREATE TEMPORARY TABLE curated_impressions (
@@ -33,7 +33,8 @@ CREATE TEMPORARY TABLE curated_impressions (
     review STRING,
     ts AS TO_TIMESTAMP_LTZ(event_time, 3),
     WATERMARK FOR ts AS ts - INTERVAL '10' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -55,7 +56,8 @@ CREATE TEMPORARY TABLE curated_clicks (
     review STRING,
     ts AS TO_TIMESTAMP_LTZ(event_time, 3),
     WATERMARK FOR ts AS ts - INTERVAL '10' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -74,7 +76,8 @@ CREATE TEMPORARY TABLE suggestions (
     model_version STRING,
     ts AS TO_TIMESTAMP_LTZ(event_time, 3),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}suggestions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -92,7 +95,8 @@ CREATE TEMPORARY TABLE reply_outcomes (
     outcome STRING,
     ts AS TO_TIMESTAMP_LTZ(event_time, 3),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}reply_outcomes',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -107,7 +111,8 @@ CREATE TEMPORARY TABLE late_events (
     event_id STRING,
     event_time BIGINT,
     `watermark` STRING
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}late_events',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -124,7 +129,8 @@ CREATE TEMPORARY TABLE feedback_metrics (
     positives BIGINT,
     rate DOUBLE,
     mean_predicted DOUBLE
-) WITH (
+)
+WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}feedback_metrics',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -142,7 +148,9 @@ CREATE TEMPORARY TABLE training_ctr (
     label INT,
     click_time BIGINT,
     dt STRING
-) PARTITIONED BY (dt) WITH (
+)
+PARTITIONED BY (dt)
+WITH (
     'connector' = 'filesystem',
     'path' = '${OUT_DIR:-out}/training/ctr',
     'format' = 'json',
@@ -158,89 +166,211 @@ CREATE TEMPORARY TABLE training_reply (
     outcome STRING,
     label INT,
     dt STRING
-) PARTITIONED BY (dt) WITH (
+)
+PARTITIONED BY (dt)
+WITH (
     'connector' = 'filesystem',
     'path' = '${OUT_DIR:-out}/training/reply',
     'format' = 'json',
     'sink.partition-commit.policy.kind' = 'success-file'
 );
 
-CREATE TEMPORARY VIEW impressions_on_time AS
-SELECT * FROM curated_impressions WHERE CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
+CREATE TEMPORARY VIEW impressions_on_time
+AS
+SELECT
+    *
+FROM curated_impressions
+WHERE
+    CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
 
-CREATE TEMPORARY VIEW clicks_on_time AS
-SELECT * FROM curated_clicks WHERE CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
+CREATE TEMPORARY VIEW clicks_on_time
+AS
+SELECT
+    *
+FROM curated_clicks
+WHERE
+    CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
 
-CREATE TEMPORARY VIEW suggestions_on_time AS
-SELECT * FROM suggestions WHERE CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
+CREATE TEMPORARY VIEW suggestions_on_time
+AS
+SELECT
+    *
+FROM suggestions
+WHERE
+    CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
 
-CREATE TEMPORARY VIEW outcomes_on_time AS
-SELECT * FROM reply_outcomes WHERE CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
+CREATE TEMPORARY VIEW outcomes_on_time
+AS
+SELECT
+    *
+FROM reply_outcomes
+WHERE
+    CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts);
 
 INSERT INTO late_events
-SELECT 'impression', impression_id, event_time, CAST(CURRENT_WATERMARK(ts) AS STRING)
-FROM curated_impressions WHERE ts <= CURRENT_WATERMARK(ts);
+SELECT
+    'impression',
+    impression_id,
+    event_time,
+    CAST(CURRENT_WATERMARK(ts) AS STRING)
+FROM curated_impressions
+WHERE
+    ts <= CURRENT_WATERMARK(ts);
 
 INSERT INTO late_events
-SELECT 'click', click_id, event_time, CAST(CURRENT_WATERMARK(ts) AS STRING)
-FROM curated_clicks WHERE ts <= CURRENT_WATERMARK(ts);
+SELECT
+    'click',
+    click_id,
+    event_time,
+    CAST(CURRENT_WATERMARK(ts) AS STRING)
+FROM curated_clicks
+WHERE
+    ts <= CURRENT_WATERMARK(ts);
 
 INSERT INTO late_events
-SELECT 'suggestion', suggestion_id, event_time, CAST(CURRENT_WATERMARK(ts) AS STRING)
-FROM suggestions WHERE ts <= CURRENT_WATERMARK(ts);
+SELECT
+    'suggestion',
+    suggestion_id,
+    event_time,
+    CAST(CURRENT_WATERMARK(ts) AS STRING)
+FROM suggestions
+WHERE
+    ts <= CURRENT_WATERMARK(ts);
 
 INSERT INTO late_events
-SELECT 'outcome', outcome_id, event_time, CAST(CURRENT_WATERMARK(ts) AS STRING)
-FROM reply_outcomes WHERE ts <= CURRENT_WATERMARK(ts);
+SELECT
+    'outcome',
+    outcome_id,
+    event_time,
+    CAST(CURRENT_WATERMARK(ts) AS STRING)
+FROM reply_outcomes
+WHERE
+    ts <= CURRENT_WATERMARK(ts);
 
-CREATE TEMPORARY VIEW served_impressions AS
-SELECT i.impression_id, i.user_id, i.ad_id, i.event_time, i.ts, i.ad_position, i.model_score, i.model_version,
-       CASE WHEN c.click_id IS NULL THEN 0 ELSE 1 END AS clicked, c.event_time AS click_time
+CREATE TEMPORARY VIEW served_impressions
+AS
+SELECT
+    i.impression_id,
+    i.user_id,
+    i.ad_id,
+    i.event_time,
+    i.ts,
+    i.ad_position,
+    i.model_score,
+    i.model_version,
+    CASE WHEN c.click_id IS NULL THEN 0 ELSE 1 END AS clicked,
+    c.event_time AS click_time
 FROM impressions_on_time AS i
 LEFT JOIN clicks_on_time AS c
-    ON c.impression_id = i.impression_id AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '1' MINUTE;
+    ON c.impression_id = i.impression_id
+    AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '1' MINUTE;
 
-CREATE TEMPORARY VIEW served_suggestions AS
-SELECT s.suggestion_id, s.user_id, s.event_time, s.ts, s.model_score, s.model_version, o.outcome,
-       CASE WHEN o.outcome = 'accepted' THEN 1 ELSE 0 END AS accepted
+CREATE TEMPORARY VIEW served_suggestions
+AS
+SELECT
+    s.suggestion_id,
+    s.user_id,
+    s.event_time,
+    s.ts,
+    s.model_score,
+    s.model_version,
+    o.outcome,
+    CASE WHEN o.outcome = 'accepted' THEN 1 ELSE 0 END AS accepted
 FROM suggestions_on_time AS s
 LEFT JOIN outcomes_on_time AS o
-    ON o.suggestion_id = s.suggestion_id AND o.ts BETWEEN s.ts AND s.ts + INTERVAL '2' MINUTE;
+    ON o.suggestion_id = s.suggestion_id
+    AND o.ts BETWEEN s.ts AND s.ts + INTERVAL '2' MINUTE;
 
 INSERT INTO feedback_metrics
-SELECT 'ctr', model_version, 'tumble_1m',
-       DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'), DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
-       COUNT(*), SUM(clicked), CAST(SUM(clicked) AS DOUBLE) / COUNT(*), AVG(model_score)
+SELECT
+    'ctr',
+    model_version,
+    'tumble_1m',
+    DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'),
+    DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
+    COUNT(*),
+    SUM(clicked),
+    CAST(SUM(clicked) AS DOUBLE) / COUNT(*),
+    AVG(model_score)
 FROM TABLE(TUMBLE(TABLE served_impressions, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
-GROUP BY window_start, window_end, model_version;
+GROUP BY
+    window_start,
+    window_end,
+    model_version;
 
 INSERT INTO feedback_metrics
-SELECT 'ctr', model_version, 'hop_5m_1m',
-       DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'), DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
-       COUNT(*), SUM(clicked), CAST(SUM(clicked) AS DOUBLE) / COUNT(*), AVG(model_score)
+SELECT
+    'ctr',
+    model_version,
+    'hop_5m_1m',
+    DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'),
+    DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
+    COUNT(*),
+    SUM(clicked),
+    CAST(SUM(clicked) AS DOUBLE) / COUNT(*),
+    AVG(model_score)
 FROM TABLE(HOP(TABLE served_impressions, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' MINUTE))
-GROUP BY window_start, window_end, model_version;
+GROUP BY
+    window_start,
+    window_end,
+    model_version;
 
 INSERT INTO feedback_metrics
-SELECT 'reply', model_version, 'tumble_1m',
-       DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'), DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
-       COUNT(*), SUM(accepted), CAST(SUM(accepted) AS DOUBLE) / COUNT(*), AVG(model_score)
+SELECT
+    'reply',
+    model_version,
+    'tumble_1m',
+    DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'),
+    DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
+    COUNT(*),
+    SUM(accepted),
+    CAST(SUM(accepted) AS DOUBLE) / COUNT(*),
+    AVG(model_score)
 FROM TABLE(TUMBLE(TABLE served_suggestions, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
-GROUP BY window_start, window_end, model_version;
+GROUP BY
+    window_start,
+    window_end,
+    model_version;
 
 INSERT INTO feedback_metrics
-SELECT 'reply', model_version, 'hop_5m_1m',
-       DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'), DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
-       COUNT(*), SUM(accepted), CAST(SUM(accepted) AS DOUBLE) / COUNT(*), AVG(model_score)
+SELECT
+    'reply',
+    model_version,
+    'hop_5m_1m',
+    DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss'),
+    DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss'),
+    COUNT(*),
+    SUM(accepted),
+    CAST(SUM(accepted) AS DOUBLE) / COUNT(*),
+    AVG(model_score)
 FROM TABLE(HOP(TABLE served_suggestions, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' MINUTE))
-GROUP BY window_start, window_end, model_version;
+GROUP BY
+    window_start,
+    window_end,
+    model_version;
 
 INSERT INTO training_ctr
-SELECT impression_id, user_id, ad_id, event_time, ad_position, model_score, model_version, clicked, click_time,
-       DATE_FORMAT(ts, 'yyyy-MM-dd')
+SELECT
+    impression_id,
+    user_id,
+    ad_id,
+    event_time,
+    ad_position,
+    model_score,
+    model_version,
+    clicked,
+    click_time,
+    DATE_FORMAT(ts, 'yyyy-MM-dd')
 FROM served_impressions;
 
 INSERT INTO training_reply
-SELECT suggestion_id, user_id, event_time, model_score, model_version, outcome, accepted,
-       DATE_FORMAT(ts, 'yyyy-MM-dd')
+SELECT
+    suggestion_id,
+    user_id,
+    event_time,
+    model_score,
+    model_version,
+    outcome,
+    accepted,
+    DATE_FORMAT(ts, 'yyyy-MM-dd')
 FROM served_suggestions;
