@@ -58,6 +58,23 @@ def strip_comments(text: str) -> str:
     return "".join(out)
 
 
+def _code_start(chunk: str) -> int:
+    """Offset of the first character that is neither whitespace nor part of a comment."""
+    i, n = 0, len(chunk)
+    while i < n:
+        if chunk[i].isspace():
+            i += 1
+        elif chunk.startswith("--", i):
+            j = chunk.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif chunk.startswith("/*", i) and not chunk.startswith("/*+", i):
+            j = chunk.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        else:
+            return i
+    return 0
+
+
 def split_statements(text: str) -> list[RawStatement]:
     """Split at top-level semicolons; ``BEGIN STATEMENT SET; ... END;`` and
     ``EXECUTE STATEMENT SET BEGIN ... END;`` stay one statement."""
@@ -71,8 +88,7 @@ def split_statements(text: str) -> list[RawStatement]:
         chunk = text[start:end]
         body = strip_comments(chunk).strip()
         if body:
-            lead = len(chunk) - len(chunk.lstrip())
-            pos = start + lead
+            pos = start + _code_start(chunk)
             line = text.count("\n", 0, pos) + 1
             col = pos - (text.rfind("\n", 0, pos) + 1) + 1
             stmts.append(RawStatement(chunk.strip(), line, col))

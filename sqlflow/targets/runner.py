@@ -50,7 +50,8 @@ def job_name(config: Config, file: Path) -> str:
 
 
 def _location(file: Path, stmt: RawStatement, text: str) -> Location:
-    return Location(str(file), stmt.line, stmt.column, len(stmt.text.splitlines()[0]), source=text)
+    code = strip_comments(stmt.text).strip()
+    return Location(str(file), stmt.line, stmt.column, len(code.splitlines()[0]) if code else 1, source=text)
 
 
 _MODEL_WORDS = re.compile(r"\bCREATE\s+(?:TEMPORARY\s+)?MODEL\b|\bML_PREDICT\s*\(", re.I)
@@ -114,9 +115,39 @@ def _refresh_udfs_package(python_files: Path) -> None:
         pkg.__path__.append(path)
 
 
+def shared_definitions(config: Config, file: Path) -> list[tuple[Path, RawStatement]]:
+    """The CREATE statements of other files that ``file`` reads (shared catalog files), in file order.
+
+    The compiler knows which definitions a job takes from other files; they run
+    before the job's own statements, as ``sqlflow deploy`` ships them.
+    """
+    from sqlflow.compiler import compile_project
+
+    try:
+        rel = str(file.resolve().relative_to(config.root.resolve()))
+        compiled = compile_project(config.root)
+        job = compiled.job(rel)
+    except (ValueError, StopIteration):
+        return []
+    wanted: dict[Path, set[int]] = {}
+    for ref in job.requires:
+        other, _, line = ref.rpartition(":")
+        if line.isdigit():
+            wanted.setdefault((config.root / other).resolve(), set()).add(int(line))
+    out: list[tuple[Path, RawStatement]] = []
+    for path in sorted(wanted):
+        stmts = split_statements(path.read_text(encoding="utf-8"))
+        for i, stmt in enumerate(stmts):
+            end = stmts[i + 1].line if i + 1 < len(stmts) else 1 << 30
+            if stmt.kind == "CREATE" and any(stmt.line <= ln < end for ln in wanted[path]):
+                out.append((path, stmt))
+    return out
+
+
 def run_file(t_env, file: Path, config: Config, name: str | None = None,
              on_statement: Callable[[RawStatement], None] | None = None,
-             python_files: Path | None = None) -> SubmittedJob:
+             python_files: Path | None = None,
+             preamble: list[tuple[Path, RawStatement]] = ()) -> SubmittedJob:
     """Execute one job file; its INSERTs are submitted as one job and not awaited.
 
     ``python_files`` is the staged folder shipped with the job (needed when the
@@ -128,6 +159,15 @@ def run_file(t_env, file: Path, config: Config, name: str | None = None,
     stmt_set = t_env.create_statement_set()
     inserts = 0
     job_id = None
+    for other, stmt in preamble:  # definitions shared from other files
+        loc = _location(other, stmt, other.read_text(encoding="utf-8"))
+        try:
+            t_env.execute_sql(config.substitute(stmt.text, location=loc))
+        except SqlflowError:
+            raise
+        except Exception as exc:
+            raise JobError(f"Flink rejected this statement: {_java_message(exc)}", location=loc,
+                           rule="flink") from None
     statements = split_statements(text)
     lowered = lower_models(statements, file, text, name, python_files)
     for index, stmt in enumerate(statements):

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from sqlflow.config import Config
 from sqlflow.errors import ConfigError, JobError
 from sqlflow.targets.embedded import EmbeddedCluster, stage_python_files
-from sqlflow.targets.runner import SubmittedJob, run_file, runtime_mode
+from sqlflow.targets.runner import SubmittedJob, run_file, runtime_mode, shared_definitions
 
 TERMINAL = ("FINISHED", "FAILED", "CANCELED")
 
@@ -60,7 +60,8 @@ class EmbeddedSession:
         staged = self.python_files()
         t_env = self.cluster.table_env(streaming=streaming, python_files=[staged],
                                        config={**self.config.flink, **(extra_config or {})})
-        job = run_file(t_env, file, self.config, name=name, python_files=staged)
+        job = run_file(t_env, file, self.config, name=name, python_files=staged,
+                       preamble=shared_definitions(self.config, Path(file)))
         self.jobs.append(job)
         return job
 

@@ -12,7 +12,7 @@ def test_split_keeps_strings_comments_and_blocks():
     )
     got = [(s.line, s.kind, s.text) for s in split_statements(text)]
     assert got == [
-        (1, "SET", "-- a comment; with a semicolon\nSET 'a' = 'b'"),
+        (2, "SET", "-- a comment; with a semicolon\nSET 'a' = 'b'"),
         (3, "CREATE", "CREATE TABLE x (a STRING COMMENT 'x;y') WITH ('k'='v')"),
         (4, "EXECUTE", "/* ; */ EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 1; INSERT INTO b SELECT 2; END"),
         (5, "BEGIN", "BEGIN STATEMENT SET;\nINSERT INTO a SELECT 1;\nEND"),
