@@ -37,6 +37,9 @@ def analyze(config: Config, paths: list[Path] | None = None) -> Project:
         where = Location(relpath(Path(spec.file), root) if spec.file else str(config.udfs_dir), spec.line, 1)
         catalog.add(FunctionDef(spec.name, where.file, -1, where, f"udf {spec.module}.{spec.attr}",
                                 spec=spec, target=f"{spec.module}.{spec.attr}"))
+    for f in files:
+        for kind, name in f.broken:
+            catalog.add_broken(kind, name)
     statements = _statements(files)
     for info in statements:
         _define(info, catalog, udfs, config)
@@ -206,7 +209,7 @@ class _Resolver:
         info.insert_columns = cols
         info.query = node.expression
         d = self.catalog.relation(info.sink_name, info.file.rel)
-        if d is None:
+        if d is None and not self.catalog.is_broken("relation", info.sink_name):
             info.facts.unresolved.append(Unresolved(
                 "table", info.sink_name, info.sink_location, tuple(self.catalog.relations)))
         elif isinstance(d, TableDef):

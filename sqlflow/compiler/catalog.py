@@ -168,6 +168,18 @@ class Catalog:
         self.relations: dict[str, list[TableDef | ViewDef]] = {}
         self.functions: dict[str, list[FunctionDef]] = {}  # keyed by lower-case name
         self.models: dict[str, list[ModelDef]] = {}
+        #: names that a CREATE statement which did not parse meant to define, by kind
+        #: (table, view, function, model): references to them are not reported again
+        self.broken: dict[str, set[str]] = {}
+
+    def add_broken(self, kind: str, name: str) -> None:
+        self.broken.setdefault(kind, set()).add(name.lower() if kind == "function" else name)
+
+    def is_broken(self, kind: str, name: str) -> bool:
+        """Whether ``name`` was meant to be defined by a statement with a syntax error."""
+        if kind == "relation":
+            return name in self.broken.get("table", set()) or name in self.broken.get("view", set())
+        return (name.lower() if kind == "function" else name) in self.broken.get(kind, set())
 
     def add(self, d: Definition) -> None:
         if isinstance(d, FunctionDef):

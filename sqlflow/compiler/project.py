@@ -43,6 +43,7 @@ class SourceFile:
     statements: list[Any] = field(default_factory=list)  # sqlflow.dialect Statement
     errors: list[SqlflowError] = field(default_factory=list)
     substitutions: list[Substitution] = field(default_factory=list)
+    broken: list[tuple[str, str]] = field(default_factory=list)  # (kind, name) a bad CREATE meant to define
 
     def remap(self, loc: Location | None) -> Location:
         """A parser location (in substituted text) as a location in the file as written."""
@@ -87,25 +88,44 @@ def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, lis
 
 def load_sql_file(path: Path, rel: str, config: Config) -> SourceFile:
     """Read, substitute and parse one file; syntax errors are kept, never raised."""
-    try:
-        from sqlflow.dialect import parse_script
-    except ImportError:  # older dialect packages export it from the module only
-        from sqlflow.dialect.script import parse_script
+    from sqlflow.dialect import parse_script_partial
 
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     parsed_text, subs = substitute(text, config.lookup_var)
     src = SourceFile(path, rel, text, substitutions=subs)
     try:
-        src.statements = list(parse_script(parsed_text, rel))
-    except Diagnostics as exc:
-        src.errors.extend(_relocate(src, e) for e in exc.errors)
-    except ParseError as exc:
-        src.errors.append(_relocate(src, exc))
+        parsed = parse_script_partial(parsed_text, rel)
     except RecursionError:
         src.errors.append(ParseError("statement is nested too deeply to parse",
                                      Location(rel, 1, 1, 1, text), rule="syntax"))
+        return src
+    src.statements = list(parsed.statements)
+    src.errors.extend(_relocate(src, e) for e in parsed.errors)
+    src.broken = [d for d in (defined_name(t) for t in parsed.skipped) if d is not None]
     return src
+
+
+#: What a CREATE statement defines, read from its first words (for statements that did not parse).
+_CREATE = re.compile(
+    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+(?:SYSTEM\s+)?)?(TABLE|VIEW|FUNCTION|MODEL)\s+"
+    r"(?:IF\s+NOT\s+EXISTS\s+)?((?:`[^`]+`|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:`[^`]+`|[A-Za-z_][\w$]*))*)",
+    re.IGNORECASE)
+
+
+def defined_name(text: str) -> tuple[str, str] | None:
+    """``(kind, name)`` that a CREATE statement's text defines, even when the rest does not parse.
+
+    >>> defined_name("CREATE TEMPORARY VIEW `v` AS SELECT (")
+    ('view', 'v')
+    """
+    from sqlflow.sqlscript import strip_comments
+
+    m = _CREATE.match(strip_comments(text))
+    if m is None:
+        return None
+    name = ".".join(p.strip().strip("`") for p in m.group(2).split("."))
+    return m.group(1).lower(), name
 
 
 def _relocate(src: SourceFile, err: SqlflowError) -> SqlflowError:

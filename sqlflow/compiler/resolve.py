@@ -239,6 +239,8 @@ class QueryResolver:
         if name in ctes:
             return ctes[name]
         d = self.catalog.relation(name, self.file)
+        if d is None and self.catalog.is_broken("relation", name):
+            return Relation([], opaque=True)  # its CREATE has a syntax error, reported already
         if d is None:
             candidates = list(ctes) + list(self.catalog.relations)
             self.facts.unresolved.append(Unresolved("table", name, self.locate(node), tuple(candidates)))
@@ -307,7 +309,7 @@ class QueryResolver:
         if model_arg is not None:
             mname = table_name(model_arg.this)
             model = self.catalog.model(mname, self.file)
-            if model is None:
+            if model is None and not self.catalog.is_broken("model", mname):
                 self.facts.unresolved.append(Unresolved(
                     "model", mname, self.locate(model_arg.this), tuple(self.catalog.models)))
         if model is None:

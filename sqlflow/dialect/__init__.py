@@ -17,7 +17,10 @@ Public API
     1-based line and column, span length, a hint where one fits); several bad
     statements raise ``sqlflow.errors.Diagnostics`` holding one ParseError
     each. Bad input (random bytes, NUL bytes, deep nesting, unterminated
-    strings or comments) is always a located error, never a traceback::
+    strings or comments) is always a located error, never a traceback.
+    ``parse_script_partial(text, file)`` raises nothing: it returns the
+    statements that parse, an error per one that does not, and the text of
+    those (a missing ``;`` between two statements is reported, and both kept)::
 
         >>> from sqlflow.dialect import parse_script
         >>> [s.expression.key for s in parse_script("SET 'a' = 'b'; SELECT 1")]
@@ -208,7 +211,7 @@ from sqlglot import exp
 
 from sqlflow.dialect.flink import Flink
 from sqlflow.dialect.format import format_sql, format_statement
-from sqlflow.dialect.script import Statement, parse_script
+from sqlflow.dialect.script import ParsedScript, Statement, parse_script, parse_script_partial
 
 
 def with_options(create: exp.Expr) -> dict[str, str]:
@@ -222,4 +225,5 @@ def with_options(create: exp.Expr) -> dict[str, str]:
     return out
 
 
-__all__ = ["Flink", "Statement", "format_sql", "format_statement", "parse_script", "with_options"]
+__all__ = ["Flink", "ParsedScript", "Statement", "format_sql", "format_statement", "parse_script",
+           "parse_script_partial", "with_options"]

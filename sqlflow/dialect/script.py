@@ -102,38 +102,145 @@ class _LineIndex:
         return Location(self.file, line, column, max(1, length), self.text)
 
 
+@dataclass
+class ParsedScript:
+    """What a file yields when bad statements are skipped: the good ones, and an error per bad one.
+
+    ``skipped`` holds the source text of each statement that did not parse, so
+    that a caller can tell what it may have defined.
+    """
+
+    statements: list[Statement]
+    errors: list[ParseError]
+    skipped: list[str]
+
+
 def parse_script(text: str, file: str = "<string>") -> list[Statement]:
     """Split ``text`` into statements and parse each; raise located errors for bad ones."""
+    parsed = parse_script_partial(text, file)
+    if len(parsed.errors) == 1:
+        raise parsed.errors[0]
+    if parsed.errors:
+        raise Diagnostics(parsed.errors)
+    return parsed.statements
+
+
+def parse_script_partial(text: str, file: str = "<string>") -> ParsedScript:
+    """Like :func:`parse_script`, but a bad statement costs only itself: the others are kept.
+
+    Text the tokenizer cannot read (an unterminated string or comment) loses
+    the statements from there on; those before it are still parsed.
+    """
     if text.startswith("\ufeff"):  # a UTF-8 byte-order mark: whitespace, offsets unchanged
         text = " " + text[1:]
     index = _LineIndex(text, file)
-    _check_text(text, index)
-    tokens = _tokenize(text, index)
-    _check_tokens(tokens, index)
-    statements: list[Statement] = []
-    errors: list[ParseError] = []
-    chunks = split_chunks(tokens)
-    trailing = _trailing_comments(tokens, text)
-    for chunk in chunks:
-        try:
-            expression = _parse_chunk(chunk, text, index)
-        except ParseError as err:
-            errors.append(err)
+    out = ParsedScript([], [], [])
+    try:
+        _check_text(text, index)
+    except ParseError as err:
+        out.errors.append(err)
+        return out
+    try:
+        tokens = _tokenize(text, index)
+    except ParseError:
+        for start, end in _raw_spans(text):
+            try:
+                tokens = _tokenize(text[start:end], index, start)
+            except ParseError as err:
+                out.errors.append(err)
+                out.skipped.append(text[start:end])
+                continue
+            _parse_tokens(tokens, text, index, out)
+        return out
+    _parse_tokens(tokens, text, index, out)
+    return out
+
+
+def _raw_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of each statement as the plain splitter sees it (quotes, comments, BEGIN/END)."""
+    from sqlflow.sqlscript import split_statements
+
+    spans, cursor = [], 0
+    for raw in split_statements(text):
+        start = text.find(raw.text, cursor)
+        if start < 0:
             continue
-        first, last = chunk[0], chunk[-1]
-        statements.append(Statement(
-            expression=expression,
-            sql=text[first.start : last.end + 1],
-            location=index.location(first.start, last.end - first.start + 1),
-            comments=tuple(trailing.get(id(last), ((), False))[0]),
-            comments_own_line=trailing.get(id(last), ((), False))[1],
-            _index=index,
-        ))
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise Diagnostics(errors)
-    return statements
+        spans.append((start, start + len(raw.text)))
+        cursor = start + len(raw.text)
+    return spans
+
+
+def _parse_tokens(tokens: list[Token], text: str, index: _LineIndex, out: ParsedScript) -> None:
+    try:
+        _check_tokens(tokens, index)
+    except ParseError as err:
+        out.errors.append(err)
+        if tokens:
+            out.skipped.append(text[tokens[0].start : tokens[-1].end + 1])
+        return
+    trailing = _trailing_comments(tokens, text)
+    for chunk in split_chunks(tokens):
+        for part, expression, err in _parse_recovering(chunk, text, index):
+            if err is not None:
+                out.errors.append(err)
+            if expression is None:
+                out.skipped.append(text[part[0].start : part[-1].end + 1])
+                continue
+            first, last = part[0], part[-1]
+            out.statements.append(Statement(
+                expression=expression,
+                sql=text[first.start : last.end + 1],
+                location=index.location(first.start, last.end - first.start + 1),
+                comments=tuple(trailing.get(id(last), ((), False))[0]),
+                comments_own_line=trailing.get(id(last), ((), False))[1],
+                _index=index,
+            ))
+
+
+#: Words that start a statement and never continue one at the start of a line:
+#: a chunk that fails to parse and holds one there is most likely missing a ``;``.
+_NEXT_STATEMENT = frozenset({"INSERT", "CREATE", "DROP", "ALTER", "EXECUTE", "SHOW", "DESCRIBE", "EXPLAIN",
+                             "USE", "RESET"})
+
+
+def _parse_recovering(chunk: list[Token], text: str, index: _LineIndex
+                      ) -> list[tuple[list[Token], exp.Expr | None, ParseError | None]]:
+    """Parse one chunk; when it fails where a ``;`` is missing, report that and parse both halves."""
+    try:
+        return [(chunk, _parse_chunk(chunk, text, index), None)]
+    except ParseError as err:
+        first_error = err
+    split = _missing_semicolon(chunk, text, index)
+    if split is None:
+        return [(chunk, None, first_error)]
+    head, tail, head_expr = split
+    last = head[-1]
+    err = ParseError("missing ';' at the end of this statement", index.location(last.start, last.end - last.start + 1),
+                     rule="syntax", hint=f"end it with ';': the next statement starts at line "
+                                         f"{index.location(tail[0].start).line} ({tail[0].text.upper()})")
+    return [(head, head_expr, err), *_parse_recovering(tail, text, index)]
+
+
+def _missing_semicolon(chunk: list[Token], text: str, index: _LineIndex):
+    """Where a statement keyword starts a line inside a chunk whose text before it parses alone."""
+    if chunk and chunk[0].text.upper() in ("EXECUTE", "BEGIN", "EXPLAIN"):
+        return None  # statement sets hold several statements; EXPLAIN holds one
+    depth = 0
+    for i, tok in enumerate(chunk):
+        if tok.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif tok.token_type == TokenType.R_PAREN:
+            depth -= 1
+        if i == 0 or depth or tok.text.upper() not in _NEXT_STATEMENT:
+            continue
+        if "\n" not in text[chunk[i - 1].end + 1 : tok.start]:
+            continue
+        try:
+            head_expr = _parse_chunk(chunk[:i], text, index)
+        except ParseError:
+            continue
+        return chunk[:i], chunk[i:], head_expr
+    return None
 
 
 def _trailing_comments(tokens: list[Token], text: str) -> dict[int, tuple[list[str], bool]]:
@@ -169,23 +276,55 @@ def _check_text(text: str, index: _LineIndex) -> None:
             raise ParseError("undecodable byte in the file (not UTF-8 text)", index.location(i), rule="syntax")
 
 
-def _tokenize(text: str, index: _LineIndex) -> list[Token]:
+def _tokenize(text: str, index: _LineIndex, offset: int = 0) -> list[Token]:
+    """Tokens of ``text``, which starts at ``offset`` of the file ``index`` maps."""
     tokenizer = Flink.tokenizer_class(dialect=Flink)
     try:
-        return tokenizer.tokenize(text)
+        tokens = tokenizer.tokenize(text)
+        for tok in tokens if offset else ():
+            tok.start += offset
+            tok.end += offset
+        return tokens
     except TokenError:
         start = getattr(tokenizer._core, "_start", 0)  # noqa: SLF001 - where the bad token began
         rest = text[start:]
         if rest.startswith("'"):
             message, hint = "unterminated string", "close it with '"
+            opened = _first_multiline_string(text, start)
+            if opened is not None:  # the quote left open is earlier: its string ate the line ends
+                end_line = index.location(offset + start).line
+                start, rest = opened, text[opened:]
+                hint = f"close it with ' on this line (as written, the string runs on to line {end_line})"
         elif rest.startswith("/*"):
             message, hint = "unterminated comment", "close it with */"
         elif rest.startswith("`"):
             message, hint = "unterminated quoted identifier", "close it with `"
         else:
             message, hint = "cannot read this text as SQL", None
-        raise ParseError(message, index.location(start, len(rest.split("\n", 1)[0])), rule="syntax",
+        raise ParseError(message, index.location(offset + start, len(rest.split("\n", 1)[0])), rule="syntax",
                          hint=hint) from None
+
+
+def _first_multiline_string(text: str, limit: int) -> int | None:
+    """Offset of the first '...' string before ``limit`` that spans a line end (likely left open)."""
+    i = 0
+    while i < limit:
+        if text.startswith("--", i):
+            j = text.find("\n", i)
+            i = len(text) if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = len(text) if j < 0 else j + 2
+        elif text[i] in "'`\"":
+            q, j = text[i], i + 1
+            while j < len(text) and (text[j] != q or text.startswith(q * 2, j)):
+                j += 2 if text.startswith(q * 2, j) else 1
+            if q == "'" and "\n" in text[i:j]:
+                return i
+            i = j + 1
+        else:
+            i += 1
+    return None
 
 
 def _check_tokens(tokens: list[Token], index: _LineIndex) -> None:

@@ -22,7 +22,8 @@ class UnknownFunction(Rule):
         udf_names = [n for defs in project.catalog.functions.values() for n in {d.name for d in defs}]
         for s in project.statements:
             for call in s.facts.calls:
-                if call.udf is None and call.builtin is None and isinstance(call.node, exp.Anonymous):
+                if call.udf is None and call.builtin is None and isinstance(call.node, exp.Anonymous) \
+                        and not project.catalog.is_broken("function", call.name):
                     hint = suggest(call.name, udf_names + list(BUILTINS))
                     yield self.diag(f"unknown function '{call.name}'", call.location, hint)
             for u in s.facts.unresolved:
