@@ -19,6 +19,7 @@ from sqlflow.compiler.catalog import (Catalog, Column, FunctionDef, ModelDef, Ta
 from sqlflow.compiler.connectors import produces_updates
 from sqlflow.compiler.expressions import ExprTyper, Scope
 from sqlflow.compiler.facts import Col, Facts, Relation, Unresolved
+from sqlflow.compiler.like import apply_like
 from sqlflow.compiler.project import SourceFile, discover_udfs, load_sql_file, relpath, sql_files
 from sqlflow.compiler.resolve import QueryResolver
 from sqlflow.compiler.types import FlinkType
@@ -43,6 +44,7 @@ def analyze(config: Config, paths: list[Path] | None = None) -> Project:
     statements = _statements(files)
     for info in statements:
         _define(info, catalog, udfs, config)
+    apply_like(statements, catalog)
     project = Project(config, files, catalog, statements, udfs, list(udf_errors))
     _Resolver(project).run()
     return project
@@ -129,6 +131,8 @@ def _table(info: StatementInfo, node: exp.Create, common: dict) -> TableDef:
         for p in props.expressions:
             if isinstance(p, exp.PartitionedByProperty):
                 t.partitioned_by = tuple(c.name for c in p.this.expressions)
+            elif isinstance(p, exp.LikeProperty):
+                t.like = p
     if node.expression is not None:  # CREATE TABLE ... AS SELECT also writes the table
         info.query = node.expression
     return t

@@ -66,6 +66,9 @@ class TableDef(Definition):
     option_locations: dict[str, Location] = field(default_factory=dict)
     partitioned_by: tuple[str, ...] = ()
     temporary: bool = False
+    like: exp.Expression | None = field(default=None, repr=False)  # the LIKE clause, merged by like.py
+    like_base: TableDef | None = field(default=None, repr=False)  # the table it was merged from
+    inherited_options: frozenset[str] = frozenset()  # options taken from like_base (checked there)
 
     @property
     def connector(self) -> str | None:

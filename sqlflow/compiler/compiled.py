@@ -181,6 +181,10 @@ def _job(project: Project, f) -> JobFile:
         if info.kind == "insert" and info.sink_name:
             sinks.append(info.sink_name)
     sources = sorted({d.name for d in reads if isinstance(d, TableDef)})
+    for d in list(reads):  # CREATE TABLE ... LIKE needs its base defined first
+        while isinstance(d, TableDef) and d.like_base is not None:
+            d = d.like_base
+            reads.append(d)
     requires = sorted({f"{d.file}:{d.location.line if d.location else 0}" for d in reads if d.file != f.rel})
     statements = tuple(CompiledStatement(i.kind, _normal_sql(i), replace(i.location, source=None), i.sink_name,
                                          i.in_statement_set) for i in infos)

@@ -38,12 +38,14 @@ class UnknownConnector(Rule):
                                     "add 'connector' = '...' to its WITH clause")
                 continue
             if name not in CONNECTORS:
+                if "connector" in t.inherited_options:
+                    continue  # reported at the LIKE base
                 yield self.diag(f"unknown connector '{name}'", _option_loc(t, "connector"),
                                 suggest(name, CONNECTORS) or f"known connectors: {', '.join(sorted(CONNECTORS))}")
                 continue
             for key in ("format", "key.format", "value.format"):
                 fmt = t.options.get(key)
-                if fmt is not None and fmt not in FORMATS:
+                if fmt is not None and fmt not in FORMATS and key not in t.inherited_options:
                     yield self.diag(f"unknown format '{fmt}'", _option_loc(t, key), suggest(fmt, FORMATS))
 
 
@@ -85,6 +87,8 @@ class UnknownOption(Rule):
             formats = formats_in(t.options)
             columns = [c.name for c in t.columns]
             for key in t.options:
+                if key in t.inherited_options:
+                    continue  # checked where the LIKE base sets it
                 if spec.name == "datagen" and key.startswith("fields."):
                     field = datagen_field(key)
                     if field is None:
