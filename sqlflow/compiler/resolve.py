@@ -79,15 +79,15 @@ class QueryResolver:
         from_ = sel.args.get("from_") or sel.args.get("from")
         if from_ is not None:
             scope.items.append(self.from_item(from_.this, ctes, scope))
+        where = sel.args.get("where")
         for join in sel.args.get("joins") or []:
-            self.join(join, ctes, scope)
+            self.join(join, ctes, scope, where.this if where is not None else None)
         inputs = [rel for _, rel in scope.items]
         updating = any(r.updating for r in inputs)
         has_rowtime = any(r.has_rowtime for r in inputs)
 
         columns, rank = self.projections(sel, scope)
         scope.aliases = {c.name: c.type for c in columns}
-        where = sel.args.get("where")
         if where is not None:
             self.typer.typeof(where.this, scope)
             updating = self._topn(where.this, scope) or updating
@@ -320,8 +320,13 @@ class QueryResolver:
 
     # -------------------------------------------------------------------- joins
 
-    def join(self, join: exp.Join, ctes: dict[str, Relation], scope: Scope) -> None:
-        """Add a joined item to ``scope`` and classify the join for the rules."""
+    def join(self, join: exp.Join, ctes: dict[str, Relation], scope: Scope,
+             where: exp.Expression | None = None) -> None:
+        """Add a joined item to ``scope`` and classify the join for the rules.
+
+        A comma join (``FROM a, b WHERE ...``) is classified by the WHERE
+        condition, as Flink's documented interval join is written that way.
+        """
         right_node = join.this
         alias, right = self.from_item(right_node, ctes, scope)
         loc = self.locate(right_node)
@@ -344,7 +349,8 @@ class QueryResolver:
         elif (join.kind or "").upper() == "CROSS" and on is None:
             kind = "regular"
         else:
-            kind, times = self._join_kind(on, left_items, alias, right, scope)
+            comma = on is None and not join.args.get("using") and not join.kind and not join.side
+            kind, times = self._join_kind(where if comma else on, left_items, alias, right, scope)
             self.facts.joins.append(JoinUse(kind, outer, loc, times))
             self._join_effect(kind, outer, scope)
             return
