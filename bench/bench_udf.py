@@ -8,7 +8,9 @@ Three parts, each printing ratios against a baseline measured in the same run
   same batches as numpy arrays: the ceiling. Target ratio >= 0.9.
 * ``flink``: a Flink SQL job datagen -> model UDF -> blackhole against the
   same job with the call replaced by a plain SQL expression: the cost of the
-  Python bridge. Target ratio >= 0.8. Batch and streaming, parallelism 1 and
+  Python bridge. Target ratio >= 0.8. A third job calls a no-op pandas UDF
+  with the same 16 columns, which splits the cost between the bridge (no-op
+  vs SQL) and the runtime (model vs no-op). Batch and streaming, parallelism 1 and
   2, plus a sweep of Arrow batch size, bundle size, execution mode and
   feature passing (one ARRAY column or 16 DOUBLE columns).
 * ``gpu``: the runtime against raw onnxruntime on CUDA with a large MLP
@@ -17,6 +19,7 @@ Three parts, each printing ratios against a baseline measured in the same run
 Usage::
 
     python bench/bench_udf.py micro
+    python bench/bench_udf.py micro-sweep
     python bench/bench_udf.py flink [--quick]
     python bench/bench_udf.py gpu --out DIR
     python bench/bench_udf.py plot
@@ -94,14 +97,16 @@ def _rate(rows: int, fn) -> float:
     return rows / (time.perf_counter() - t0)
 
 
-def micro(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
+def micro(rows: int, batch: int, repeats: int, workdir: Path, layers: list[int] = SMALL) -> dict:
     import onnxruntime as ort
 
-    model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
-    x = np.random.default_rng(0).normal(size=(rows, 16)).astype(np.float32)
+    model = build_mlp(workdir / "mlp16.onnx", layers, seed=0, version="bench")
+    width = layers[0]
+    x = np.random.default_rng(0).normal(size=(rows, width)).astype(np.float32)
     chunks = [x[i:i + batch] for i in range(0, rows, batch)]
     as_arrays = [arrow_series(c) for c in chunks]  # what Flink hands for ARRAY<FLOAT>
-    as_columns = [[pd.Series(c[:, j].astype(np.float64)) for j in range(16)] for c in chunks]
+    as_columns = [[pd.Series(c[:, j].astype(np.float64)) for j in range(width)] for c in chunks]
+    as_floats = [[pd.Series(c[:, j]) for j in range(width)] for c in chunks]  # FLOAT columns
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1
@@ -115,12 +120,18 @@ def micro(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
 
     sub = max(batch // 4, 1)
     arr = declare(["ARRAY<FLOAT>"], batch_size=None)
-    cols = declare(["DOUBLE"] * 16, batch_size=None)
-    piped = declare(["DOUBLE"] * 16, batch_size=sub, pipeline=True)
+    cols = declare(["DOUBLE"] * width, batch_size=None)
+    floats = declare(["FLOAT"] * width, batch_size=None)
+    piped = declare(["DOUBLE"] * width, batch_size=sub, pipeline=True)
 
     def raw():
         for c in chunks:
             sess.run(["probability"], {"features": c})
+
+    def by_hand():  # the least a hand-written pandas UDF does with the same DOUBLE Series
+        for cs in as_columns:
+            t = np.column_stack([c.to_numpy() for c in cs]).astype(np.float32)
+            pd.Series(sess.run(["probability"], {"features": t})[0][:, 0].astype(np.float64))
 
     def run_arr():
         for s in as_arrays:
@@ -130,11 +141,16 @@ def micro(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
         for cs in as_columns:
             cols.eval(*cs)
 
+    def run_floats():
+        for cs in as_floats:
+            floats.eval(*cs)
+
     def run_piped():
         for cs in as_columns:
             piped.eval(*cs)
 
-    runs = {"raw": raw, "array": run_arr, "columns": run_cols, "columns_pipelined": run_piped}
+    runs = {"raw": raw, "by_hand": by_hand, "columns": run_cols, "float_columns": run_floats,
+            "array": run_arr, "columns_pipelined": run_piped}
     rates: dict[str, list[float]] = {k: [] for k in runs}
     for fn in runs.values():
         fn()  # warm up
@@ -142,26 +158,46 @@ def micro(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
         for k, fn in runs.items():
             rates[k].append(_rate(rows, fn))
     med = {k: statistics.median(v) for k, v in rates.items()}
-    out = {"rows": rows, "batch": batch, "model_batch": sub, "repeats": repeats, "model": SMALL,
+    out = {"rows": rows, "batch": batch, "model_batch": sub, "repeats": repeats, "model": layers,
            "rows_per_s": med, "ratio": {k: med[k] / med["raw"] for k in runs if k != "raw"},
            "all": rates, "machine": machine()}
-    print(f"micro  rows={rows} pandas batch={batch} (median of {repeats}); one model batch per "
+    print(f"micro  model={'-'.join(map(str, layers))} rows={rows} pandas batch={batch} "
+          f"(median of {repeats}); one model batch per "
           f"pandas batch, except columns_pipelined: model batches of {sub}, pipelined")
     for k in runs:
-        ratio = "" if k == "raw" else f"  ratio {med[k] / med['raw']:.3f}"
-        print(f"  {k:8s} {med[k]:>12,.0f} rows/s{ratio}")
+        ratio = "" if k == "raw" else f"  vs raw {med[k] / med['raw']:.3f}"
+        if k not in ("raw", "by_hand"):
+            ratio += f"  vs by hand {med[k] / med['by_hand']:.3f}"
+        print(f"  {k:17s} {med[k]:>12,.0f} rows/s{ratio}")
+    out["ratio_by_hand"] = {k: med[k] / med["by_hand"] for k in runs if k not in ("raw", "by_hand")}
     return out
+
+
+#: Models of growing size for ``micro-sweep``: the runtime's overhead per row is
+#: fixed, so its share falls as the model grows.
+SWEEP = [SMALL, [16, 128, 64, 1], [16, 256, 128, 1], [16, 512, 256, 1]]
+
+
+def micro_sweep(rows: int, batch: int, repeats: int, workdir: Path) -> dict:
+    return {"-".join(map(str, layers)): micro(rows, batch, repeats, workdir, layers)
+            for layers in SWEEP}
 
 
 # -- flink: datagen -> UDF -> blackhole vs the same job with a SQL expression ----------------
 
 UDF_MODULE = '''
-from sqlflow.udf import onnx_udf
+from sqlflow.udf import onnx_udf, udf
 
 score_arr = onnx_udf("score_arr", model={model!r}, inputs=["ARRAY<FLOAT>"], result="DOUBLE",
                      batch_size=None, device="cpu")
 score_cols = onnx_udf("score_cols", model={model!r}, inputs=["DOUBLE"] * 16, result="DOUBLE",
                       batch_size=None, device="cpu")
+
+
+@udf(args=["DOUBLE"] * 16, result="DOUBLE")
+def noop_cols(*cols):
+    """The same 16 columns in and one out, and no work: the bridge alone."""
+    return cols[0] * 0.0
 '''
 
 
@@ -175,7 +211,7 @@ def _flink_env(streaming: bool, parallelism: int, project: Path, **tuning):
     env = TableEnvironment.create(settings)
     configure(env, project, metrics=True, **tuning)
     env.get_config().set("parallelism.default", str(parallelism))
-    for name in ("score_arr", "score_cols"):
+    for name in ("score_arr", "score_cols", "noop_cols"):
         env.execute_sql(f"CREATE TEMPORARY FUNCTION {name} AS 'bench_udfs.models.{name}' "
                         "LANGUAGE PYTHON")
     return env
@@ -216,19 +252,26 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3) -> dict:
         call = f"score_arr({ARRAY_ARG})" if feature == "array" else f"score_cols({COLS_ARG})"
         base_call = SQL_EXPR if feature == "columns" else \
             f"CARDINALITY({ARRAY_ARG}) * 0 + {SQL_EXPR}"
+        noop_call = f"noop_cols({COLS_ARG})" if feature == "columns" else None
         _flink_job(env, min(rows, 20000), call)  # warm the JVM code paths
-        udf_rates, sql_rates = [], []
-        for _ in range(repeats):  # alternate, so the machine's drift hits both alike
+        udf_rates, sql_rates, noop_rates = [], [], []
+        for _ in range(repeats):  # alternate, so the machine's drift hits all alike
             udf_rates.append(_flink_job(env, rows, call))
             sql_rates.append(_flink_job(env, rows, base_call))
+            if noop_call:
+                noop_rates.append(_flink_job(env, rows, noop_call))
         udf_rate, sql_rate = statistics.median(udf_rates), statistics.median(sql_rates)
+        noop_rate = statistics.median(noop_rates) if noop_rates else None
         rec = {"label": label, "mode": "streaming" if streaming else "batch",
                "parallelism": parallelism, "feature": feature, "tuning": tuning,
                "udf_rows_per_s": udf_rate, "sql_rows_per_s": sql_rate,
-               "ratio": udf_rate / sql_rate, "udf_all": udf_rates, "sql_all": sql_rates}
+               "ratio": udf_rate / sql_rate, "udf_all": udf_rates, "sql_all": sql_rates,
+               "noop_rows_per_s": noop_rate, "noop_all": noop_rates}
         runs.append(rec)
+        noop = f"  no-op UDF {noop_rate:>10,.0f}  model/no-op {udf_rate / noop_rate:.3f}  " \
+               f"no-op/sql {noop_rate / sql_rate:.3f}" if noop_rate else ""
         print(f"  {label:34s} udf {udf_rate:>10,.0f}  sql {sql_rate:>10,.0f}  "
-              f"ratio {udf_rate / sql_rate:.3f}", flush=True)
+              f"ratio {udf_rate / sql_rate:.3f}{noop}", flush=True)
 
     print(f"flink  rows={rows} per job (datagen -> f -> blackhole; rows/s over the job's net "
           f"runtime, median of {repeats} alternating runs)")
@@ -465,7 +508,8 @@ def plot(path: Path = RESULTS, out: Path = PLOT) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("part", choices=["micro", "flink", "gpu", "gpu-profile", "plot"])
+    ap.add_argument("part", choices=["micro", "micro-sweep", "flink", "gpu", "gpu-profile",
+                                     "plot"])
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
@@ -481,6 +525,9 @@ def main() -> None:
         work = Path(tmp)
         if args.part == "micro":
             save("micro", micro(args.rows or 1_000_000, args.batch, args.repeats, work), out)
+        elif args.part == "micro-sweep":
+            save("micro_sweep", micro_sweep(args.rows or 500_000, args.batch, args.repeats, work),
+                 out)
         elif args.part == "gpu-profile":
             gpu_profile(work)
         elif args.part == "flink":

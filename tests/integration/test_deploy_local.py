@@ -195,8 +195,11 @@ def test_jobs_list_stop_resume_and_cancel(cluster):
     only(settings, {"ops"})
     jid = deploy(settings, echo=lambda s: None, settle=2).jobs["itest.ops"]
     wait_count(info, "ops1", 20)
-    time.sleep(3)  # let the metrics catch up
     row = running_job(settings, "itest.ops")
+    deadline = time.monotonic() + 45  # the JobManager fetches task metrics every 10 s
+    while not (row.records_in > 0 and row.records_out > 0) and time.monotonic() < deadline:
+        time.sleep(1)
+        row = running_job(settings, "itest.ops")
     assert (row.jid, row.state, row.dashboard) == (
         jid, "RUNNING", f"{settings.rest_url}/#/job/running/{jid}/overview")
     assert row.records_in > 0 and row.records_out > 0 and row.uptime_s > 0
