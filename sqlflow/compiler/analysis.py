@@ -36,6 +36,8 @@ class StatementInfo:
     sink_name: str | None = None
     sink_location: Location | None = None
     insert_columns: list[tuple[str, Location]] | None = None
+    static_partitions: tuple[str, ...] = ()  # INSERT ... PARTITION (col = 'v'): columns the query skips
+    static_partition_locations: tuple[Location, ...] = ()
     projection_locations: list[Location] = field(default_factory=list)
     in_statement_set: bool = False
     settings: dict[str, str] = field(default_factory=dict)  # SET values in force here

@@ -209,6 +209,11 @@ class _Resolver:
             cols = [(c.name, info.locate(c)) for c in target.expressions]
             target = target.this
         info.sink_name = table_name(target)
+        part = target.args.get("partition")
+        if part is not None:
+            keys = [e.this for e in part.expressions if isinstance(e, exp.EQ)]
+            info.static_partitions = tuple(k.name for k in keys)
+            info.static_partition_locations = tuple(info.locate(k) for k in keys)
         info.sink_location = info.locate(target)
         info.insert_columns = cols
         info.query = node.expression

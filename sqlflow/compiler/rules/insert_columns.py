@@ -13,7 +13,7 @@ def sink_columns(s: StatementInfo) -> list[tuple[str, object]] | None:
     """The (name, FlinkType) pairs an INSERT writes, in query order; None if unknown."""
     if s.sink is None or s.relation is None:
         return None
-    persisted = [c for c in s.sink.columns if c.persisted]
+    persisted = [c for c in s.sink.columns if c.persisted and c.name not in s.static_partitions]
     if s.insert_columns is None:
         return [(c.name, c.type) for c in persisted]
     by_name = {c.name: c for c in persisted}
@@ -28,7 +28,12 @@ class InsertColumnCount(Rule):
         for s in project.statements:
             if s.kind not in ("insert",) or s.sink is None or s.relation is None:
                 continue
-            persisted = [c.name for c in s.sink.columns if c.persisted]
+            persisted = [c.name for c in s.sink.columns if c.persisted and c.name not in s.static_partitions]
+            columns = [c.name for c in s.sink.columns]
+            for name, loc in zip(s.static_partitions, s.static_partition_locations):
+                if name not in columns:
+                    yield self.diag(f"sink '{s.sink.name}' has no partition column '{name}'", loc,
+                                    suggest(name, s.sink.partitioned_by or columns))
             for name, loc in s.insert_columns or []:
                 if name not in persisted:
                     yield self.diag(f"sink '{s.sink.name}' has no column '{name}'", loc,
