@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from sqlflow.compiler.catalog import Catalog, ModelDef, TableDef, ViewDef, table_name
 from sqlflow.compiler.expressions import ExprTyper, Scope, is_aggregate_call
+from sqlflow.compiler.grouping import check_grouping
 from sqlflow.compiler.facts import Col, Facts, JoinUse, PredictUse, Relation, Unresolved, WindowUse
 from sqlflow.compiler.types import ANY, FlinkType
 from sqlflow.errors import Location
@@ -101,6 +102,8 @@ class QueryResolver:
         for o in (order.expressions if order is not None else []):
             self.typer.typeof(o.this if isinstance(o, exp.Ordered) else o, scope)
 
+        self.facts.unresolved.extend(check_grouping(
+            sel, scope, lambda n: is_aggregate_call(n, self.catalog, self.file), self.locate))
         aggregated = group is not None or any(
             is_aggregate_call(n, self.catalog, self.file) for p in sel.expressions
             for n in p.walk() if isinstance(n, exp.Func))

@@ -10,6 +10,7 @@ from sqlflow.compiler.rules.append_only_sink import AppendOnlySink
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
 from sqlflow.compiler.rules.duplicate import DuplicateDefinition
+from sqlflow.compiler.rules.grouping import Grouping
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     UnknownColumn(),
     UnknownFunction(),
     UnknownModel(),
+    Grouping(),
     UdfArity(),
     UdfArgumentType(),
     InsertColumnCount(),
