@@ -83,6 +83,13 @@ class Scope:
     items: list[tuple[str, Relation]] = field(default_factory=list)
     parent: Scope | None = None
     aliases: dict[str, FlinkType] = field(default_factory=dict)  # SELECT aliases (GROUP/ORDER BY)
+    shared: set[str] = field(default_factory=set)  # joined USING or NATURAL: one column, not two
+
+    def owners(self, name: str) -> list[str]:
+        """The aliases of this level's FROM items that have a column ``name`` (two or more: ambiguous)."""
+        if name in self.shared or name in self.aliases or any(rel.opaque for _, rel in self.items):
+            return []
+        return [alias for alias, rel in self.items if any(c.name == name for c in rel.columns)]
 
     def relation(self, alias: str) -> Relation | None:
         for name, rel in self.items:
@@ -246,6 +253,13 @@ class ExprTyper:
             self.facts.unresolved.append(Unresolved(
                 "column", name, self.locate(c), tuple(scope.column_names())))
             return ANY
+        owners = scope.owners(name)
+        if len(owners) > 1:
+            named = [f"{a}.{name}" for a in owners if a]
+            self.facts.unresolved.append(Unresolved(
+                "ambiguous-column", name, self.locate(c), tuple(owners),
+                hint=f"qualify it: {' or '.join(named)}" if len(named) == len(owners) else
+                "give each table an alias and qualify the column with it"))
         return col.type
 
     def call(self, f: exp.Func, scope: Scope) -> FlinkType:

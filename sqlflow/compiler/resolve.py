@@ -340,7 +340,11 @@ class QueryResolver:
         if on is not None:
             self.typer.typeof(on, scope)
         for u in join.args.get("using") or []:
+            scope.shared.add(u.name)
             self.typer.typeof(exp.column(u.name) if isinstance(u, exp.Identifier) else u, scope)
+        if str(join.args.get("method") or "").upper() == "NATURAL":
+            left_names = {c.name for _, r in left_items for c in r.columns}
+            scope.shared.update(c.name for c in right.columns if c.name in left_names)
         if isinstance(right_node, (exp.Unnest, exp.Lateral)) or (
                 isinstance(right_node, exp.Table) and isinstance(right_node.this, exp.Anonymous)):
             kind = "lateral"

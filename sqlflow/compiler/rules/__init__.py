@@ -6,6 +6,7 @@ subclass and listing it here.
 
 from __future__ import annotations
 
+from sqlflow.compiler.rules.ambiguous_column import AmbiguousColumn
 from sqlflow.compiler.rules.append_only_sink import AppendOnlySink
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
@@ -31,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     DuplicateDefinition(),
     UnknownTable(),
     UnknownColumn(),
+    AmbiguousColumn(),
     UnknownFunction(),
     UnknownModel(),
     Grouping(),

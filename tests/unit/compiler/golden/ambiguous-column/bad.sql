@@ -1,0 +1,12 @@
+CREATE TABLE nc_orders (order_id STRING, user_id BIGINT, amount DOUBLE) WITH ('connector' = 'datagen');
+
+CREATE TABLE nc_users (user_id BIGINT, name STRING) WITH ('connector' = 'datagen');
+
+CREATE TABLE nc_out (order_id STRING, user_id BIGINT, name STRING) WITH ('connector' = 'blackhole');
+
+SET 'table.exec.state.ttl' = '1 h';
+
+INSERT INTO nc_out
+SELECT order_id, user_id, name
+FROM nc_orders AS o
+JOIN nc_users AS u ON o.user_id = u.user_id;
