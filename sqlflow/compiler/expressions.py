@@ -249,6 +249,8 @@ class ExprTyper:
                 return ANY
             return col.type
         col = scope.lookup(name)
+        if col is None and name.upper() in _NILADIC and not c.this.args.get("quoted"):
+            return _NILADIC[name.upper()]  # USER, LOCALTIMESTAMP, ...: calls written without parentheses
         if col is None:
             self.facts.unresolved.append(Unresolved(
                 "column", name, self.locate(c), tuple(scope.column_names())))
@@ -297,6 +299,11 @@ class ExprTyper:
             return known.result_type(list(arg_types))
         return _sqlglot_result(f, arg_types)
 
+
+#: Functions Flink calls without parentheses, which parse as column names.
+_NILADIC = {"USER": STRING, "CURRENT_USER": STRING, "SESSION_USER": STRING, "SYSTEM_USER": STRING,
+            "LOCALTIME": FlinkType("TIME"), "LOCALTIMESTAMP": FlinkType("TIMESTAMP", (3,)),
+            "CURRENT_ROLE": STRING, "CURRENT_CATALOG": STRING, "CURRENT_DATABASE": STRING}
 
 #: Functions whose first argument is a time unit keyword (``TIMESTAMPDIFF(SECOND, a, b)``).
 _UNIT_FIRST = frozenset({"TIMESTAMPADD", "TIMESTAMPDIFF"})

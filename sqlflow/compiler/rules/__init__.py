@@ -16,6 +16,7 @@ from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
+from sqlflow.compiler.rules.reserved_word import ReservedWord
 from sqlflow.compiler.rules.syntax import Syntax
 from sqlflow.compiler.rules.udf_argument_type import UdfArgumentType
 from sqlflow.compiler.rules.udf_arity import UdfArity
@@ -28,6 +29,7 @@ from sqlflow.compiler.rules.watermark import MissingWatermark
 
 RULES: tuple[Rule, ...] = (
     Syntax(),
+    ReservedWord(),
     UndefinedVariable(),
     DuplicateDefinition(),
     UnknownTable(),
