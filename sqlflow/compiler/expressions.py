@@ -46,6 +46,7 @@ _NODE_NAMES: dict[type, str] = {
 }
 
 _BOOLEAN_NODES = (exp.Predicate, exp.And, exp.Or, exp.Not, exp.Xor)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv)
 _TEMPORAL_ROOTS = ("TIMESTAMP", "TIMESTAMP_LTZ", "DATE", "TIME")
 
@@ -157,6 +158,9 @@ class ExprTyper:
                 else:
                     self.typeof(child, scope)
             return BOOLEAN
+        if isinstance(e, _COMPARISONS):
+            self._comparison(e, scope)
+            return BOOLEAN
         if isinstance(e, _BOOLEAN_NODES):
             self._children(e, scope)
             return BOOLEAN
@@ -191,6 +195,22 @@ class ExprTyper:
 
     def _children(self, e: exp.Expression, scope: Scope) -> list[FlinkType]:
         return [self.typeof(c, scope) for c in e.iter_expressions()]
+
+    def _comparison(self, e: exp.Binary, scope: Scope) -> None:
+        """Type both sides; a string compared with a number is recorded for the lint."""
+        left, right = self.typeof(e.left, scope), self.typeof(e.right, scope)
+        if {left.family, right.family} == {"string", "numeric"}:
+            text, number = (e.left, e.right) if left.family == "string" else (e.right, e.left)
+            ntype = right if left.family == "string" else left
+            if isinstance(number, exp.Literal):
+                fix = (f"write the number as a string, '{number.this}', "
+                       f"or CAST({text.sql(dialect='flink')} AS {ntype.plain()})")
+            elif isinstance(text, exp.Literal):
+                fix = f"compare it with a number, or CAST({number.sql(dialect='flink')} AS STRING)"
+            else:
+                fix = f"cast one side: CAST({text.sql(dialect='flink')} AS {ntype.plain()})"
+            self.facts.unresolved.append(Unresolved(
+                "mixed-comparison", f"STRING with {ntype.plain()}", self.locate(e), (), hint=fix))
 
     def _window_parts(self, w: exp.Window, scope: Scope) -> bool:
         for p in w.args.get("partition_by") or []:

@@ -15,6 +15,7 @@ from sqlflow.compiler.rules.grouping import Grouping
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
+from sqlflow.compiler.rules.mixed_comparison import MixedComparison
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
 from sqlflow.compiler.rules.reserved_word import ReservedWord
 from sqlflow.compiler.rules.syntax import Syntax
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     SelectStarSink(),
     UdfNotVectorized(),
     ProctimeWindow(),
+    MixedComparison(),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
