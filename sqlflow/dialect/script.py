@@ -20,6 +20,7 @@ from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect.ddl import DDL_KEYWORDS, TYPE_NAMES
 from sqlflow.dialect.flink import Flink
+from sqlflow.dialect.hints import LAST_HINT_RULES, TEXT_HINT_RULES
 from sqlflow.dialect.parser import INTERVAL_UNITS, STATEMENT_KEYWORDS, split_chunks
 from sqlflow.errors import Diagnostics, Location, ParseError, did_you_mean
 
@@ -383,10 +384,22 @@ def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineInd
             hint = prefix + rest
     pos = next((i for i, t in enumerate(chunk) if t is token), len(chunk) - 1)
     where = token
+    for text_rule in TEXT_HINT_RULES:
+        if hint is not None:
+            break
+        found = text_rule(message, chunk, pos, at_end, index.text)
+        if found:
+            hint, where = found
     for rule in _HINT_RULES:
         if hint is not None:
             break
         found = rule(message, chunk, pos, at_end)
+        if found:
+            hint, where = found
+    for text_rule in LAST_HINT_RULES:
+        if hint is not None:
+            break
+        found = text_rule(message, chunk, pos, at_end, index.text)
         if found:
             hint, where = found
     if at_end and "end" not in message:
