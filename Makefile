@@ -60,6 +60,10 @@ bench: install jars
 	$(BIN)/python bench/bench_udf.py flink --quick
 	$(BIN)/python bench/bench_scoring.py
 
+.PHONY: bench-spark
+bench-spark: install jars
+	$(BIN)/python bench/bench_spark.py
+
 clean:
 	rm -rf .sqlflow out .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
