@@ -5,10 +5,14 @@ an in-memory catalog, and EXPLAIN plans a query without executing it. Each
 Flink error is cut down to its first meaningful line (no Java stack trace)
 and its "From line X, column Y" mapped back to the file the user wrote.
 
-Statements the planner cannot check here are skipped with a note: tables
-whose connector jar is not on the classpath (the Kafka jar comes from the jar
-cache when ``sqlflow setup`` fetched it; JDBC is never bundled), statements
-reading them, and models (Flink has no ONNX model provider).
+ONNX models (``CREATE MODEL ... WITH ('provider' = 'onnx')``) are lowered as
+they are for a run: the model becomes sqlflow's ONNX UDF, registered here
+under its generated name, and each ``ML_PREDICT`` over it the subquery that
+calls it, so Flink plans the query that will really run. Statements the
+planner cannot check here are skipped with a note: tables whose connector jar
+is not on the classpath (the Kafka jar comes from the jar cache when
+``sqlflow setup`` fetched it; JDBC is never bundled), statements reading
+them, and models of providers Flink lacks.
 """
 
 from __future__ import annotations
@@ -112,20 +116,25 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
                       quiet: set[int]) -> None:
     available = _BUNDLED | (_KAFKA if kafka_jar() else set())
     skipped_tables: dict[str, str] = {}
+    lowered = _Lowered()
     for info in statements:
+        lowered.see_table(info)
+        if info.kind == "model" and info.definition is not None:
+            reason = lowered.register(env, info, report)
+            if reason:
+                skipped_tables[info.definition.name] = reason
+                if id(info) not in quiet:
+                    _note(report, info, f"model '{info.definition.name}' is not checked by the "
+                                        f"planner: {reason}")
+            continue
         reason = _skip_reason(info, skipped_tables)
         if info.kind == "set":
             for key, value in _set_pairs(info):
                 env.get_config().set(key, value)
             continue
-        if info.kind in ("table", "view", "function", "model"):
+        if info.kind in ("table", "view", "function"):
             d = info.definition
             if d is None:
-                continue
-            if info.kind == "model":
-                if id(info) not in quiet:
-                    _note(report, info, f"model '{d.name}' is not checked by the planner "
-                                        "(Flink has no ONNX model provider)")
                 continue
             if isinstance(d, TableDef) and d.connector not in available:
                 skipped_tables[d.name] = f"connector '{d.connector}' is not on the planner's classpath"
@@ -142,7 +151,53 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
             if reason:
                 _note(report, info, f"not checked by the planner: {reason}")
                 continue
+            if info.facts.predicts:  # the lowered query: Flink's positions are not the file's
+                _run(env.explain_sql, info, lowered.sql(info), report, exact=False)
+                continue
             _run(env.explain_sql, info, _sql(info), report)
+
+
+class _Lowered:
+    """ONNX models of one job, registered as the UDFs they are lowered to for a run."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, Any] = {}  # name (lower case) -> lowering.ModelDecl
+        self.columns: dict[str, list[str]] = {}
+
+    def see_table(self, info: StatementInfo) -> None:
+        from sqlflow import lowering
+
+        found = lowering.table_columns(info.node) if info.kind == "table" else None
+        if found:
+            self.columns[found[0].lower()] = found[1]
+
+    def register(self, env: Any, info: StatementInfo, report: PlannerReport) -> str | None:
+        """Register an ONNX model's UDF; the reason it cannot be checked otherwise."""
+        from sqlflow import lowering
+
+        decl = lowering.model_decl(info.node, info.location)
+        if not decl.is_onnx:
+            return f"Flink has no '{decl.provider}' model provider here"
+        try:
+            lowering.check_model(decl)
+            namespace: dict[str, Any] = {}
+            exec(compile(lowering.python_module([decl]), "<model>", "exec"), namespace)  # noqa: S102
+            env.create_temporary_system_function(decl.function_name, namespace[decl.function_name])
+        except SqlflowError as exc:
+            report.diagnostics.append(exc)
+            return "its declaration is invalid"
+        except Exception as exc:
+            report.diagnostics.append(ValidationError(
+                f"Flink cannot register model '{decl.name}': {flink_message(exc)[0]}", info.location, rule=RULE))
+            return "Flink could not register it"
+        self.models[decl.name.lower()] = decl
+        return None
+
+    def sql(self, info: StatementInfo) -> str:
+        from sqlflow import lowering
+
+        node = lowering.lower_ml_predict(info.node.copy(), self.models, self.columns, locate=info.statement.locate)
+        return node.sql(dialect="flink")
 
 
 def _register_udfs(compiled: CompiledProject, env: Any, report: PlannerReport) -> None:
@@ -162,8 +217,9 @@ def _skip_reason(info: StatementInfo, skipped: dict[str, str]) -> str | None:
             return f"it reads '{d.name}' ({skipped[d.name]})"
     if info.sink_name in skipped:
         return f"it writes '{info.sink_name}' ({skipped[info.sink_name]})"
-    if info.facts.predicts:
-        return "ML_PREDICT needs a model provider Flink does not have for ONNX"
+    for p in info.facts.predicts:
+        if p.model.name in skipped:
+            return f"it calls model '{p.model.name}' ({skipped[p.model.name]})"
     return None
 
 
@@ -187,13 +243,14 @@ def _note(report: PlannerReport, info: StatementInfo, message: str) -> None:
     report.diagnostics.append(ValidationError(message, info.location, rule=RULE, severity="note"))
 
 
-def _run(call: Any, info: StatementInfo, sql: str, report: PlannerReport) -> None:
+def _run(call: Any, info: StatementInfo, sql: str, report: PlannerReport, exact: bool = True) -> None:
     report.checked += 1
     try:
         call(sql)
     except Exception as exc:
         message, notes, pos = flink_message(exc)
-        report.diagnostics.append(ValidationError(message, _locate(info, pos), rule=RULE, notes=notes))
+        where = _locate(info, pos if exact else None)
+        report.diagnostics.append(ValidationError(message, where, rule=RULE, notes=notes))
 
 
 def first_line(exc: BaseException) -> str:

@@ -93,7 +93,7 @@ def test_shipped_sql_agrees() -> None:
 
 
 def test_validate_planner_cli_reports_what_only_flink_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A column outside GROUP BY passes the static rules; ``validate --planner`` maps Flink's error back."""
+    """Sorting a stream on a plain column passes the static rules; ``validate --planner`` maps Flink's error back."""
     from click.testing import CliRunner
 
     from sqlflow.cli.main import cli
@@ -101,15 +101,62 @@ def test_validate_planner_cli_reports_what_only_flink_sees(tmp_path: Path, monke
     root = tmp_path / "project"
     shutil.copytree(PROJECTS / "good", root, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "sql" / "zz_case.sql").write_text(
-        "SET 'table.exec.state.ttl' = '1 h';\n\nSELECT ad_id, label, COUNT(*)\nFROM impressions\nGROUP BY ad_id;\n")
+        "SET 'table.exec.state.ttl' = '1 h';\n\nSELECT ad_id, label\nFROM impressions\nORDER BY ad_id;\n")
     monkeypatch.chdir(root)
     static = CliRunner().invoke(cli, ["validate", "sql/zz_case.sql"], catch_exceptions=False)
     assert (static.exit_code, static.output) == (0, "0 errors, 0 warnings in 1 file\n")
     result = CliRunner().invoke(cli, ["validate", "--planner", "sql/zz_case.sql"], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output == (
-        "sql/zz_case.sql:3:15: error[planner]: Expression 'label' is not being grouped\n"
-        "   3 | SELECT ad_id, label, COUNT(*)\n"
-        "     |               ^^^^^\n"
+        "sql/zz_case.sql:3:1: error[planner]: Sort on a non-time-attribute field is not supported.\n"
+        "   3 | SELECT ad_id, label\n"
+        "     | ^^^^^^^^^^^^^^^^^^^\n"
         "\n"
         "1 error, 0 warnings in 1 file\n")
+
+
+MODEL_JOB = """CREATE TABLE feats (id BIGINT, f1 FLOAT, f2 FLOAT, f3 FLOAT) WITH ('connector' = 'datagen');
+
+CREATE MODEL two
+INPUT (a FLOAT, b FLOAT, c FLOAT)
+OUTPUT (probability FLOAT, logits ARRAY<FLOAT>)
+WITH ('provider' = 'onnx', 'path' = 'models/two.onnx');
+
+CREATE TABLE scored (id BIGINT, probability FLOAT, logits ARRAY<FLOAT>) WITH ('connector' = 'blackhole');
+
+INSERT INTO scored
+SELECT p.id, p.probability, p.logits
+FROM ML_PREDICT(TABLE feats, MODEL two, DESCRIPTOR(f1, f2, f3)) AS p;
+"""
+
+
+def _model_project(tmp_path: Path, job: str) -> Path:
+    from sqlflow.udf.testmodels import build_mlp
+
+    root = tmp_path / "mlproj"
+    for d in ("sql", "models", "udfs"):
+        (root / d).mkdir(parents=True)
+    (root / "sqlflow.yaml").write_text("name: ml\n")
+    build_mlp(root / "models" / "two.onnx", [3, 4, 1], seed=5, version="two-v1", extra_logits=True)
+    (root / "sql" / "predict.sql").write_text(job)
+    return root
+
+
+def test_onnx_models_are_lowered_and_planned(tmp_path: Path) -> None:
+    """CREATE MODEL on ONNX and ML_PREDICT are planned as they run: as the lowered UDF call."""
+    compiled = compile_project(_model_project(tmp_path, MODEL_JOB))
+    report = check(compiled)
+    assert [d.render() for d in compiled.diagnostics] == []
+    assert [d.render() for d in report.diagnostics] == []
+    assert (report.checked, report.skipped) == (3, 0)
+
+
+def test_a_lowered_query_flink_rejects_is_located_at_its_statement(tmp_path: Path) -> None:
+    """A sink column too narrow for the model's output: Flink's message, at the INSERT."""
+    job = MODEL_JOB.replace("logits ARRAY<FLOAT>) WITH ('connector' = 'blackhole')",
+                            "logits ARRAY<INT>) WITH ('connector' = 'blackhole')")
+    compiled = compile_project(_model_project(tmp_path, job))
+    report = check(compiled)
+    errors = [d for d in report.diagnostics if d.severity == "error"]
+    assert [(d.location.line, d.location.column) for d in errors] == [(10, 13)]  # the sink's name
+    assert "do not match" in errors[0].message
