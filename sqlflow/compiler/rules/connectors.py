@@ -62,6 +62,11 @@ class MissingOption(Rule):
             for group in spec.required:
                 if not any(k in t.options for k in group):
                     either = " or ".join(f"'{k}'" for k in group)
+                    typo = _near_miss(group, t.options, lambda k: k in spec.optional or k == "connector")
+                    if typo is not None:  # the option is there, misspelled: point at it
+                        yield self.diag(f"connector '{spec.name}' needs option {either}", _option_loc(t, typo[0]),
+                                        f"'{typo[0]}' is not an option: did you mean '{typo[1]}'?")
+                        continue
                     yield self.diag(f"connector '{spec.name}' needs option {either}",
                                     _option_loc(t, "connector"))
             if (spec.name == "kafka" and id(t) in read and "properties.group.id" not in t.options
@@ -73,6 +78,21 @@ class MissingOption(Rule):
             if spec.needs_primary_key and not t.primary_key:
                 yield self.diag(f"connector '{spec.name}' needs a PRIMARY KEY", t.location,
                                 "add PRIMARY KEY (...) NOT ENFORCED to the columns")
+
+
+def _near_miss(group, options, known) -> tuple[str, str] | None:
+    """A set option that is not one the connector names but a near spelling of one in ``group``
+    (``properties.bootstrap.server``: ``properties.*`` passes through to Kafka, so it is not
+    unknown), and that option."""
+    import difflib
+
+    for key in options:
+        if key in group or known(key):
+            continue
+        close = difflib.get_close_matches(key.lower(), list(group), n=1, cutoff=0.85)
+        if close:
+            return key, close[0]
+    return None
 
 
 class UnknownOption(Rule):
