@@ -62,6 +62,30 @@ def _model_path(project: Project, spec: UdfSpec) -> str:
     return str(p)
 
 
+def _file_hint(project: Project, path: str | None, declared: Location | None) -> str | None:
+    """For a model file that does not exist: the closest ONNX file of the project, and where the path is set."""
+    from sqlflow.errors import did_you_mean
+
+    root = project.config.root
+    if not path or (root / path).exists():
+        return None
+    files = sorted(str(f.relative_to(root)) for f in root.rglob("*.onnx")
+                   if not any(part.startswith(".") for part in f.relative_to(root).parts))
+    by_stem = {Path(f).stem: f for f in files}  # compare stems: a shared folder or suffix says nothing
+    close = by_stem.get(did_you_mean(Path(path).stem, by_stem) or "")
+    where = ""
+    if declared and declared.file:
+        shown = Path(declared.file)
+        if shown.is_absolute() and shown.is_relative_to(root):
+            shown = shown.relative_to(root)
+        where = f" (the path is set at {shown}:{declared.line})"
+    if close:
+        return f"did you mean '{close}'?{where}"
+    if files:
+        return f"the project's ONNX files: {', '.join(files[:5])}{where}"
+    return f"no .onnx file in the project: train or copy one under models/{where}"
+
+
 class ModelFile(Rule):
     id = "model-file"
     description = "every model a query calls has an ONNX file that loads"
@@ -73,15 +97,19 @@ class ModelFile(Rule):
             for p in s.facts.predicts:
                 called.add(id(p.model))
                 if p.model.load_error:
-                    yield self.diag(f"model '{p.model.name}' cannot be used: {p.model.load_error}", p.location)
+                    yield self.diag(f"model '{p.model.name}' cannot be used: {p.model.load_error}", p.location,
+                                    _file_hint(project, p.model.path, p.model.location))
         for spec, loc, _ in _udf_model_calls(project):
             _, err = _load(project, _model_path(project, spec), cache)
             if err:
-                yield self.diag(f"{spec.name}() runs a model that cannot be used: {err}", loc)
+                where = Location(spec.file, spec.line, 1) if spec.file else None
+                yield self.diag(f"{spec.name}() runs a model that cannot be used: {err}", loc,
+                                _file_hint(project, _model_path(project, spec), where))
         for m in project.catalog.models.values():
             for d in m:
                 if id(d) not in called and d.load_error:
-                    yield self.diag(f"model '{d.name}' cannot be used: {d.load_error}", d.location)
+                    yield self.diag(f"model '{d.name}' cannot be used: {d.load_error}", d.location,
+                                    _file_hint(project, d.path, None))
 
 
 class ModelSignatureRule(Rule):
