@@ -197,20 +197,23 @@ class ExprTyper:
         return [self.typeof(c, scope) for c in e.iter_expressions()]
 
     def _comparison(self, e: exp.Binary, scope: Scope) -> None:
-        """Type both sides; a string compared with a number is recorded for the lint."""
+        """Type both sides; a string compared with a number is recorded (= and <> are errors in Flink)."""
         left, right = self.typeof(e.left, scope), self.typeof(e.right, scope)
         if {left.family, right.family} == {"string", "numeric"}:
             text, number = (e.left, e.right) if left.family == "string" else (e.right, e.left)
             ntype = right if left.family == "string" else left
-            if isinstance(number, exp.Literal):
+            ordering = not isinstance(e, (exp.EQ, exp.NEQ))  # '9' > '10' as strings: cast, never quote
+            if isinstance(number, exp.Literal) and ordering:
+                fix = f"compare numbers: CAST({text.sql(dialect='flink')} AS {ntype.plain()})"
+            elif isinstance(number, exp.Literal):
                 fix = (f"write the number as a string, '{number.this}', "
                        f"or CAST({text.sql(dialect='flink')} AS {ntype.plain()})")
             elif isinstance(text, exp.Literal):
                 fix = f"compare it with a number, or CAST({number.sql(dialect='flink')} AS STRING)"
             else:
                 fix = f"cast one side: CAST({text.sql(dialect='flink')} AS {ntype.plain()})"
-            self.facts.unresolved.append(Unresolved(
-                "mixed-comparison", f"STRING with {ntype.plain()}", self.locate(e), (), hint=fix))
+            kind = "mixed-equality" if isinstance(e, (exp.EQ, exp.NEQ)) else "mixed-comparison"
+            self.facts.unresolved.append(Unresolved(kind, f"STRING with {ntype.plain()}", self.locate(e), (), hint=fix))
 
     def _window_parts(self, w: exp.Window, scope: Scope) -> bool:
         for p in w.args.get("partition_by") or []:

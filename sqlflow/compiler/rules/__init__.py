@@ -15,7 +15,7 @@ from sqlflow.compiler.rules.grouping import Grouping
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
-from sqlflow.compiler.rules.mixed_comparison import MixedComparison
+from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
 from sqlflow.compiler.rules.reserved_word import ReservedWord
 from sqlflow.compiler.rules.syntax import Syntax
@@ -43,6 +43,7 @@ RULES: tuple[Rule, ...] = (
     UdfArgumentType(),
     InsertColumnCount(),
     InsertColumnType(),
+    MixedEquality(),
     UnknownConnector(),
     MissingOption(),
     UnknownOption(),

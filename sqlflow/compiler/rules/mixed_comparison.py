@@ -1,8 +1,11 @@
-"""mixed-comparison (lint): a string compared with a number.
+"""A string compared with a number.
 
-Flink leaves it to the planner to make the two sides alike (or to refuse the
-comparison); either way a non-numeric string never matches, silently. Write
-both sides with one type.
+mixed-equality (error): ``=`` or ``<>`` between a string and a number, in a
+WHERE, a join condition or anywhere else: Flink refuses it ("implicit type
+conversion between VARCHAR and INTEGER is not supported"). mixed-comparison
+(lint): ``<``, ``>`` and the like, which Flink's planner accepts by converting
+one side; a non-numeric string then never matches, silently. Either way:
+write both sides with one type.
 """
 
 from __future__ import annotations
@@ -12,6 +15,18 @@ from typing import Iterable
 from sqlflow.compiler.analysis import Project
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.errors import ValidationError
+
+
+class MixedEquality(Rule):
+    id = "mixed-equality"
+    description = "= and <> compare a string with a string or a number with a number"
+
+    def check(self, project: Project) -> Iterable[ValidationError]:
+        for s in project.statements:
+            for u in s.facts.unresolved:
+                if u.kind == "mixed-equality":
+                    yield self.diag(f"comparing {u.name}: Flink does not convert between them implicitly",
+                                    u.location, u.hint)
 
 
 class MixedComparison(Rule):
