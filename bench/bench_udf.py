@@ -10,7 +10,10 @@ Three parts, each printing ratios against a baseline measured in the same run
   same job with the call replaced by a plain SQL expression: the cost of the
   Python bridge. Target ratio >= 0.8. A third job calls a no-op pandas UDF
   with the same 16 columns, which splits the cost between the bridge (no-op
-  vs SQL) and the runtime (model vs no-op). Batch and streaming, parallelism 1 and
+  vs SQL) and the runtime (model vs no-op). Each is measured per job (rows over
+  the job's net runtime) and steady (paired with a run ``--steady-factor``
+  times longer: extra rows over extra time, so the fixed cost of a job, such as
+  starting the Python worker, cancels). Batch and streaming, parallelism 1 and
   2, plus a sweep of Arrow batch size, bundle size, execution mode and
   feature passing (one ARRAY column or 16 DOUBLE columns).
 * ``gpu``: the runtime against raw onnxruntime on CUDA with a large MLP
@@ -239,7 +242,14 @@ COLS_ARG = ", ".join(f"f{j}" for j in range(16))
 SQL_EXPR = "1 / (1 + EXP(-(" + " + ".join(f"{(j % 5 - 2) / 10} * f{j}" for j in range(16)) + ")))"
 
 
-def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3) -> dict:
+def steady_rate(rows: int, rate: float, big_rows: int, big_rate: float) -> float:
+    """Rows/s once running: the extra rows of the longer run over its extra time, so a
+    job's fixed costs (scheduling, starting the Python worker, loading the model) cancel."""
+    extra = big_rows / big_rate - rows / rate
+    return (big_rows - rows) / extra if extra > 0 else float("nan")
+
+
+def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int = 4) -> dict:
     model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
     pkg = workdir / "bench_udfs"
     pkg.mkdir(exist_ok=True)
@@ -253,28 +263,40 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3) -> dict:
         base_call = SQL_EXPR if feature == "columns" else \
             f"CARDINALITY({ARRAY_ARG}) * 0 + {SQL_EXPR}"
         noop_call = f"noop_cols({COLS_ARG})" if feature == "columns" else None
+        calls = {"udf": call, "sql": base_call, **({"noop": noop_call} if noop_call else {})}
         _flink_job(env, min(rows, 20000), call)  # warm the JVM code paths
-        udf_rates, sql_rates, noop_rates = [], [], []
+        job: dict[str, list[float]] = {k: [] for k in calls}
+        steady: dict[str, list[float]] = {k: [] for k in calls}
         for _ in range(repeats):  # alternate, so the machine's drift hits all alike
-            udf_rates.append(_flink_job(env, rows, call))
-            sql_rates.append(_flink_job(env, rows, base_call))
-            if noop_call:
-                noop_rates.append(_flink_job(env, rows, noop_call))
-        udf_rate, sql_rate = statistics.median(udf_rates), statistics.median(sql_rates)
-        noop_rate = statistics.median(noop_rates) if noop_rates else None
+            for k, c in calls.items():
+                small = _flink_job(env, rows, c)
+                job[k].append(small)
+                if factor > 1:
+                    steady[k].append(steady_rate(rows, small, rows * factor,
+                                                 _flink_job(env, rows * factor, c)))
+        med = {k: statistics.median(v) for k, v in job.items()}
+        smed = {k: statistics.median(v) for k, v in steady.items() if v}
         rec = {"label": label, "mode": "streaming" if streaming else "batch",
                "parallelism": parallelism, "feature": feature, "tuning": tuning,
-               "udf_rows_per_s": udf_rate, "sql_rows_per_s": sql_rate,
-               "ratio": udf_rate / sql_rate, "udf_all": udf_rates, "sql_all": sql_rates,
-               "noop_rows_per_s": noop_rate, "noop_all": noop_rates}
+               "udf_rows_per_s": med["udf"], "sql_rows_per_s": med["sql"],
+               "ratio": med["udf"] / med["sql"], "udf_all": job["udf"], "sql_all": job["sql"],
+               "noop_rows_per_s": med.get("noop"), "noop_all": job.get("noop", []),
+               "steady_factor": factor, "steady_rows_per_s": smed, "steady_all": steady,
+               "steady_ratio": smed["udf"] / smed["sql"] if smed else None}
         runs.append(rec)
-        noop = f"  no-op UDF {noop_rate:>10,.0f}  model/no-op {udf_rate / noop_rate:.3f}  " \
-               f"no-op/sql {noop_rate / sql_rate:.3f}" if noop_rate else ""
-        print(f"  {label:34s} udf {udf_rate:>10,.0f}  sql {sql_rate:>10,.0f}  "
-              f"ratio {udf_rate / sql_rate:.3f}{noop}", flush=True)
+        print(f"  {label:30s} job: udf {med['udf']:>9,.0f} sql {med['sql']:>9,.0f} "
+              f"ratio {med['udf'] / med['sql']:.3f}"
+              + (f" no-op {med['noop']:>9,.0f}" if "noop" in med else ""), flush=True)
+        if smed:
+            print(f"  {'':30s} steady: udf {smed['udf']:>9,.0f} sql {smed['sql']:>9,.0f} "
+                  f"ratio {smed['udf'] / smed['sql']:.3f}"
+                  + (f" no-op {smed['noop']:>9,.0f} model/no-op {smed['udf'] / smed['noop']:.3f} "
+                     f"no-op/sql {smed['noop'] / smed['sql']:.3f}" if "noop" in smed else ""),
+                  flush=True)
 
     print(f"flink  rows={rows} per job (datagen -> f -> blackhole; rows/s over the job's net "
-          f"runtime, median of {repeats} alternating runs)")
+          f"runtime, median of {repeats} alternating runs; steady: the extra rows of a "
+          f"{factor}x longer run over its extra time)")
     base = {"arrow_batch_size": 10000, "bundle_size": 100000}
     for exec_mode in ("process", "thread"):
         for streaming in (False, True):
@@ -292,7 +314,8 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3) -> dict:
         one("batch p1 thread bundle 10000", False, 1, "columns", **thread,
             arrow_batch_size=10000, bundle_size=10000)
         one("batch p1 thread Flink defaults", False, 1, "columns", **thread)
-    return {"rows": rows, "repeats": repeats, "model": SMALL, "runs": runs, "machine": machine()}
+    return {"rows": rows, "repeats": repeats, "steady_factor": factor, "model": SMALL, "runs": runs,
+            "machine": machine()}
 
 
 # -- gpu: runtime vs raw onnxruntime on CUDA --------------------------------------------------
@@ -468,23 +491,32 @@ def plot(path: Path = RESULTS, out: Path = PLOT) -> None:
     for ax, part in zip(axes[0], panels):
         data = res[part]
         if part == "micro":
-            names = ["raw", "array", "columns", "columns_pipelined"]
-            vals = [data["rows_per_s"][k] / 1e6 for k in names]
-            ax.bar(["raw ORT", "ARRAY", "16 cols", "16 cols\npipelined"], vals,
-                   color=["grey", "tab:blue", "tab:orange", "tab:red"])
+            names = [k for k in ("raw", "by_hand", "columns", "array", "columns_pipelined")
+                     if k in data["rows_per_s"]]
+            shown = {"raw": "raw ORT", "by_hand": "by hand", "columns": "16 cols", "array": "ARRAY",
+                     "columns_pipelined": "16 cols\npipelined"}
+            colors = {"raw": "grey", "by_hand": "silver", "columns": "tab:orange", "array": "tab:blue",
+                      "columns_pipelined": "tab:red"}
+            ax.bar([shown[k] for k in names], [data["rows_per_s"][k] / 1e6 for k in names],
+                   color=[colors[k] for k in names])
             ax.set_ylabel("million rows/s")
             ax.set_title("CPU: runtime vs raw onnxruntime (16-64-32-1)")
         elif part == "flink":
             runs = data["runs"]
             labels = [r["label"] for r in runs]
             y = np.arange(len(runs))
-            ax.barh(y - 0.2, [r["sql_rows_per_s"] / 1e3 for r in runs], 0.4, label="SQL expression",
-                    color="grey")
-            ax.barh(y + 0.2, [r["udf_rows_per_s"] / 1e3 for r in runs], 0.4, label="ONNX UDF",
-                    color="tab:blue")
+            steady = all(r.get("steady_rows_per_s") for r in runs)
+
+            def rate(r, k):
+                return (r["steady_rows_per_s"][k] if steady else r[f"{k}_rows_per_s"] or 0) / 1e3
+
+            bars = [("sql", "SQL expression", "grey"), ("noop", "no-op pandas UDF", "silver"),
+                    ("udf", "ONNX UDF", "tab:blue")]
+            for i, (k, name, color) in enumerate(bars):
+                ax.barh(y - 0.27 + 0.27 * i, [rate(r, k) for r in runs], 0.27, label=name, color=color)
             ax.set_yticks(y, labels, fontsize=7)
             ax.invert_yaxis()
-            ax.set_xlabel("thousand rows/s")
+            ax.set_xlabel("thousand rows/s" + (" (steady)" if steady else ""))
             ax.set_title("Flink: datagen -> f -> blackhole")
             ax.legend(fontsize=7)
         else:
@@ -514,6 +546,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--steady-factor", type=int, default=4,
+                    help="flink: also run jobs this many times longer, for the steady rate (1: off)")
     ap.add_argument("--no-io-binding", action="store_true", help="gpu: plain session.run")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/)")
     args = ap.parse_args()
@@ -531,7 +565,8 @@ def main() -> None:
         elif args.part == "gpu-profile":
             gpu_profile(work)
         elif args.part == "flink":
-            save("flink", flink(args.rows or 1_000_000, args.quick, work, args.repeats), out)
+            save("flink", flink(args.rows or 1_000_000, args.quick, work, args.repeats,
+                                args.steady_factor), out)
         else:
             batches = [1024, 4096, 16384, 65536]
             part = "gpu_no_io_binding" if args.no_io_binding else "gpu"
