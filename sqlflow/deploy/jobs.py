@@ -28,6 +28,43 @@ class JobRow:
     dashboard: str
 
 
+def _operator_io(metrics: dict[str, float]) -> tuple[int, int] | None:
+    """Records in (read by source operators) and out (reaching sink operators), from the
+    operator metrics of the job's vertices; None when the job shows none of them.
+
+    Operator metrics count inside a chain too, so a job whose operators all run in one
+    task (Kafka -> Python UDF -> Kafka) is counted, where the vertices' network I/O
+    metrics show 0 in and 0 out.
+    """
+    rin = rout = 0
+    found = False
+    for name, value in metrics.items():
+        operator, _, metric = name.rpartition(".")
+        if operator.startswith("Source__") and metric == "numRecordsOut":
+            rin += int(value)
+            found = True
+        elif (operator.endswith("__Writer") or operator.startswith("Sink__")) and metric == "numRecordsIn":
+            rout += int(value)
+            found = True
+    return (rin, rout) if found else None
+
+
+def _wanted(name: str) -> bool:
+    operator, _, metric = name.rpartition(".")
+    return (operator.startswith("Source__") and metric == "numRecordsOut") or (
+        (operator.endswith("__Writer") or operator.startswith("Sink__")) and metric == "numRecordsIn")
+
+
+def _records(rest: FlinkRest, jid: str, detail: dict) -> tuple[int, int]:
+    metrics: dict[str, float] = {}
+    try:
+        for v in detail.get("vertices", []):
+            metrics.update(rest.vertex_metrics(jid, v["id"], _wanted))
+    except (DeployError, KeyError, TypeError, ValueError):  # an older or odd REST API: the I/O metrics
+        metrics = {}
+    return _operator_io(metrics) or _io(detail)
+
+
 def _io(detail: dict) -> tuple[int, int]:
     """Records in (written by source vertices) and out (read by sink vertices)."""
     nodes = detail.get("plan", {}).get("nodes", [])
@@ -52,7 +89,7 @@ def list_jobs(settings: DeploySettings, all_states: bool = False) -> list[JobRow
         if not j.name.startswith(settings.project + ".") or not (all_states or j.active):
             continue
         detail = rest.job(j.jid)
-        rin, rout = _io(detail)
+        rin, rout = _records(rest, j.jid, detail)
         up = (now - j.start_time) / 1000 if j.active else j.duration / 1000
         rows.append(JobRow(j.name, j.jid, j.state, round(up, 1), rin, rout,
                            f"{settings.dashboard_url}/#/job/{'running' if j.active else 'completed'}/{j.jid}/overview"))

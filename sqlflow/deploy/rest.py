@@ -88,6 +88,16 @@ class FlinkRest:
         """/jobs/:jid: state, vertices with their metrics, the plan."""
         return self._call("GET", f"/jobs/{jid}")
 
+    def vertex_metrics(self, jid: str, vid: str, select=None) -> dict[str, float]:
+        """A vertex's metrics summed over its subtasks, for the names ``select`` keeps."""
+        names = [m["id"] for m in self._call("GET", f"/jobs/{jid}/vertices/{vid}/subtasks/metrics") or []]
+        names = [n for n in names if select is None or select(n)]
+        if not names:
+            return {}
+        rows = self._call("GET", f"/jobs/{jid}/vertices/{vid}/subtasks/metrics",
+                          params={"get": ",".join(names), "agg": "sum"})
+        return {r["id"]: float(r.get("sum", 0)) for r in rows or []}
+
     def job_config(self, jid: str) -> dict[str, str]:
         """The job's configuration as Flink keeps it (/jobs/:jid/jobmanager/config)."""
         rows = self._call("GET", f"/jobs/{jid}/jobmanager/config")

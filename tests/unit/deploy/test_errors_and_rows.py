@@ -62,3 +62,16 @@ def test_rows_are_an_aligned_table():
         "demo.longer  RESTARTING  1h06m   0   0    http://h/#/job/running/j2/overview",
     ]
     assert format_rows([]) == "no jobs of this project are running"
+
+
+def test_records_in_and_out_come_from_source_and_sink_operators_inside_a_chain():
+    from sqlflow.deploy.jobs import _operator_io
+
+    metrics = {  # one vertex: Source -> Calc -> Writer, as Flink names their metrics
+        "Source__clicks[1].numRecordsOut": 500.0, "Source__clicks[1].numRecordsIn": 0.0,
+        "Calc[2].numRecordsIn": 500.0, "Calc[2].numRecordsOut": 480.0,
+        "scored[3]__Writer.numRecordsIn": 480.0, "numRecordsIn": 0.0, "numRecordsOut": 0.0,
+        "Sink__legacy[5].numRecordsIn": 20.0,
+    }
+    assert _operator_io(metrics) == (500, 500)
+    assert _operator_io({"numRecordsIn": 3.0, "Calc[2].numRecordsOut": 3.0}) is None
