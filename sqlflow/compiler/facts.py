@@ -115,6 +115,7 @@ class Facts:
     unbounded_aggregates: list[Location] = field(default_factory=list)
     topn: list[Location] = field(default_factory=list)
     predicts: list[PredictUse] = field(default_factory=list)
+    sorts: list[tuple[str, Location]] = field(default_factory=list)  # ORDER BY a stream cannot run, why
     reads: list[tuple[Definition, Location]] = field(default_factory=list)
     select_star: Location | None = None
     too_deep: Location | None = None  # resolution gave up: the tree is nested too deeply

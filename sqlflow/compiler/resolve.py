@@ -99,8 +99,10 @@ class QueryResolver:
             if sel.args.get(part) is not None:
                 self.typer.typeof(sel.args[part].this, scope)
         order = sel.args.get("order")
-        for o in (order.expressions if order is not None else []):
-            self.typer.typeof(o.this if isinstance(o, exp.Ordered) else o, scope)
+        keys = [(o, self.typer.typeof(o.this if isinstance(o, exp.Ordered) else o, scope))
+                for o in (order.expressions if order is not None else [])]
+        if keys and sel.args.get("limit") is None:
+            self._streaming_sort(keys, sel)
 
         self.facts.unresolved.extend(check_grouping(
             sel, scope, lambda n: is_aggregate_call(n, self.catalog, self.file), self.locate))
@@ -121,6 +123,20 @@ class QueryResolver:
         if rank is not None:
             out.rank_column, out.rank_append = rank
         return out
+
+    def _streaming_sort(self, keys: list, sel: exp.Select) -> None:
+        """Record an ORDER BY without LIMIT that a streaming job cannot run: Flink sorts a
+        stream only on a time attribute, ascending, first (checked by the rule where the
+        job is streaming)."""
+        first, ftype = keys[0]
+        node = first.this if isinstance(first, exp.Ordered) else first
+        name = node.sql(dialect="flink")
+        if sel.args.get("offset") is not None:
+            self.facts.sorts.append(("OFFSET without FETCH or LIMIT", self.locate(sel.args["offset"])))
+        elif ftype.time_attr is None and ftype.root != "ANY":  # ANY: unresolved, reported elsewhere
+            self.facts.sorts.append((f"sorted on {name}, which is not a time attribute", self.locate(node)))
+        elif isinstance(first, exp.Ordered) and first.args.get("desc"):
+            self.facts.sorts.append((f"sorted on the time attribute {name} descending", self.locate(first)))
 
     def projections(self, sel: exp.Select, scope: Scope) -> tuple[list[Col], tuple[str, bool] | None]:
         """The output columns of a SELECT list (stars expanded), and any ROW_NUMBER column."""

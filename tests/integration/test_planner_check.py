@@ -93,7 +93,7 @@ def test_shipped_sql_agrees() -> None:
 
 
 def test_validate_planner_cli_reports_what_only_flink_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sorting a stream on a plain column passes the static rules; ``validate --planner`` maps Flink's error back."""
+    """A cast Flink cannot do passes the static rules; ``validate --planner`` maps Flink's error back."""
     from click.testing import CliRunner
 
     from sqlflow.cli.main import cli
@@ -101,16 +101,17 @@ def test_validate_planner_cli_reports_what_only_flink_sees(tmp_path: Path, monke
     root = tmp_path / "project"
     shutil.copytree(PROJECTS / "good", root, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "sql" / "zz_case.sql").write_text(
-        "SET 'table.exec.state.ttl' = '1 h';\n\nSELECT ad_id, label\nFROM impressions\nORDER BY ad_id;\n")
+        "SET 'table.exec.state.ttl' = '1 h';\n\nSELECT ad_id, CAST(tags AS BIGINT)\nFROM impressions;\n")
     monkeypatch.chdir(root)
     static = CliRunner().invoke(cli, ["validate", "sql/zz_case.sql"], catch_exceptions=False)
     assert (static.exit_code, static.output) == (0, "0 errors, 0 warnings in 1 file\n")
     result = CliRunner().invoke(cli, ["validate", "--planner", "sql/zz_case.sql"], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output == (
-        "sql/zz_case.sql:3:1: error[planner]: Sort on a non-time-attribute field is not supported.\n"
-        "   3 | SELECT ad_id, label\n"
-        "     | ^^^^^^^^^^^^^^^^^^^\n"
+        "sql/zz_case.sql:3:15: error[planner]: Cast function cannot convert value of type VARCHAR(2147483647) ARRAY "
+        "to type BIGINT\n"
+        "   3 | SELECT ad_id, CAST(tags AS BIGINT)\n"
+        "     |               ^^^^^^^^^^^^^^^^^^^^\n"
         "\n"
         "1 error, 0 warnings in 1 file\n")
 

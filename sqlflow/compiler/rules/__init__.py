@@ -18,6 +18,7 @@ from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl
 from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
 from sqlflow.compiler.rules.reserved_word import ReservedWord
+from sqlflow.compiler.rules.streaming_sort import StreamingSort
 from sqlflow.compiler.rules.syntax import Syntax
 from sqlflow.compiler.rules.udf_argument_type import UdfArgumentType
 from sqlflow.compiler.rules.udf_arity import UdfArity
@@ -49,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     UnknownOption(),
     MissingWatermark(),
     AppendOnlySink(),
+    StreamingSort(),
     ModelFile(),
     ModelSignatureRule(),
     StateTtl(),
