@@ -151,11 +151,42 @@ def _loc(file: Path, text: str, key: str) -> Location:
     return Location(str(file), source=text)
 
 
+def _value_loc(file: Path, text: str, key: str, value: str) -> Location:
+    """The value of a top-level ``key: value`` line (the key's line if the value is not on it)."""
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            col = line.find(value, len(key) + 1)
+            if col >= 0:
+                return Location(str(file), i, col + 1, len(value), source=text)
+            return Location(str(file), i, 1, len(key), source=text)
+    return Location(str(file), source=text)
+
+
+def _section(data: Mapping[str, Any], key: str, shape: type, file: Path, text: str) -> Any:
+    """``data[key]`` if it is a mapping (``dict``) or a list (``list``) as wanted; empty if unset."""
+    value = data.get(key)
+    if value is None:
+        return shape()
+    if not isinstance(value, shape):
+        what = "a mapping (key: value lines)" if shape is dict else "a list (- item lines)"
+        raise ConfigError(f"'{key}' must be {what}, not {value!r}", location=_loc(file, text, key),
+                          rule="bad-setting")
+    return value
+
+
+def _env_int(env: Mapping[str, str], name: str) -> int:
+    try:
+        return int(env[name])
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {env[name]!r}", rule="bad-setting") from None
+
+
 def _build(cls: type, data: Any, file: Path, text: str, section: str) -> Any:
     if data is None:
         return cls()
     if not isinstance(data, dict):
-        raise ConfigError(f"'{section}' must be a mapping", location=_loc(file, text, section.split(".")[-1]))
+        raise ConfigError(f"'{section}' must be a mapping (key: value lines), not {data!r}",
+                          location=_loc(file, text, section.split(".")[-1]), rule="bad-setting")
     known = {f.name: f for f in fields(cls)}
     kwargs = {}
     for key, value in data.items():
@@ -200,26 +231,35 @@ def load_config(root: Path | None = None, overrides: Mapping[str, Any] | None = 
             raise ConfigError(f"unknown setting '{key}'", location=_loc(file, text, key), rule="unknown-setting",
                               hint=f"did you mean '{hint}'?" if hint else "known settings: " + ", ".join(_TOP_KEYS))
 
-    targets = data.get("targets") or {}
-    if not isinstance(targets, dict):
-        raise ConfigError("'targets' must be a mapping", location=_loc(file, text, "targets"))
+    targets = _section(data, "targets", dict, file, text)
     for key in targets:
         if key not in _SECTIONS:
             hint = did_you_mean(key, _SECTIONS)
             raise ConfigError(f"unknown target '{key}'", location=_loc(file, text, key), rule="unknown-target",
                               hint=f"did you mean '{hint}'?" if hint else "targets: " + ", ".join(_SECTIONS))
-    kafka = data.get("kafka") or {}
+    kafka = _section(data, "kafka", dict, file, text)
+    for key in kafka:
+        if key != "bootstrap":
+            raise ConfigError(f"unknown setting 'kafka.{key}'", location=_loc(file, text, str(key)),
+                              rule="unknown-setting", hint="did you mean 'bootstrap'?"
+                              if did_you_mean(str(key), ("bootstrap",)) else "known settings: bootstrap")
+    target = str(data.get("target", "embedded"))
+    if target not in TARGETS:
+        hint = did_you_mean(target, TARGETS)
+        raise ConfigError(f"unknown target '{target}'", location=_value_loc(file, text, "target", target),
+                          rule="unknown-target",
+                          hint=f"did you mean '{hint}'?" if hint else "targets: " + ", ".join(TARGETS))
     cfg = Config(
         root=root,
         name=str(data.get("name") or root.name),
         sql_dir=Path(data.get("sql", "sql")),
         udfs_dir=Path(data.get("udfs", "udfs")),
         models_dir=Path(data.get("models", "models")),
-        target=str(data.get("target", "embedded")),
-        kafka_bootstrap=str(kafka.get("bootstrap", "localhost:9092")) if isinstance(kafka, dict) else "localhost:9092",
-        flink={str(k): str(v) for k, v in (data.get("flink") or {}).items()},
-        vars={str(k): str(v) for k, v in (data.get("vars") or {}).items()},
-        requirements=tuple(str(r) for r in data.get("requirements") or ()),
+        target=target,
+        kafka_bootstrap=str(kafka.get("bootstrap", "localhost:9092")),
+        flink={str(k): str(v) for k, v in _section(data, "flink", dict, file, text).items()},
+        vars={str(k): str(v) for k, v in _section(data, "vars", dict, file, text).items()},
+        requirements=tuple(str(r) for r in _section(data, "requirements", list, file, text)),
         file=file if file.exists() else None,
         **{name: _build(cls, targets.get(name), file, text, f"targets.{name}") for name, cls in _SECTIONS.items()},
     )
@@ -235,12 +275,12 @@ def apply_env(cfg: Config, overrides: Mapping[str, Any] | None = None) -> Config
     if env.get("KAFKA_BOOTSTRAP"):
         cfg = replace(cfg, kafka_bootstrap=env["KAFKA_BOOTSTRAP"])
     if env.get("SQLFLOW_REST_PORT"):
-        port = int(env["SQLFLOW_REST_PORT"])
+        port = _env_int(env, "SQLFLOW_REST_PORT")
         cfg = replace(cfg, embedded=replace(cfg.embedded, rest_port=port), local=replace(cfg.local, rest_port=port))
     if env.get("SQLFLOW_REST_URL"):
         cfg = replace(cfg, remote=replace(cfg.remote, rest_url=env["SQLFLOW_REST_URL"]))
     if env.get("SQLFLOW_PARALLELISM"):
-        p = int(env["SQLFLOW_PARALLELISM"])
+        p = _env_int(env, "SQLFLOW_PARALLELISM")
         cfg = replace(cfg, embedded=replace(cfg.embedded, parallelism=p), local=replace(cfg.local, parallelism=p),
                       remote=replace(cfg.remote, parallelism=p))
     if cfg.target not in TARGETS:

@@ -67,3 +67,44 @@ def test_bad_yaml(tmp_path):
     with pytest.raises(ConfigError, match="not valid YAML") as e:
         load_config(tmp_path)
     assert e.value.location.line >= 1
+
+
+@pytest.mark.parametrize("text, key", [
+    ("name: x\nvars: [a, b]\n", "vars"),
+    ("name: x\nflink:\n  - table.exec.state.ttl\n", "flink"),
+    ("name: x\nkafka: localhost:9092\n", "kafka"),
+    ("name: x\nrequirements: pandas==2.2\n", "requirements"),
+])
+def test_a_section_of_the_wrong_shape_is_located(tmp_path, text, key):
+    write(tmp_path, text)
+    with pytest.raises(ConfigError) as e:
+        load_config(tmp_path)
+    assert e.value.location.line == 2 and e.value.rule == "bad-setting"
+    assert f"'{key}' must be a" in e.value.message
+
+
+def test_unknown_kafka_setting_gets_a_hint(tmp_path):
+    write(tmp_path, "name: x\nkafka:\n  bootstrp: k:1\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(tmp_path)
+    assert (e.value.message, e.value.location.line, e.value.hint) == (
+        "unknown setting 'kafka.bootstrp'", 3, "did you mean 'bootstrap'?")
+
+
+def test_unknown_target_in_the_file_points_at_the_line(tmp_path, monkeypatch):
+    monkeypatch.delenv("SQLFLOW_TARGET", raising=False)
+    write(tmp_path, "name: x\ntarget: embeded   # the default\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(tmp_path)
+    assert (e.value.location.line, e.value.location.column) == (2, 9)
+    assert e.value.hint == "did you mean 'embedded'?"
+
+
+def test_bad_environment_values_name_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("SQLFLOW_TARGET", "embeded")
+    with pytest.raises(ConfigError, match=r"unknown target 'embeded'"):
+        load_config(tmp_path)
+    monkeypatch.delenv("SQLFLOW_TARGET")
+    monkeypatch.setenv("SQLFLOW_REST_PORT", "eighty")
+    with pytest.raises(ConfigError, match="SQLFLOW_REST_PORT must be a number, not 'eighty'"):
+        load_config(tmp_path)
