@@ -158,6 +158,28 @@ def read_job(path: Path) -> JobFile:
     return job
 
 
+_PY_FUNCTION = re.compile(r"^\s*CREATE\s+(?:TEMPORARY\s+)?(?:SYSTEM\s+)?FUNCTION\s+.*?\bAS\s+'([^']+)'"
+                          r"\s+LANGUAGE\s+PYTHON\b", re.I | re.S)
+
+
+def python_functions(job: JobFile) -> list[tuple[str, Location]]:
+    """The Python UDFs the job's CREATE FUNCTION statements name ('udfs.pages.page_section'), each
+    with the place of its quoted name."""
+    found = []
+    for stmt in job.statements:
+        m = _PY_FUNCTION.match(stmt.sql) if stmt.kind == "other" else None
+        if m:
+            found.append((m.group(1), _offset(stmt.location, stmt.sql, m.start(1) - 1, len(m.group(1)) + 2)))
+    return found
+
+
+def _offset(start: Location, sql: str, index: int, length: int) -> Location:
+    before = sql[:index]
+    lines = before.count("\n")
+    column = (start.column + index) if not lines else index - before.rfind("\n")
+    return Location(start.file, start.line + lines, column, length, source=start.source)
+
+
 def _name(table: exp.Expression) -> str:
     return table.this.name if isinstance(table, exp.Table) else table.name
 

@@ -24,13 +24,14 @@ from sqlflow.errors import JobError, SqlflowError
 from sqlflow.paths import find_project_root
 from sqlflow.sqltest.changelog import apply_changelog
 from sqlflow.sqltest.diff import TableDiff, compare, render_diff
-from sqlflow.sqltest.job import Insert, JobFile, TableDef, read_job
+from sqlflow.sqltest.job import Insert, JobFile, TableDef, python_functions, read_job
 from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_inputs
 from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
 from sqlflow.targets.embedded import (EmbeddedCluster, _first_cause, _java_message, make_table_env,
                                       stage_python_files)
+from sqlflow.udf.discover import check_udf
 
 _SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
 
@@ -135,6 +136,8 @@ class SqlTestRunner:
         config = self._config(test)
         job = read_job(test.job)
         plan = plan_test(test, job)
+        for dotted, where in python_functions(job):  # a broken UDF module, named at its line
+            check_udf(config.udfs_path, dotted, where)
         if job.batch and not test.end_of_input:
             raise TestSpecError(f"{job.path.name} is a batch job, so its inputs always end",
                                 location=test.where_key(("end_of_input",)), rule="test-file")

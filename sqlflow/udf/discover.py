@@ -17,7 +17,7 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from sqlflow.errors import Location, SqlflowError, UdfError
+from sqlflow.errors import Location, SqlflowError, UdfError, did_you_mean
 from sqlflow.udf.declare import spec_of
 from sqlflow.udf.spec import UdfSpec
 
@@ -28,14 +28,7 @@ def discover(udfs_dir: str | Path) -> list[UdfSpec]:
     if not root.is_dir():
         raise UdfError(f"UDF folder {str(udfs_dir)!r} does not exist",
                        location=Location(str(udfs_dir)), rule="udf-import")
-    package = root.name
-    project = str(root.parent)
-    if project in sys.path:  # first on the path, so this project's package wins
-        sys.path.remove(project)
-    sys.path.insert(0, project)
-    _forget_other_package(package, root)
-    importlib.invalidate_caches()  # files written within the last second are otherwise missed
-    _bind_package(package, root)
+    package = _prepare(root)
     found: list[UdfSpec] = []
     seen: dict[str, UdfSpec] = {}
     for file in sorted(root.glob("*.py")):
@@ -57,6 +50,44 @@ def discover(udfs_dir: str | Path) -> list[UdfSpec]:
             seen[spec.name] = spec
             found.append(spec)
     return sorted(found, key=lambda s: (s.file or "", s.line))
+
+
+def check_udf(udfs_dir: str | Path, dotted: str, where: Location | None = None) -> None:
+    """Import the module of the UDF ``dotted`` ('udfs.pages.page_section') as Flink's worker will,
+    and check that it declares that name: a UdfError at the module's broken line, or at ``where``
+    (the CREATE FUNCTION naming it) when the module or the name is not there."""
+    root = Path(udfs_dir).resolve()
+    module_name, _, attr = dotted.rpartition(".")
+    package, _, stem = module_name.partition(".")
+    if package != root.name or not stem or "." in stem:
+        return  # not a module of this project's UDF folder
+    file = root / f"{stem}.py"
+    if not file.is_file():
+        near = did_you_mean(stem, [f.stem for f in root.glob("*.py") if not f.name.startswith("_")])
+        raise UdfError(f"'{dotted}' names module {module_name}, but {root.name}/{stem}.py does not exist",
+                       location=where, rule="udf-import",
+                       hint=f"did you mean '{package}.{near}.{attr}'?" if near else None)
+    _prepare(root)
+    module = _import(module_name, file)
+    if not hasattr(module, attr):
+        declared = [name for name, obj in vars(module).items() if spec_of(obj) is not None]
+        near = did_you_mean(attr, declared)
+        raise UdfError(f"{root.name}/{stem}.py has no {attr!r}", location=where, rule="udf-import",
+                       hint=f"did you mean '{module_name}.{near}'?" if near else
+                       "declare it with @udf(...) or onnx_udf(...)")
+
+
+def _prepare(root: Path) -> str:
+    """Put the project first on sys.path and bind its UDF package; return the package name."""
+    package = root.name
+    project = str(root.parent)
+    if project in sys.path:  # first on the path, so this project's package wins
+        sys.path.remove(project)
+    sys.path.insert(0, project)
+    _forget_other_package(package, root)
+    importlib.invalidate_caches()  # files written within the last second are otherwise missed
+    _bind_package(package, root)
+    return package
 
 
 def _forget_other_package(package: str, root: Path) -> None:
@@ -109,6 +140,11 @@ def _import(module_name: str, file: Path):
             if Path(frame.filename).resolve() == file.resolve():
                 line = frame.lineno or 0
                 break
+        hint = None
+        if isinstance(exc, ModuleNotFoundError) and exc.name:
+            hint = (f"install it where sqlflow runs (pip install {exc.name.split('.')[0]}): Flink's Python "
+                    "workers use the same interpreter; for a remote cluster also list it under "
+                    "requirements: in sqlflow.yaml")
         raise UdfError(f"cannot import {module_name}: {type(exc).__name__}: {exc}",
                        location=Location(str(file), line, 1 if line else 0),
-                       rule="udf-import") from None
+                       rule="udf-import", hint=hint) from None
