@@ -19,11 +19,16 @@ def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) 
     """Run the tests in PATHS (test files, folders, or job files whose *.test.yaml is beside them;
     default: every *.test.yaml under sql/)."""
     config = load_config(project)
-    files = find_tests(list(paths) or [config.sql_path])
+    where = list(paths) or [_shown(config.sql_path)]
+    files = find_tests(where)
     if keyword:
         files = [f for f in files if keyword in f.name]
     if not files:
-        click.echo("no tests found (*.test.yaml)")
+        places = ", ".join(str(p) for p in where)
+        click.echo(f"no tests found (*.test.yaml) in {places}" + (f" whose name contains {keyword!r}" if keyword
+                                                                  else ""))
+        click.echo("a test is a <job>.test.yaml beside <job>.sql: see docs/testing.md, or "
+                   "sqlflow init DIR for an example")
         return
     passed = failed = 0
     with SqlTestRunner(config=config if project or not paths else None) as runner:
@@ -35,3 +40,11 @@ def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) 
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working folder when it lies under it (as messages show files)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

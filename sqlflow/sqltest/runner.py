@@ -26,7 +26,7 @@ from sqlflow.sqltest.changelog import apply_changelog
 from sqlflow.sqltest.diff import TableDiff, compare, render_diff
 from sqlflow.sqltest.job import Insert, JobFile, TableDef, python_functions, read_job
 from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_inputs
-from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict
+from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict, test_name
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
 from sqlflow.targets.embedded import (EmbeddedCluster, _first_cause, _java_message, make_table_env,
@@ -50,7 +50,7 @@ class TestResult:
 
     @property
     def name(self) -> str:
-        return self.test.name if self.test else Path(self.file).name
+        return self.test.name if self.test else test_name(Path(self.file))
 
     @property
     def passed(self) -> bool:

@@ -64,16 +64,21 @@ def test_command_reports_bad_tests_and_exits_1(tmp_path, monkeypatch):
     out = CliRunner().invoke(cli, ["test"])
     assert out.exit_code == 1
     assert out.output.splitlines() == [
-        f"FAIL job ({tmp_path}/sql/job.test.yaml)",
-        f"  {tmp_path}/sql/job.test.yaml:1:10: error[test-table]: inputs name table 'sr', which job.sql does not "
+        "FAIL job (sql/job.test.yaml)",
+        "  sql/job.test.yaml:1:10: error[test-table]: inputs name table 'sr', which job.sql does not "
         "create",
         "     1 | inputs: {sr: []}",
         "       |          ^^",
         "    = help: did you mean 'src'?",
         "0 passed, 1 failed",
     ]
+    hint = "a test is a <job>.test.yaml beside <job>.sql: see docs/testing.md, or sqlflow init DIR for an example"
     out = CliRunner().invoke(cli, ["test", "-k", "nothing"])
-    assert (out.exit_code, out.output) == (0, "no tests found (*.test.yaml)\n")
+    assert (out.exit_code, out.output.splitlines()) == (
+        0, ["no tests found (*.test.yaml) in sql whose name contains 'nothing'", hint])
+    (tmp_path / "udfs").mkdir()
+    out = CliRunner().invoke(cli, ["test", "udfs"])
+    assert (out.exit_code, out.output.splitlines()) == (0, ["no tests found (*.test.yaml) in udfs", hint])
 
 
 def test_a_table_written_and_read_back_is_refused(tmp_path):
@@ -99,3 +104,16 @@ def test_batch_jobs_are_recognised(tmp_path):
     assert read_job(f).batch is True
     f.write_text("SET 'execution.runtime-mode' = 'batch';\n" + TABLES + "INSERT INTO out1 SELECT a FROM src;\n")
     assert read_job(f).batch is True
+
+
+def test_a_test_file_that_does_not_load_is_named_like_the_others(tmp_path, monkeypatch):
+    (tmp_path / "sqlflow.yaml").write_text("name: t\n")
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "job.sql").write_text(TABLES + "INSERT INTO out1 SELECT a FROM src;\n")
+    (tmp_path / "sql" / "job.test.yaml").write_text("inputs: {src: []}\n")
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["test"])
+    assert out.exit_code == 1
+    assert out.output.splitlines()[:2] == [
+        "FAIL job (sql/job.test.yaml)",
+        "  sql/job.test.yaml:1:1: error[test-file]: a test needs at least one table under 'expect'"]
