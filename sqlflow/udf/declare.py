@@ -20,11 +20,13 @@ Example::
 
 from __future__ import annotations
 
+import decimal
+import functools
 import inspect
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from pyflink.table.udf import UserDefinedScalarFunctionWrapper
 from pyflink.table.udf import udf as flink_udf
@@ -118,7 +120,11 @@ def udf(args: Sequence[str], result: str, *, name: str | None = None, vectorized
         _parse(result, "result", where)
         sql_name = name or func.__name__
         func_type = "pandas" if vectorized else "general"
-        wrapper = flink_udf(func, input_types=list(arg_types), result_type=result,
+        body = func
+        if vectorized:
+            at = f"{Path(file).parent.name}/{Path(file).name}:{line}" if file else "?"
+            body = _CheckedResult(func, sql_name, result, at)
+        wrapper = flink_udf(body, input_types=list(arg_types), result_type=result,
                             func_type=func_type, name=sql_name, deterministic=deterministic)
         wrapper.spec = UdfSpec(name=sql_name, module=func.__module__, attr=func.__name__,
                                arg_types=arg_types, result_type=result, func_type=func_type,
@@ -126,6 +132,76 @@ def udf(args: Sequence[str], result: str, *, name: str | None = None, vectorized
         return wrapper
 
     return wrap
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INT", "INTEGER", "BIGINT")
+_FLOATS = ("FLOAT", "DOUBLE", "REAL")
+
+
+class _CheckedResult:
+    """A vectorized UDF body that checks what it returns against its declared result type, so a
+    mismatch names the UDF and the value (Arrow's own conversion error names neither). Only
+    STRING, BOOLEAN and integer and floating-point results are checked; a batch of the expected
+    dtype costs one dtype test."""
+
+    def __init__(self, func: Callable, name: str, result: str, where: str):
+        self.func, self.name, self.result, self.where = func, name, result, where
+        parsed = parse_type(result)
+        self.family = ("integer" if parsed.name in _INTEGERS else "float" if parsed.name in _FLOATS
+                       else "boolean" if parsed.name == "BOOLEAN" else "string" if parsed.is_string else None)
+        functools.update_wrapper(self, func)
+
+    def __call__(self, *args: Any) -> Any:
+        out = self.func(*args)
+        rows = len(args[0]) if args and hasattr(args[0], "__len__") else None
+        if rows is not None and (not hasattr(out, "__len__") or isinstance(out, (str, bytes))):
+            raise TypeError(f"UDF {self.name} ({self.where}) is vectorized: it must return a pandas Series "
+                            f"of {rows} values, one per row, not {type(_plain(out)).__name__} {_show(out)}")
+        if rows is not None and len(out) != rows:
+            raise TypeError(f"UDF {self.name} ({self.where}) returned {len(out)} values for {rows} rows: "
+                            "a vectorized UDF returns one value per row")
+        bad = self._bad_value(out) if self.family else None
+        if bad is not None:
+            raise TypeError(f"UDF {self.name} ({self.where}) is declared result={self.result!r} but returned "
+                            f"{type(_plain(bad)).__name__} values such as {_show(bad)}: convert them "
+                            f"(.astype(...)) or declare the result type it returns")
+        return out
+
+    def _bad_value(self, out: Any) -> Any:
+        """A returned value that does not fit the declared family, or None."""
+        import numpy as np
+        import pandas as pd
+
+        values = out if isinstance(out, pd.Series) else pd.Series(out)
+        kind = values.dtype.kind
+        family = self.family
+        if (family == "integer" and kind in "iub") or (family == "float" and kind in "iufb") \
+                or (family == "boolean" and kind == "b"):
+            return None
+        if family == "integer" and kind == "f":
+            finite = values[np.isfinite(values)]
+            fractional = finite[finite != np.floor(finite)]
+            return fractional.iloc[0] if len(fractional) else None
+        if kind != "O" and not (family == "string" and isinstance(values.dtype, pd.StringDtype)):
+            return values.iloc[0] if len(values) else None
+        fits = {"integer": lambda v: isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer()),
+                "float": lambda v: isinstance(v, (int, float, decimal.Decimal, np.number)),
+                "boolean": lambda v: isinstance(v, (bool, np.bool_)),
+                "string": lambda v: isinstance(v, (str, bytes))}[family]
+        for v in values:
+            if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v) and not fits(v):
+                return v
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (its repr is what a user wrote)."""
+    return value.item() if hasattr(value, "item") and getattr(value, "ndim", None) == 0 else value
+
+
+def _show(value: Any) -> str:
+    text = repr(_plain(value))
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def spec_of(obj: object) -> UdfSpec | None:
