@@ -249,7 +249,8 @@ def steady_rate(rows: int, rate: float, big_rows: int, big_rate: float) -> float
     return (big_rows - rows) / extra if extra > 0 else float("nan")
 
 
-def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int = 4) -> dict:
+def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int = 4,
+          exec_modes: tuple[str, ...] = ("process",)) -> dict:
     model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
     pkg = workdir / "bench_udfs"
     pkg.mkdir(exist_ok=True)
@@ -298,7 +299,7 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int =
           f"runtime, median of {repeats} alternating runs; steady: the extra rows of a "
           f"{factor}x longer run over its extra time)")
     base = {"arrow_batch_size": 10000, "bundle_size": 100000}
-    for exec_mode in ("process", "thread"):
+    for exec_mode in exec_modes:
         for streaming in (False, True):
             for par in (1, 2):
                 mode = "streaming" if streaming else "batch"
@@ -315,6 +316,7 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int =
             arrow_batch_size=10000, bundle_size=10000)
         one("batch p1 thread Flink defaults", False, 1, "columns", **thread)
     return {"rows": rows, "repeats": repeats, "steady_factor": factor, "model": SMALL, "runs": runs,
+            "arrow_unsafe_memory_access": os.environ.get("ARROW_ENABLE_UNSAFE_MEMORY_ACCESS"),
             "machine": machine()}
 
 
@@ -546,6 +548,9 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--exec-modes", default="process",
+                    help="flink: python.execution-mode values to run, comma-separated (pandas UDFs "
+                         "run in a worker process either way)")
     ap.add_argument("--steady-factor", type=int, default=4,
                     help="flink: also run jobs this many times longer, for the steady rate (1: off)")
     ap.add_argument("--no-io-binding", action="store_true", help="gpu: plain session.run")
@@ -566,7 +571,7 @@ def main() -> None:
             gpu_profile(work)
         elif args.part == "flink":
             save("flink", flink(args.rows or 1_000_000, args.quick, work, args.repeats,
-                                args.steady_factor), out)
+                                args.steady_factor, tuple(args.exec_modes.split(","))), out)
         else:
             batches = [1024, 4096, 16384, 65536]
             part = "gpu_no_io_binding" if args.no_io_binding else "gpu"
