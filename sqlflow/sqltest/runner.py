@@ -30,7 +30,7 @@ from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_di
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
 from sqlflow.targets.embedded import (EmbeddedCluster, _first_cause, _java_message, make_table_env,
-                                      stage_python_files)
+                                      rejection, stage_python_files)
 from sqlflow.udf.discover import check_udf
 
 _SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
@@ -182,16 +182,14 @@ class SqlTestRunner:
                 else:
                     t_env.execute_sql(sql)
             except Exception as exc:  # py4j: Flink rejected the statement
-                raise JobError(f"Flink rejected this statement: {_java_message(exc)}",
-                               location=stmt.location, rule="flink") from None
+                raise rejection(exc, "Flink rejected this statement", stmt.location, sql) from None
 
     def _check_insert(self, t_env, ins: Insert, config: Config) -> None:
         sql = config.substitute(ins.sql, location=ins.location)
         try:
             t_env.explain_sql(sql)
         except Exception as exc:
-            raise JobError(f"Flink rejected this INSERT: {_java_message(exc)}", location=ins.location,
-                           rule="flink") from None
+            raise rejection(exc, "Flink rejected this INSERT", ins.location, sql) from None
 
     def _collect_and_compare(self, t_env, test: SqlTest, job: JobFile, plan: TestPlan, name: str,
                              config: Config) -> TableDiff:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from sqlflow.errors import JobError, ServiceError, SqlflowError
+from sqlflow.errors import JobError, Location, ServiceError, SqlflowError
 from sqlflow.jars import cached_jars, ensure_jars
 from sqlflow.kafka.broker import free_port
 
@@ -278,6 +278,33 @@ def _java_message(exc: BaseException) -> str:
     java = getattr(exc, "java_exception", None)
     text = str(java) if java is not None else str(exc)
     return _first_cause(text) or text.splitlines()[0]
+
+
+_AT = re.compile(r"\bAt line (\d+), column (\d+):\s*")
+
+
+def rejection(exc: BaseException, what: str, start: Location | None, sql: str | None = None) -> JobError:
+    """Flink's rejection of one statement, at the spot it names when it names one.
+
+    Flink counts lines and columns within the statement text it got (``sql``,
+    whose first line of code is at ``start`` in the file); those become a place
+    in the file.
+    The repeated "SQL validation failed." Flink puts in front is dropped.
+    """
+    message = re.sub(r"^(?:SQL validation failed\.\s*)+", "", _java_message(exc))
+    location = start
+    m = _AT.search(message)
+    if m and start is not None and start.line and sql is not None:
+        line, column = int(m.group(1)), int(m.group(2))
+        lines = sql.splitlines()
+        first = next((i for i, text in enumerate(lines, 1)  # where starts: its first line of code
+                      if text.strip() and not text.strip().startswith("--")), 1)
+        if first <= line <= len(lines):
+            location = Location(start.file, start.line + line - first,
+                                start.column + column - 1 if line == first == 1 else column, 1,
+                                source=start.source)
+            message = message[:m.start()] + message[m.end():]
+    return JobError(f"{what}: {message}", location=location, rule="flink")
 
 
 def flink_error(exc: BaseException, what: str) -> SqlflowError:

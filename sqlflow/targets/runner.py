@@ -15,7 +15,7 @@ from typing import Callable
 from sqlflow.config import Config
 from sqlflow.errors import JobError, Location, SqlflowError
 from sqlflow.sqlscript import RawStatement, split_statements, strip_comments
-from sqlflow.targets.embedded import _java_message
+from sqlflow.targets.embedded import _java_message, rejection
 
 _SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
 
@@ -195,8 +195,7 @@ def run_file(t_env, file: Path, config: Config, name: str | None = None,
         except SqlflowError:
             raise
         except Exception as exc:  # py4j: Flink rejected the statement
-            raise JobError(f"Flink rejected this statement: {_java_message(exc)}", location=loc,
-                           rule="flink") from None
+            raise rejection(exc, "Flink rejected this statement", loc, sql) from None
     if inserts:
         try:
             result = stmt_set.execute()
