@@ -8,7 +8,7 @@ original text, so carets point where the user looks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -154,8 +154,13 @@ def discover_udfs(config: Config) -> tuple[list[UdfSpec], list[SqlflowError]]:
     udfs_dir = config.udfs_path
     if not udfs_dir.is_dir():
         return [], []
+    errors: list[SqlflowError] = []
     try:
-        return list(discover(udfs_dir)), []
+        specs = list(discover(udfs_dir, errors))
+        for e in errors:  # shown like the SQL files: relative to the project
+            if e.location is not None and Path(e.location.file).is_absolute():
+                e.location = replace(e.location, file=relpath(Path(e.location.file), config.root))
+        return specs, errors
     except Diagnostics as exc:
         return [], list(exc.errors)
     except UdfError as exc:

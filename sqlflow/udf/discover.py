@@ -22,8 +22,12 @@ from sqlflow.udf.declare import spec_of
 from sqlflow.udf.spec import UdfSpec
 
 
-def discover(udfs_dir: str | Path) -> list[UdfSpec]:
-    """Every UDF declared in ``udfs_dir/*.py``, ordered by file and line."""
+def discover(udfs_dir: str | Path, errors: list[SqlflowError] | None = None) -> list[UdfSpec]:
+    """Every UDF declared in ``udfs_dir/*.py``, ordered by file and line.
+
+    A module that cannot be imported raises, unless ``errors`` is given: then its error
+    goes there and the other modules' UDFs are still found.
+    """
     root = Path(udfs_dir).resolve()
     if not root.is_dir():
         raise UdfError(f"UDF folder {str(udfs_dir)!r} does not exist",
@@ -35,7 +39,13 @@ def discover(udfs_dir: str | Path) -> list[UdfSpec]:
         if file.name.startswith("_"):
             continue
         module_name = f"{package}.{file.stem}"
-        module = _import(module_name, file)
+        try:
+            module = _import(module_name, file)
+        except SqlflowError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            continue
         for attr, obj in sorted(vars(module).items()):
             spec = spec_of(obj)
             if spec is None or spec.module != module_name:
@@ -43,10 +53,14 @@ def discover(udfs_dir: str | Path) -> list[UdfSpec]:
             spec = replace(spec, attr=attr)
             if spec.name in seen:
                 first = seen[spec.name]
-                raise UdfError(f"UDF name {spec.name!r} is declared twice (first at "
-                               f"{first.file}:{first.line})",
-                               location=Location(spec.file or str(file), spec.line, 1),
-                               rule="udf-duplicate")
+                twice = UdfError(f"UDF name {spec.name!r} is declared twice (first at "
+                                 f"{first.file}:{first.line})",
+                                 location=Location(spec.file or str(file), spec.line, 1),
+                                 rule="udf-duplicate")
+                if errors is None:
+                    raise twice
+                errors.append(twice)
+                continue
             seen[spec.name] = spec
             found.append(spec)
     return sorted(found, key=lambda s: (s.file or "", s.line))

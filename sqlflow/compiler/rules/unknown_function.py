@@ -32,6 +32,15 @@ class UnknownFunction(Rule):
                                     suggest(u.name.upper(), u.candidates))
             d = s.definition
             if s.kind == "function" and d is not None and d.language == "PYTHON" and d.spec is None:
+                if _in_broken_module(project, d.target or ""):
+                    continue  # the module's own import error says what is wrong
                 targets = [f"{x.module}.{x.attr}" for x in project.udfs]
                 yield self.diag(f"function '{d.name}' refers to '{d.target}', which is not a UDF in "
                                 f"{project.config.udfs_dir}/", d.location, suggest(d.target or "", targets))
+
+
+def _in_broken_module(project: Project, target: str) -> bool:
+    """Whether ``target`` (``udfs.money.to_eur``) lives in a UDF module that failed to import."""
+    module = target.rpartition(".")[0]
+    return bool(module) and any(f"cannot import {module}:" in e.message for e in project.load_errors
+                                if e.rule == "udf-import")
