@@ -55,7 +55,8 @@ class FlinkRest:
             resp = self._session.request(method, self.url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
             raise ServiceError(f"cannot reach Flink at {self.url}: {type(exc).__name__}",
-                               hint="is the cluster running? start it with sqlflow up, or check the target's rest_url") from None
+                               hint="is the cluster running? local: sqlflow up; embedded: a sqlflow run --keep "
+                                    "or sqlflow demo process; remote: check the target's rest_url") from None
         if resp.status_code >= 400:
             try:
                 errors = resp.json().get("errors") or [resp.text]

@@ -59,7 +59,8 @@ def test_jobs_on_an_unreachable_cluster_is_one_error_line(project, capsys):
                            "--rest-url", "http://127.0.0.1:9"], capsys)
     assert (code, out) == (1, "")
     assert err == ("error: cannot reach Flink at http://127.0.0.1:9: ConnectionError (is the cluster running? "
-                   "start it with sqlflow up, or check the target's rest_url)\n")
+                   "local: sqlflow up; embedded: a sqlflow run --keep or sqlflow demo process; "
+                   "remote: check the target's rest_url)\n")
 
 
 def test_kubernetes_emit_writes_manifests(project, tmp_path, capsys):
