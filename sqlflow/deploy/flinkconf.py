@@ -32,11 +32,6 @@ PLACE_KEYS = frozenset({
 })
 
 
-#: Arrow's Java bounds checks off in the TaskManagers (where Python UDFs exchange Arrow
-#: batches); what ``ARROW_ENABLE_UNSAFE_MEMORY_ACCESS`` does for the JVMs sqlflow starts.
-ARROW_FAST_ACCESS = {"env.java.opts.taskmanager": "-Darrow.enable_unsafe_memory_access=true"}
-
-
 def distribution_java_opts() -> str:
     """``env.java.opts.all`` of the distribution's own config.yaml (the --add-opens Flink and Arrow need)."""
     from sqlflow.paths import flink_home
@@ -85,7 +80,6 @@ def cluster_config(
         "python.executable": py,
         "python.client.executable": py,
         "env.java.opts.all": distribution_java_opts(),
-        **ARROW_FAST_ACCESS,
     }
     if not conf["taskmanager.host"]:
         del conf["taskmanager.host"]

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from sqlflow.deploy.flinkconf import ARROW_FAST_ACCESS, GPU_CONFIG
+from sqlflow.deploy.flinkconf import GPU_CONFIG
 from sqlflow.deploy.plan import Plan, build_plan
 from sqlflow.deploy.settings import DeploySettings
 
@@ -53,7 +53,6 @@ def session_cluster(settings: DeploySettings, gpu: bool = True) -> dict[str, Any
         "execution.checkpointing.interval": "30s",
         "python.executable": settings.python_executable,
         "python.client.executable": settings.python_executable,
-        **ARROW_FAST_ACCESS,
     }
     conf.update({k: str(v) for k, v in settings.flink_config.items()})
     if gpu:

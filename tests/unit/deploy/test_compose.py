@@ -78,22 +78,3 @@ def test_local_conf_dir_holds_the_cluster_config_and_log_files(tmp_path):
     assert conf["env.java.opts.all"].count("--add-opens=java.base/java.nio=ALL-UNNAMED") == 1
     assert (conf["taskmanager.numberOfTaskSlots"], conf["rest.port"], conf["taskmanager.memory.process.size"]) == (
         str(settings.slots), str(settings.rest_port), settings.taskmanager_memory)
-
-
-def test_task_managers_skip_arrows_bounds_checks_on_every_cluster_target():
-    settings = resolve_settings(REPO, target="local")
-    assert cluster_config(settings)["env.java.opts.taskmanager"] == "-Darrow.enable_unsafe_memory_access=true"
-    assert container_flink_config(settings)["env.java.opts.taskmanager"] == "-Darrow.enable_unsafe_memory_access=true"
-
-
-def test_sqlflow_turns_arrows_checks_off_for_the_jvms_it_starts_unless_told_otherwise():
-    import os
-    import subprocess
-    import sys
-
-    code = "import os, sqlflow; print(os.environ['ARROW_ENABLE_UNSAFE_MEMORY_ACCESS'])"
-    env = {k: v for k, v in os.environ.items() if k != "ARROW_ENABLE_UNSAFE_MEMORY_ACCESS"}
-    run = lambda e: subprocess.run([sys.executable, "-c", code], env=e, capture_output=True, text=True,  # noqa: E731
-                                   cwd=REPO).stdout.strip()
-    assert run(env) == "true"
-    assert run({**env, "ARROW_ENABLE_UNSAFE_MEMORY_ACCESS": "false"}) == "false"

@@ -109,8 +109,3 @@ def test_the_in_cluster_runner_plans_the_one_job_it_is_given(project):
         "python.files": str(ship),
     }
     assert [s["kind"] for s in spec["statements"]] == ["ddl", "ddl", "insert"]
-
-
-def test_task_managers_skip_arrows_bounds_checks(manifests):
-    conf = manifests["flinkdeployment.yaml"]["spec"]["flinkConfiguration"]
-    assert conf["env.java.opts.taskmanager"] == "-Darrow.enable_unsafe_memory_access=true"
