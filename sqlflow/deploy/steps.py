@@ -61,7 +61,8 @@ def plan_steps(changes: Changes, settings: DeploySettings, allow_state_reset: bo
     steps: list[Step] = []
     if settings.kind == "local":
         steps.append(Step("start-cluster", f"start the local Flink cluster at {settings.rest_url} if it is not running"))
-    jars = sorted({j for c in changes.changes if c.job and c.action != "unchanged" for j in c.job.jars})
+    jars = sorted({j for c in changes.changes if c.job and c.action != "unchanged" for j in c.job.jars
+                   if not Path(j).is_file()})  # only what the cache lacks
     if jars:
         steps.append(Step("fetch-jars", "fetch pinned jars into the cache: " + ", ".join(Path(j).name for j in jars)))
     sp_dir = settings.savepoint_dir

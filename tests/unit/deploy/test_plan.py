@@ -206,3 +206,22 @@ def test_a_job_that_ran_to_completion_is_not_run_again(project):
         ("demo.copy", "unchanged"), ("demo.feedback.counts", "new")]
     state["demo.copy"]["hash"] = "0ld"
     assert [c.action for c in diff(plan, [], state).changes] == ["new", "new"]
+
+
+def test_fetch_jars_is_a_step_only_for_jars_the_cache_lacks(project, tmp_path):
+    from dataclasses import replace
+
+    settings = resolve_settings(project, target="local")
+    plan = build_plan(settings)
+    cached = tmp_path / "flink-sql-connector-kafka-5.0.0-2.2.jar"
+    cached.write_bytes(b"jar")
+    missing = tmp_path / "absent" / "flink-sql-connector-jdbc.jar"
+    changes = diff(plan, [], {})
+
+    def with_jars(*jars):
+        jobs = tuple(replace(c, job=replace(c.job, jars=tuple(map(str, jars)))) for c in changes.changes)
+        return [s for s in plan_steps(replace(changes, changes=jobs), settings) if s.name == "fetch-jars"]
+
+    assert with_jars(cached) == []
+    [step] = with_jars(cached, missing)
+    assert step.text == "fetch pinned jars into the cache: flink-sql-connector-jdbc.jar"
