@@ -57,6 +57,15 @@ def _port_open(host: str, port: int) -> bool:
         return s.connect_ex((host, port)) == 0
 
 
+
+def new_cluster_id() -> str:
+    """A random KRaft cluster id: a UUID in URL-safe base64, never starting with '-' (the
+    storage tool would read it as an option; Kafka's own Uuid.randomUuid() avoids it too)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
 class KafkaBroker:
     """A KRaft broker+controller in one JVM, listening on 127.0.0.1."""
 
@@ -134,7 +143,7 @@ class KafkaBroker:
         jvm = [java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
                f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.yaml'}", "-cp", classpath]
         if not (self.data_dir / "data" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = new_cluster_id()
             fmt = subprocess.run(jvm + ["kafka.tools.StorageTool", "format", "-t", cluster_id,
                                         "-c", str(config), "--ignore-formatted"],
                                  capture_output=True, text=True)
