@@ -18,12 +18,30 @@ from sqlflow.targets.session import EmbeddedSession, job_files
 @click.option("--port", type=int, envvar="SQLFLOW_REST_PORT", default=None, help="Dashboard port.")
 @click.option("--keep", is_flag=True, help="Keep the dashboard up after the jobs end (Ctrl-C stops).")
 @click.option("--timeout", type=float, default=None, help="Stop waiting after this many seconds.")
+@click.option("--no-validate", is_flag=True, help="Skip the compiler's checks (Flink still checks).")
 def command(paths: tuple[Path, ...], project: Path | None, batch: bool, port: int | None,
-            keep: bool, timeout: float | None) -> None:
-    """Run SQL job files (default: all of sql/) on an embedded mini-cluster and wait for them."""
+            keep: bool, timeout: float | None, no_validate: bool) -> None:
+    """Run SQL job files (default: all of sql/) on an embedded mini-cluster and wait for them.
+
+    The files are checked by the compiler first, as ``sqlflow validate`` does: an error
+    stops the run before Flink starts.
+    """
     overrides = {"SQLFLOW_REST_PORT": port} if port else None
     config = load_config(project, overrides=overrides)
     files = job_files(config, paths)
+    if not no_validate:
+        from sqlflow.compiler import compile_project
+        from sqlflow.errors import Diagnostics
+
+        # the whole project, so shared definitions resolve; errors of the files run (and of
+        # udfs/ and sqlflow.yaml) stop it, other jobs' errors do not
+        compiled = compile_project(config.root)
+        chosen = {str(Path(f).resolve()) for f in files}
+        sql_files = {str((config.root / sf.rel).resolve()): sf.rel for sf in compiled.project.files}
+        skipped = {rel for path, rel in sql_files.items() if path not in chosen}
+        errors = [e for e in compiled.errors if e.location is None or e.location.file not in skipped]
+        if errors:
+            raise Diagnostics(errors)
     session = EmbeddedSession.start(config)
     try:
         click.echo(f"Flink dashboard: {session.cluster.url}")
