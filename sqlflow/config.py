@@ -14,12 +14,16 @@ variables override the file for the settings a deployment sets:
 ``${NAME}`` in SQL is replaced by ``vars.NAME`` from the file, else the
 environment variable ``NAME``; secrets are referenced that way and never
 written into SQL.
+
+Each target's settings (:class:`TargetSettings`) are derived from this one
+object by :meth:`Config.target_settings`, so every default lives here once.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -47,6 +51,7 @@ class LocalTarget:
     """A standalone Flink cluster (JobManager + TaskManagers) and a Kafka broker on this machine."""
 
     rest_port: int = 8081
+    rpc_port: int = 6123
     taskmanagers: int = 1
     slots: int = 4
     parallelism: int = 1
@@ -72,6 +77,53 @@ class KubernetesTarget:
     flink_version: str = "v2_2"
     taskmanager_replicas: int = 1
     slots: int = 4
+
+
+#: What each kind of target can do: ``deploy`` sends jobs to a cluster that outlives the command;
+#: ``run`` runs them inside the sqlflow process (the embedded mini-cluster).
+DEPLOYABLE = ("local", "remote", "kubernetes")
+
+
+@dataclass(frozen=True)
+class TargetSettings:
+    """One target's resolved settings: where its jobs go and how its cluster is shaped.
+
+    Built only by :meth:`Config.target_settings`; its values come from sqlflow.yaml,
+    the environment and flags, with the defaults of the target classes above.
+    """
+
+    project: str
+    root: Path
+    target: str  # the target's name in sqlflow.yaml
+    kind: str  # embedded | local | remote | kubernetes
+    rest_url: str
+    state_dir: Path
+    rest_port: int
+    rpc_port: int
+    taskmanagers: int
+    slots: int
+    parallelism: int
+    jobmanager_memory: str
+    taskmanager_memory: str
+    python_executable: str
+    kafka_bootstrap: str
+    flink_config: Mapping[str, str]
+    vars: Mapping[str, str]
+    requirements: tuple[str, ...]
+    kubernetes: KubernetesTarget  # the operator's settings (used by the kubernetes target)
+
+    @property
+    def dashboard_url(self) -> str:
+        return self.rest_url.rstrip("/")
+
+    @property
+    def savepoint_dir(self) -> Path:
+        return self.state_dir / "savepoints"
+
+    @property
+    def deployable(self) -> bool:
+        """Whether ``sqlflow deploy`` can send jobs to this target (see :data:`DEPLOYABLE`)."""
+        return self.kind in DEPLOYABLE
 
 
 @dataclass(frozen=True)
@@ -132,6 +184,39 @@ class Config:
             return value
 
         return _VAR.sub(repl, text)
+
+    def target_settings(self, target: str | None = None, rest_url: str | None = None) -> TargetSettings:
+        """The resolved settings of ``target`` (default: the configured one); ``rest_url`` overrides
+        the address of the remote and kubernetes targets."""
+        name = target or self.target
+        if name not in TARGETS:
+            hint = did_you_mean(name, TARGETS)
+            raise ConfigError(f"unknown target {name!r}", rule="unknown-target",
+                              hint=f"did you mean {hint!r}?" if hint else "targets: " + ", ".join(TARGETS))
+        local = self.local
+        common: dict[str, Any] = dict(
+            project=self.name, root=Path(self.root), target=name, kind=name,
+            state_dir=Path(self.state_path) / name, rest_port=local.rest_port, rpc_port=local.rpc_port,
+            taskmanagers=local.taskmanagers, slots=local.slots, parallelism=local.parallelism,
+            jobmanager_memory=local.jobmanager_memory, taskmanager_memory=local.taskmanager_memory,
+            python_executable=sys.executable, kafka_bootstrap=self.kafka_bootstrap,
+            flink_config=dict(self.flink), vars=dict(self.vars), requirements=tuple(self.requirements),
+            kubernetes=self.kubernetes,
+        )
+        if name == "local":
+            url = f"http://localhost:{local.rest_port}"
+        elif name == "embedded":
+            url = f"http://localhost:{self.embedded.rest_port}"
+            common.update(rest_port=self.embedded.rest_port, parallelism=self.embedded.parallelism)
+        elif name == "remote":
+            url = rest_url or self.remote.rest_url
+            common.update(parallelism=self.remote.parallelism)
+        else:  # kubernetes: the session cluster's REST service, inside the cluster
+            k8s = self.kubernetes
+            url = rest_url or f"http://{self.name.replace('_', '-').replace('.', '-')}-rest.{k8s.namespace}:8081"
+            common.update(slots=k8s.slots, taskmanagers=k8s.taskmanager_replicas,
+                          python_executable="/usr/local/bin/python")
+        return TargetSettings(rest_url=url.rstrip("/"), **common)
 
     def secrets(self) -> list[str]:
         """Values that must never be shown (vars whose names look secret)."""
@@ -288,3 +373,11 @@ def apply_env(cfg: Config, overrides: Mapping[str, Any] | None = None) -> Config
         raise ConfigError(f"unknown target '{cfg.target}'", rule="unknown-target",
                           hint=f"did you mean '{hint}'?" if hint else "targets: " + ", ".join(TARGETS))
     return cfg
+
+
+def resolve_settings(root: Path | None = None, target: str | None = None,
+                     rest_url: str | None = None) -> TargetSettings:
+    """The settings of ``target`` (flag, else $SQLFLOW_TARGET, else sqlflow.yaml's ``target``)
+    of the project at ``root``."""
+    cfg = load_config(root, overrides={"SQLFLOW_TARGET": target, "SQLFLOW_REST_URL": rest_url})
+    return cfg.target_settings(target, rest_url)

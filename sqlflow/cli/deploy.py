@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sqlflow.cli.plan import note_warnings, project_option, rest_url_option, target_option
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 
 
 @click.command("deploy")

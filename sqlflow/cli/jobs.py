@@ -8,10 +8,10 @@ import click
 
 from sqlflow.cli.plan import project_option, rest_url_option, target_option
 from sqlflow.deploy import jobs as jobs_api
-from sqlflow.deploy.settings import DeploySettings, resolve_settings
+from sqlflow.config import TargetSettings, resolve_settings
 
 
-def _settings(ctx: click.Context) -> DeploySettings:
+def _settings(ctx: click.Context) -> TargetSettings:
     o = ctx.obj.get("jobs", {}) if ctx.obj else {}
     return resolve_settings(o.get("project"), target=o.get("target"), rest_url=o.get("rest_url"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 from sqlflow.deploy.steps import changes_for, describe, plan_steps
 
 target_option = click.option("--target", "-t", envvar="SQLFLOW_TARGET", default=None,

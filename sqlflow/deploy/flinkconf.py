@@ -13,7 +13,8 @@ from typing import Mapping
 
 import yaml
 
-from sqlflow.deploy.settings import DeploySettings
+from sqlflow.config import TargetSettings
+from sqlflow.paths import flink_home
 
 #: Flink's GPU plugin (plugins/external-resource-gpu), on when a GPU is present.
 GPU_CONFIG: dict[str, str] = {
@@ -34,8 +35,6 @@ PLACE_KEYS = frozenset({
 
 def distribution_java_opts() -> str:
     """``env.java.opts.all`` of the distribution's own config.yaml (the --add-opens Flink and Arrow need)."""
-    from sqlflow.paths import flink_home
-
     data = yaml.safe_load((flink_home() / "conf" / "config.yaml").read_text()) or {}
     node = data
     for key in ("env", "java", "opts", "all"):
@@ -49,7 +48,7 @@ def gpu_present() -> bool:
 
 
 def cluster_config(
-    settings: DeploySettings,
+    settings: TargetSettings,
     *,
     host: str = "localhost",
     bind_host: str = "localhost",

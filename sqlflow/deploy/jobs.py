@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from sqlflow.deploy.rest import FlinkRest, JobSummary
-from sqlflow.deploy.settings import DeploySettings
+from sqlflow.config import TargetSettings
 from sqlflow.deploy.state import record
 from sqlflow.errors import DeployError, did_you_mean
 
@@ -80,7 +80,7 @@ def _io(detail: dict) -> tuple[int, int]:
     return rin, rout
 
 
-def list_jobs(settings: DeploySettings, all_states: bool = False) -> list[JobRow]:
+def list_jobs(settings: TargetSettings, all_states: bool = False) -> list[JobRow]:
     """The project's jobs on the target (running ones, or all with ``all_states``)."""
     rest = FlinkRest(settings.rest_url)
     rows = []
@@ -96,7 +96,7 @@ def list_jobs(settings: DeploySettings, all_states: bool = False) -> list[JobRow
     return rows
 
 
-def find_job(settings: DeploySettings, name: str) -> JobSummary:
+def find_job(settings: TargetSettings, name: str) -> JobSummary:
     """The active job called ``name`` (or ``<project>.name``)."""
     rest = FlinkRest(settings.rest_url)
     active = [j for j in rest.jobs() if j.active]
@@ -108,7 +108,7 @@ def find_job(settings: DeploySettings, name: str) -> JobSummary:
                       hint=f"did you mean {near!r}?" if near else "sqlflow jobs lists the running jobs")
 
 
-def stop_job(settings: DeploySettings, name: str, savepoint: bool = True) -> str | None:
+def stop_job(settings: TargetSettings, name: str, savepoint: bool = True) -> str | None:
     """Stop a job, with a savepoint (its location) or by cancelling it (None)."""
     job = find_job(settings, name)
     rest = FlinkRest(settings.rest_url)
@@ -120,7 +120,7 @@ def stop_job(settings: DeploySettings, name: str, savepoint: bool = True) -> str
     return location
 
 
-def cancel_job(settings: DeploySettings, name: str) -> None:
+def cancel_job(settings: TargetSettings, name: str) -> None:
     """Cancel a job without a savepoint."""
     job = find_job(settings, name)
     rest = FlinkRest(settings.rest_url)
@@ -130,7 +130,7 @@ def cancel_job(settings: DeploySettings, name: str) -> None:
     return None
 
 
-def savepoint_job(settings: DeploySettings, name: str) -> str:
+def savepoint_job(settings: TargetSettings, name: str) -> str:
     """Take a savepoint of a running job; its location."""
     job = find_job(settings, name)
     location = FlinkRest(settings.rest_url).savepoint(job.jid, settings.savepoint_dir.resolve().as_uri())

@@ -20,7 +20,7 @@ import yaml
 
 from sqlflow.deploy.flinkconf import GPU_CONFIG
 from sqlflow.deploy.plan import Plan, build_plan
-from sqlflow.deploy.settings import DeploySettings
+from sqlflow.config import TargetSettings
 
 API_VERSION = "flink.apache.org/v1beta1"
 FLINK_VERSION = "2.2.1"
@@ -36,15 +36,9 @@ def k8s_name(text: str) -> str:
     return name[:63].rstrip("-") or "sqlflow"
 
 
-def _k8s_settings(settings: DeploySettings) -> Any:
-    from sqlflow.config import load_config
-
-    return load_config(settings.root).kubernetes
-
-
-def session_cluster(settings: DeploySettings, gpu: bool = True) -> dict[str, Any]:
+def session_cluster(settings: TargetSettings, gpu: bool = True) -> dict[str, Any]:
     """The FlinkDeployment of the session cluster the jobs run on."""
-    k8s = _k8s_settings(settings)
+    k8s = settings.kubernetes
     conf = {
         "taskmanager.numberOfTaskSlots": str(settings.slots),
         "parallelism.default": str(settings.parallelism),
@@ -83,10 +77,10 @@ def session_cluster(settings: DeploySettings, gpu: bool = True) -> dict[str, Any
     }
 
 
-def session_job(settings: DeploySettings, plan: Plan, name: str) -> dict[str, Any]:
+def session_job(settings: TargetSettings, plan: Plan, name: str) -> dict[str, Any]:
     """The FlinkSessionJob running one planned job through PythonDriver."""
     job = plan.job(name)
-    k8s = _k8s_settings(settings)
+    k8s = settings.kubernetes
     return {
         "apiVersion": API_VERSION,
         "kind": "FlinkSessionJob",
@@ -108,7 +102,7 @@ def session_job(settings: DeploySettings, plan: Plan, name: str) -> dict[str, An
     }
 
 
-def emit_manifests(settings: DeploySettings, out_dir: Path, plan: Plan | None = None) -> list[Path]:
+def emit_manifests(settings: TargetSettings, out_dir: Path, plan: Plan | None = None) -> list[Path]:
     """Write the session cluster and one session job per plan job; the files written."""
     plan = plan or build_plan(settings)
     out_dir = Path(out_dir)

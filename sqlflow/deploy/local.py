@@ -15,12 +15,12 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlflow.deploy.flinkconf import cluster_config, gpu_present, write_conf_dir
 from sqlflow.deploy.rest import FlinkRest
-from sqlflow.deploy.settings import DeploySettings, resolve_settings
+from sqlflow.config import Config, TargetSettings, resolve_settings
 from sqlflow.errors import ServiceError
+from sqlflow.paths import flink_home
 
 
 @dataclass(frozen=True)
@@ -39,31 +39,21 @@ class ClusterInfo:
         return self.rest_url
 
 
-def _flink_home() -> Path:
-    try:
-        from sqlflow.paths import flink_home
-    except ImportError:  # pragma: no cover - paths.py is part of the package
-        import pyflink
-
-        return Path(pyflink.__file__).resolve().parent
-    return flink_home()
-
-
-def as_settings(config: Any) -> DeploySettings:
-    """The local target's settings from DeploySettings, the project's Config or a project root."""
-    if isinstance(config, DeploySettings):
+def as_settings(config: TargetSettings | Config | Path | str) -> TargetSettings:
+    """The local target's settings from TargetSettings, the project's Config or a project root."""
+    if isinstance(config, TargetSettings):
         return config
     if isinstance(config, (str, Path)):
         return resolve_settings(Path(config), target="local")
-    return resolve_settings(target="local", config=config)
+    return config.target_settings("local")
 
 
-def _dirs(settings: DeploySettings) -> tuple[Path, Path, Path]:
+def _dirs(settings: TargetSettings) -> tuple[Path, Path, Path]:
     base = settings.state_dir / "flink"
     return base / "conf", base / "log", base / "pid"
 
 
-def _env(settings: DeploySettings) -> dict[str, str]:
+def _env(settings: TargetSettings) -> dict[str, str]:
     conf_dir, log_dir, pid_dir = _dirs(settings)
     env = dict(os.environ)
     env.update(FLINK_CONF_DIR=str(conf_dir), FLINK_LOG_DIR=str(log_dir), FLINK_PID_DIR=str(pid_dir))
@@ -71,15 +61,15 @@ def _env(settings: DeploySettings) -> dict[str, str]:
     return env
 
 
-def _script(name: str, action: str, settings: DeploySettings) -> None:
-    home = _flink_home()
+def _script(name: str, action: str, settings: TargetSettings) -> None:
+    home = flink_home()
     proc = subprocess.run(["bash", str(home / "bin" / name), action], env=_env(settings),
                           capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         raise ServiceError(f"bin/{name} {action} failed: {(proc.stderr or proc.stdout).strip()[-400:]}")
 
 
-def _pids(settings: DeploySettings) -> list[int]:
+def _pids(settings: TargetSettings) -> list[int]:
     _, _, pid_dir = _dirs(settings)
     pids: list[int] = []
     for f in sorted(pid_dir.glob("*.pid")) if pid_dir.exists() else []:
@@ -115,7 +105,7 @@ def wait_ready(rest: FlinkRest, taskmanagers: int, timeout: float, log_dir: Path
                        f"{last.get('taskmanagers', 0)}/{taskmanagers} task managers{where}")
 
 
-def start_local_cluster(config: Any, timeout: float = 90.0) -> ClusterInfo:
+def start_local_cluster(config: TargetSettings | Config | Path | str, timeout: float = 90.0) -> ClusterInfo:
     """Start (or find already running) this project's standalone Flink cluster."""
     settings = as_settings(config)
     conf_dir, log_dir, pid_dir = _dirs(settings)
@@ -132,7 +122,7 @@ def start_local_cluster(config: Any, timeout: float = 90.0) -> ClusterInfo:
     for d in (log_dir, pid_dir):
         d.mkdir(parents=True, exist_ok=True)
     settings.savepoint_dir.mkdir(parents=True, exist_ok=True)
-    write_conf_dir(cluster_config(settings, gpu=gpu), conf_dir, _flink_home(), gpu)
+    write_conf_dir(cluster_config(settings, gpu=gpu), conf_dir, flink_home(), gpu)
     _script("jobmanager.sh", "start", settings)
     for _ in range(settings.taskmanagers):
         _script("taskmanager.sh", "start", settings)
@@ -144,7 +134,7 @@ def start_local_cluster(config: Any, timeout: float = 90.0) -> ClusterInfo:
     return ClusterInfo(settings.rest_url, conf_dir, log_dir, settings.taskmanagers, settings.slots, gpu)
 
 
-def stop_local_cluster(config: Any, timeout: float = 30.0) -> bool:
+def stop_local_cluster(config: TargetSettings | Config | Path | str, timeout: float = 30.0) -> bool:
     """Stop this project's cluster (only the processes in its pid files); whether any ran."""
     settings = as_settings(config)
     pids = [p for p in _pids(settings) if _alive(p)]
@@ -169,7 +159,7 @@ def stop_local_cluster(config: Any, timeout: float = 30.0) -> bool:
     return True
 
 
-def _clear_pid_files(settings: DeploySettings) -> None:
+def _clear_pid_files(settings: TargetSettings) -> None:
     _, _, pid_dir = _dirs(settings)
     for f in pid_dir.glob("*.pid") if pid_dir.exists() else []:
         f.unlink()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from sqlflow.deploy.settings import DeploySettings
+from sqlflow.config import TargetSettings
 from sqlflow.deploy.source import SourceFile, SourceStatement, job_sources
 from sqlflow.errors import DeployError, Diagnostics, Location, SqlflowError, did_you_mean
 
@@ -54,7 +54,7 @@ class PlannedJob:
     def inserts(self) -> tuple[PlannedStatement, ...]:
         return tuple(s for s in self.statements if s.kind == "insert")
 
-    def submit_spec(self, settings: DeploySettings, savepoint: str | None = None,
+    def submit_spec(self, settings: TargetSettings, savepoint: str | None = None,
                     remote: bool = True, ship_dir: Path | None = None) -> dict[str, Any]:
         """The JSON spec that :mod:`sqlflow.deploy.submit` runs."""
         conf = dict(self.config)
@@ -238,7 +238,7 @@ def _required(files: list[SourceFile], root: Path, job: SourceFile, requires: It
     return out
 
 
-def build_plan(settings: DeploySettings, cfg: Any = None, check: bool = True) -> Plan:
+def build_plan(settings: TargetSettings, cfg: Any = None, check: bool = True) -> Plan:
     """Compile the project into the frozen plan for ``settings``' target.
 
     With ``check`` the compiler runs first: an error anywhere stops here, and a

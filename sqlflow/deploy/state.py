@@ -13,14 +13,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlflow.deploy.settings import DeploySettings
+from sqlflow.config import TargetSettings
 
 
-def state_file(settings: DeploySettings) -> Path:
+def state_file(settings: TargetSettings) -> Path:
     return settings.state_dir / "deployments.json"
 
 
-def load_state(settings: DeploySettings) -> dict[str, dict[str, Any]]:
+def load_state(settings: TargetSettings) -> dict[str, dict[str, Any]]:
     path = state_file(settings)
     if not path.exists():
         return {}
@@ -31,7 +31,7 @@ def load_state(settings: DeploySettings) -> dict[str, dict[str, Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def save_state(settings: DeploySettings, state: dict[str, dict[str, Any]]) -> None:
+def save_state(settings: TargetSettings, state: dict[str, dict[str, Any]]) -> None:
     path = state_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".deployments.")
@@ -40,7 +40,7 @@ def save_state(settings: DeploySettings, state: dict[str, dict[str, Any]]) -> No
     os.replace(tmp, path)
 
 
-def record(settings: DeploySettings, name: str, **fields: Any) -> None:
+def record(settings: TargetSettings, name: str, **fields: Any) -> None:
     """Update one job's entry (read, change, write)."""
     state = load_state(settings)
     entry = state.setdefault(name, {})

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 
 from sqlflow.deploy.plan import Changes, JobChange, Plan, PlannedJob, build_plan, diff
 from sqlflow.deploy.rest import FlinkRest
-from sqlflow.deploy.settings import DeploySettings
+from sqlflow.config import TargetSettings
 from sqlflow.deploy.state import load_state, record
 from sqlflow.deploy.watch import StartFailure, watch_job
 from sqlflow.errors import DeployError, Location
@@ -56,7 +56,7 @@ class DeployResult:
     dashboard_url: str = ""
 
 
-def plan_steps(changes: Changes, settings: DeploySettings, allow_state_reset: bool = False) -> list[Step]:
+def plan_steps(changes: Changes, settings: TargetSettings, allow_state_reset: bool = False) -> list[Step]:
     """The steps that bring the target to the plan, in order."""
     steps: list[Step] = []
     if settings.kind == "local":
@@ -83,7 +83,7 @@ def plan_steps(changes: Changes, settings: DeploySettings, allow_state_reset: bo
     return steps
 
 
-def describe(changes: Changes, steps: list[Step], settings: DeploySettings) -> str:
+def describe(changes: Changes, steps: list[Step], settings: TargetSettings) -> str:
     """The plan and its steps as text (plan and deploy --dry-run print it)."""
     lines = [f"plan for target {settings.target} ({settings.rest_url}):"]
     width = max((len(c.name) for c in changes.changes), default=10)
@@ -104,7 +104,7 @@ def describe(changes: Changes, steps: list[Step], settings: DeploySettings) -> s
     return "\n".join(lines)
 
 
-def ship_files(settings: DeploySettings, job: PlannedJob) -> Path:
+def ship_files(settings: TargetSettings, job: PlannedJob) -> Path:
     """Copy the job's UDF packages, models and requirements into a folder shipped as python.files."""
     ship = settings.state_dir / "ship" / job.name
     shutil.rmtree(ship, ignore_errors=True)
@@ -154,7 +154,7 @@ def _statement_location(job: PlannedJob, index: int | None, message: str) -> Loc
     return loc
 
 
-def submit_job(settings: DeploySettings, job: PlannedJob, savepoint: str | None = None,
+def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None = None,
                allow_non_restored: bool = False) -> str:
     """Submit one job through PyFlink's client in a child process; its Flink job id."""
     ship = ship_files(settings, job)
@@ -187,7 +187,7 @@ def submit_job(settings: DeploySettings, job: PlannedJob, savepoint: str | None 
 class Deployer:
     """Takes the steps of a deploy against one target."""
 
-    def __init__(self, settings: DeploySettings, echo: Echo = print, allow_state_reset: bool = False,
+    def __init__(self, settings: TargetSettings, echo: Echo = print, allow_state_reset: bool = False,
                  settle: float = 5.0, timeout: float = 120.0):
         self.settings = settings
         self.echo = echo
@@ -313,7 +313,7 @@ def _job_to_json(job: PlannedJob) -> dict[str, Any]:
                             s.location.file, s.location.line, s.location.column] for s in job.statements]}
 
 
-def _job_from_json(data: dict[str, Any], settings: DeploySettings) -> PlannedJob:
+def _job_from_json(data: dict[str, Any], settings: TargetSettings) -> PlannedJob:
     """A stored job, with ${VARS} substituted again from the project's config."""
     from sqlflow.config import load_config
     from sqlflow.deploy.plan import PlannedStatement
@@ -331,7 +331,7 @@ def _job_from_json(data: dict[str, Any], settings: DeploySettings) -> PlannedJob
 
 
 @contextlib.contextmanager
-def _deploy_lock(settings: DeploySettings) -> Iterator[None]:
+def _deploy_lock(settings: TargetSettings) -> Iterator[None]:
     """One deploy per target at a time (the deployment record is read, changed and written)."""
     path = settings.state_dir / "deploy.lock"
     with open(path, "w") as f:
@@ -346,7 +346,7 @@ def _deploy_lock(settings: DeploySettings) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def changes_for(settings: DeploySettings, plan: Plan | None = None) -> Changes:
+def changes_for(settings: TargetSettings, plan: Plan | None = None) -> Changes:
     """The plan against what runs on the target now."""
     plan = plan or build_plan(settings)
     rest = FlinkRest(settings.rest_url)
@@ -354,7 +354,7 @@ def changes_for(settings: DeploySettings, plan: Plan | None = None) -> Changes:
     return diff(plan, running, load_state(settings))
 
 
-def deploy(settings: DeploySettings, *, dry_run: bool = False, allow_state_reset: bool = False,
+def deploy(settings: TargetSettings, *, dry_run: bool = False, allow_state_reset: bool = False,
            echo: Echo = print, settle: float = 5.0, timeout: float = 120.0) -> DeployResult:
     """Plan, show the steps, and (unless ``dry_run``) take them."""
     if settings.kind == "embedded":

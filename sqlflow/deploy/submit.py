@@ -83,7 +83,7 @@ def _in_cluster(argv: list[str]) -> dict[str, Any]:
     from pathlib import Path
 
     from sqlflow.deploy.plan import build_plan
-    from sqlflow.deploy.settings import resolve_settings
+    from sqlflow.config import resolve_settings
     from sqlflow.deploy.steps import ship_files
 
     project = Path(argv[argv.index("--project") + 1])

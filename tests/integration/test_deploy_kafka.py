@@ -10,13 +10,14 @@ import json
 import shutil
 import socket
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from sqlflow.config import resolve_settings
 from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
 from sqlflow.deploy.rest import FlinkRest
-from sqlflow.deploy.settings import resolve_settings, with_overrides
 from sqlflow.deploy.steps import deploy
 
 pytestmark = pytest.mark.integration
@@ -58,7 +59,7 @@ def test_kafka_job_with_udf_runs_on_a_standalone_cluster(tmp_path):
             producer.send("words", row)
         producer.flush()
         producer.close()
-        settings = with_overrides(resolve_settings(root, target="local"), rpc_port=_free_port())
+        settings = replace(resolve_settings(root, target="local"), rpc_port=_free_port())
         try:
             start_local_cluster(settings)
             result = deploy(settings, echo=lambda s: None, settle=2)

@@ -12,14 +12,15 @@ import shutil
 import socket
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from sqlflow.config import resolve_settings
 from sqlflow.deploy.jobs import cancel_job, list_jobs, stop_job
 from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
 from sqlflow.deploy.rest import FlinkRest
-from sqlflow.deploy.settings import resolve_settings, with_overrides
 from sqlflow.deploy.state import load_state
 from sqlflow.deploy.steps import deploy
 from sqlflow.errors import DeployError
@@ -55,7 +56,7 @@ def cluster(tmp_path_factory):
         "name: itest\ntarget: local\ntargets:\n  local:\n"
         f"    rest_port: {port}\n    slots: 4\n    taskmanager_memory: 1536m\n    jobmanager_memory: 1024m\n")
     (root / "sql").mkdir()
-    settings = with_overrides(resolve_settings(root, target="local"), rpc_port=_free_port())
+    settings = replace(resolve_settings(root, target="local"), rpc_port=_free_port())
     try:
         info = start_local_cluster(settings)
         yield settings, info

@@ -4,7 +4,7 @@ import pytest
 
 from sqlflow.cli.main import run
 from sqlflow.deploy.plan import build_plan
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 
 
 def _run(argv, capsys):

@@ -9,7 +9,7 @@ import yaml
 
 from sqlflow.deploy.compose import container_flink_config, render_compose
 from sqlflow.deploy.flinkconf import GPU_CONFIG, PLACE_KEYS, cluster_config, render_config_yaml
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlflow.deploy.jobs import JobRow, _io, format_rows
 from sqlflow.deploy.plan import build_plan
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 from sqlflow.deploy.steps import _statement_location
 from sqlflow.deploy.submit import short_error
 from sqlflow.deploy.watch import failure_location, root_cause

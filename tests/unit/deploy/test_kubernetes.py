@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from sqlflow.deploy.kubernetes import PYTHON_JAR, emit_manifests
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "k8s"
 

@@ -6,7 +6,7 @@ import pytest
 
 from sqlflow.deploy.plan import JobChange, build_plan, diff, job_name
 from sqlflow.deploy.rest import JobSummary
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 from sqlflow.deploy.steps import describe, plan_steps
 from sqlflow.errors import DeployError, Diagnostics
 

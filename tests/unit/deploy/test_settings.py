@@ -4,7 +4,7 @@ import pytest
 
 from sqlflow.config import load_config
 from sqlflow.deploy.local import as_settings
-from sqlflow.deploy.settings import resolve_settings
+from sqlflow.config import resolve_settings
 from sqlflow.errors import ConfigError
 
 
