@@ -31,11 +31,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlflow.config import load_config  # noqa: E402
 from sqlflow.demo.report import read_json_dir  # noqa: E402
-from sqlflow.demo.topics import produce  # noqa: E402
+from sqlflow.kafka.topics import produce  # noqa: E402
 from sqlflow.gen import GenConfig, iter_batches  # noqa: E402
 from sqlflow.kafka.broker import KafkaBroker  # noqa: E402
-from sqlflow.targets.embedded import EmbeddedCluster, stage_python_files  # noqa: E402
-from sqlflow.targets.runner import run_file  # noqa: E402
+from sqlflow.compiler import compile_project  # noqa: E402
+from sqlflow.flink.cluster import EmbeddedCluster  # noqa: E402
+from sqlflow.flink.env import stage_python_files  # noqa: E402
+from sqlflow.flink.job import run_job  # noqa: E402
 
 JOB = ROOT / "sql" / "scoring" / "batch_top_ads.sql"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -80,9 +82,11 @@ def load_dimensions(bootstrap: str, users: int, ads: int) -> None:
 def run_once(cluster: EmbeddedCluster, job_file: Path, config, pyfiles: Path, out: Path) -> float:
     """Run the job once; returns its duration in seconds as Flink measured it."""
     os.environ["OUT_DIR"] = str(out)
-    job = run_file(cluster.table_env(streaming=False, python_files=[pyfiles]), job_file, config)
-    cluster.wait_for_job(job.job_id, timeout=1800)
-    return cluster.rest(f"/jobs/{job.job_id}")["duration"] / 1000
+    compiled = compile_project(config=config, paths=[job_file])  # ${OUT_DIR} is read now
+    job = compiled.file_of(job_file)
+    job_id = run_job(cluster.table_env(streaming=False, python_files=[pyfiles]), job)
+    cluster.wait_for_job(job_id, timeout=1800)
+    return cluster.rest(f"/jobs/{job_id}")["duration"] / 1000
 
 
 def write_results(text: str, path: Path = RESULTS) -> None:

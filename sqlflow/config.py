@@ -110,7 +110,12 @@ class TargetSettings:
     flink_config: Mapping[str, str]
     vars: Mapping[str, str]
     requirements: tuple[str, ...]
-    kubernetes: KubernetesTarget  # the operator's settings (used by the kubernetes target)
+    config: Config = field(compare=False, repr=False)  # the project configuration these come from
+
+    @property
+    def kubernetes(self) -> KubernetesTarget:
+        """The operator's settings (used by the kubernetes target)."""
+        return self.config.kubernetes
 
     @property
     def dashboard_url(self) -> str:
@@ -201,7 +206,7 @@ class Config:
             jobmanager_memory=local.jobmanager_memory, taskmanager_memory=local.taskmanager_memory,
             python_executable=sys.executable, kafka_bootstrap=self.kafka_bootstrap,
             flink_config=dict(self.flink), vars=dict(self.vars), requirements=tuple(self.requirements),
-            kubernetes=self.kubernetes,
+            config=self,
         )
         if name == "local":
             url = f"http://localhost:{local.rest_port}"
@@ -220,8 +225,12 @@ class Config:
 
     def secrets(self) -> list[str]:
         """Values that must never be shown (vars whose names look secret)."""
-        return [str(v) for k, v in self.vars.items()
-                if re.search(r"(?i)password|secret|token|key", k) and v]
+        return [str(v) for k, v in self.vars.items() if is_secret_name(k) and v]
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a ``${NAME}``'s value is a secret, by its name (password, secret, token, key)."""
+    return re.search(r"(?i)password|secret|token|key", name) is not None
 
 
 _SECTIONS = {"embedded": EmbeddedTarget, "local": LocalTarget, "remote": RemoteTarget, "kubernetes": KubernetesTarget}

@@ -31,7 +31,7 @@ import pytest
 
 from sqlflow.kafka.broker import KafkaBroker
 from sqlflow.sqltest import SqlTestRunner, TestResult
-from sqlflow.targets.embedded import EmbeddedCluster
+from sqlflow.flink.cluster import EmbeddedCluster
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from sqlflow.cli.plan import note_warnings, project_option, rest_url_option, target_option
-from sqlflow.config import resolve_settings
+from sqlflow.cli.options import note_warnings, project_option, rest_url_option, target_option
+from sqlflow.context import Context
 
 
 @click.command("deploy")
@@ -24,16 +24,13 @@ from sqlflow.config import resolve_settings
 def command(target: str | None, rest_url: str | None, project: Path | None, dry_run: bool,
             allow_state_reset: bool, emit: Path | None, timeout: float) -> None:
     """Deploy the project's jobs; unchanged jobs are left alone, changed ones upgraded through a savepoint."""
-    settings = resolve_settings(project, target=target, rest_url=rest_url)
-    if settings.kind == "kubernetes":
-        from sqlflow.deploy.kubernetes import emit_manifests
-
+    ctx = Context.load(project, overrides={"SQLFLOW_TARGET": target, "SQLFLOW_REST_URL": rest_url})
+    if ctx.target(target, rest_url).kind == "kubernetes":
         if emit is None:
             raise click.UsageError("the kubernetes target writes manifests: give --emit DIR, then kubectl apply -f DIR")
-        for path in emit_manifests(settings, emit):
+        for path in ctx.emit_manifests(emit, rest_url):
             click.echo(f"wrote {path}")
         return
-    from sqlflow.deploy.steps import deploy
-
-    result = deploy(settings, dry_run=dry_run, allow_state_reset=allow_state_reset, echo=click.echo, timeout=timeout)
+    result = ctx.deploy(target, rest_url, dry_run=dry_run, allow_state_reset=allow_state_reset, echo=click.echo,
+                        timeout=timeout)
     note_warnings(len(result.changes.plan.warnings))

@@ -6,14 +6,17 @@ from pathlib import Path
 
 import click
 
-from sqlflow.cli.plan import project_option, rest_url_option, target_option
+from sqlflow.cli.options import project_option, rest_url_option, target_option
+from sqlflow.config import TargetSettings
+from sqlflow.context import Context
 from sqlflow.deploy import jobs as jobs_api
-from sqlflow.config import TargetSettings, resolve_settings
 
 
 def _settings(ctx: click.Context) -> TargetSettings:
     o = ctx.obj.get("jobs", {}) if ctx.obj else {}
-    return resolve_settings(o.get("project"), target=o.get("target"), rest_url=o.get("rest_url"))
+    target, rest_url = o.get("target"), o.get("rest_url")
+    return Context.load(o.get("project"), overrides={"SQLFLOW_TARGET": target, "SQLFLOW_REST_URL": rest_url}) \
+        .jobs(target, rest_url)
 
 
 @click.group("jobs", invoke_without_command=True)

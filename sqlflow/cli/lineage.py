@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from sqlflow.compiler.lineage import lineage, render_text
-from sqlflow.compiler.report import compile_for_cli
+from sqlflow.compiler.lineage import render_text
+from sqlflow.context import Context
 
 
 @click.command("lineage")
@@ -16,8 +16,7 @@ from sqlflow.compiler.report import compile_for_cli
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(paths: tuple[Path, ...], fmt: str) -> None:
     """Show the data flow of PATHS (SQL files or folders; default: the whole project)."""
-    compiled, _, files = compile_for_cli(list(paths))
-    flows = lineage(compiled.project, set(files))
+    flows = Context.find(list(paths)).lineage(list(paths))
     if fmt == "json":
         click.echo(json.dumps([f.to_dict() for f in flows], indent=2))
     else:

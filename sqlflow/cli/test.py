@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sqlflow.config import load_config
+from sqlflow.context import Context
 from sqlflow.sqltest import SqlTestRunner, find_tests
 
 
@@ -18,7 +18,8 @@ from sqlflow.sqltest import SqlTestRunner, find_tests
 def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) -> None:
     """Run the tests in PATHS (test files, folders, or job files whose *.test.yaml is beside them;
     default: every *.test.yaml under sql/)."""
-    config = load_config(project)
+    ctx = Context.load(project)
+    config = ctx.config
     where = list(paths) or [_shown(config.sql_path)]
     files = find_tests(where)
     if keyword:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import click
 
-from sqlflow.config import load_config
-from sqlflow.kafka.broker import KafkaBroker, detached_broker
+from sqlflow.context import Context
+from sqlflow.kafka.broker import KafkaBroker, detached_broker, stop_detached
 
 
 def _pid_file(root: Path) -> Path:
@@ -23,7 +22,8 @@ def _pid_file(root: Path) -> Path:
 @click.option("--kafka-only", is_flag=True, help="Start only the Kafka broker.")
 def command(project: Path | None, kafka_only: bool) -> None:
     """Start a KRaft Kafka broker and a local Flink cluster in the background; `sqlflow down` stops them."""
-    config = load_config(project)
+    ctx = Context.load(project)
+    config = ctx.config
     pid_file = _pid_file(config.root)
     running = detached_broker(pid_file)
     if running:
@@ -36,12 +36,7 @@ def command(project: Path | None, kafka_only: bool) -> None:
         click.echo(f"kafka: {broker.bootstrap} (data in {data})")
     if kafka_only:
         return
-    if importlib.util.find_spec("sqlflow.deploy.local") is None:
-        click.echo("flink: the local cluster target is not available in this build")
-        return
-    from sqlflow.deploy.local import start_local_cluster
-
-    info = start_local_cluster(config)
+    info = ctx.up()
     click.echo(f"flink: dashboard at {info.dashboard_url}")
 
 
@@ -49,13 +44,7 @@ def command(project: Path | None, kafka_only: bool) -> None:
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None)
 def down(project: Path | None) -> None:
     """Stop what `sqlflow up` started."""
-    from sqlflow.kafka.broker import stop_detached
-
-    config = load_config(project)
-    if importlib.util.find_spec("sqlflow.deploy.local") is not None:
-        from sqlflow.deploy.local import stop_local_cluster
-
-        stopped_flink = stop_local_cluster(config)
-        click.echo("flink: stopped" if stopped_flink else "flink: was not running")
-    stopped = stop_detached(config.state_path / "kafka.pid")
+    ctx = Context.load(project)
+    click.echo("flink: stopped" if ctx.down() else "flink: was not running")
+    stopped = stop_detached(ctx.config.state_path / "kafka.pid")
     click.echo("kafka: stopped" if stopped else "kafka: was not running")

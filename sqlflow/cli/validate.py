@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from sqlflow.compiler.report import compile_for_cli, render, to_json
+from sqlflow.cli.report import render, to_json
+from sqlflow.context import Context
 
 
 @click.command("validate")
@@ -17,10 +18,10 @@ from sqlflow.compiler.report import compile_for_cli, render, to_json
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(paths: tuple[Path, ...], planner: bool, fmt: str) -> None:
     """Check PATHS (SQL files or folders; default: the whole project) and report every problem."""
-    compiled, diagnostics, files = compile_for_cli(list(paths), planner=planner)
+    result = Context.find(list(paths)).validate(list(paths), planner=planner)
     if fmt == "json":
-        click.echo(json.dumps(to_json(diagnostics, files), indent=2))
+        click.echo(json.dumps(to_json(result.diagnostics, result.files), indent=2))
     else:
-        click.echo(render(diagnostics, files))
-    if any(d.severity == "error" for d in diagnostics):
+        click.echo(render(result.diagnostics, result.files))
+    if result.errors:
         raise SystemExit(1)

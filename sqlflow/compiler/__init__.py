@@ -12,7 +12,7 @@ runs an ordered list of small rules (:data:`sqlflow.compiler.rules.RULES`)::
     compiled.job("sql/feedback/ctr.sql").hash
 
 ``sqlflow validate --planner`` also asks Flink's own planner
-(:mod:`sqlflow.compiler.planner`).
+(:mod:`sqlflow.flink.explain`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sqlflow.config import Config
+from sqlflow.dialect import parse_script_partial, strip_comments
 from sqlflow.errors import Diagnostics, Location, ParseError, SqlflowError, UdfError
+from sqlflow.udf import discover
 from sqlflow.udf.spec import UdfSpec
 
 #: ``${NAME}`` or ``${NAME:-default}``, as sqlflow.config substitutes them.
@@ -31,6 +33,44 @@ class Substitution:
     new_length: int
     name: str
     defined: bool
+    value: str = ""  # what replaced it
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Where a statement's text starts in its file, to place what Flink reports inside it.
+
+    Flink counts lines and columns within the text it was sent (1-based);
+    :meth:`locate` turns such a position into one in the file as the user
+    wrote it (``${NAME}`` substitutions undone).
+    """
+
+    file: str
+    line: int  # of the statement's first character, in the substituted text
+    column: int
+    substitutions: tuple[Substitution, ...] = ()
+    source: str | None = field(default=None, compare=False, repr=False)
+
+    def locate(self, line: int, column: int, length: int = 1) -> Location:
+        at = Location(self.file, self.line + line - 1, self.column + column - 1 if line == 1 else column, length)
+        return remap(at, self.file, self.substitutions, self.source)
+
+
+def remap(loc: Location | None, file: str, substitutions: tuple[Substitution, ...] | list[Substitution],
+          text: str | None) -> Location:
+    """A location in substituted text as a location in the file as written."""
+    if loc is None or not loc.line:
+        return Location(file, source=text)
+    col, length = loc.column, loc.length
+    delta = 0
+    for s in substitutions:
+        if s.line != loc.line:
+            continue
+        if loc.column >= s.new_column + s.new_length:
+            delta += s.length - s.new_length
+        elif loc.column >= s.new_column:
+            return Location(file, loc.line, s.column, s.length, text)
+    return Location(file, loc.line, col + delta, length, text)
 
 
 @dataclass
@@ -47,19 +87,11 @@ class SourceFile:
 
     def remap(self, loc: Location | None) -> Location:
         """A parser location (in substituted text) as a location in the file as written."""
-        if loc is None or not loc.line:
-            return Location(self.rel, source=self.text)
-        col, length = loc.column, loc.length
-        delta = 0
-        for s in self.substitutions:
-            if s.line != loc.line:
-                continue
-            if loc.column >= s.new_column + s.new_length:
-                delta += s.length - s.new_length
-            elif loc.column >= s.new_column:
-                return Location(self.rel, loc.line, s.column, s.length, self.text)
-        col += delta
-        return Location(self.rel, loc.line, col, length, self.text)
+        return remap(loc, self.rel, self.substitutions, self.text)
+
+    def positions(self, start: Location) -> Positions:
+        """The :class:`Positions` of a statement whose text starts at ``start`` (as parsed)."""
+        return Positions(self.rel, start.line, start.column, tuple(self.substitutions), self.text)
 
 
 def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Substitution]]:
@@ -78,7 +110,7 @@ def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, lis
             pieces.append(line[last:m.start()])
             pieces.append(value)
             subs.append(Substitution(lineno, m.start() + 1, len(m.group(0)),
-                                     m.start() + 1 + shift, len(value), name, defined))
+                                     m.start() + 1 + shift, len(value), name, defined, value))
             shift += len(value) - len(m.group(0))
             last = m.end()
         pieces.append(line[last:])
@@ -88,8 +120,6 @@ def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, lis
 
 def load_sql_file(path: Path, rel: str, config: Config) -> SourceFile:
     """Read, substitute and parse one file; syntax errors are kept, never raised."""
-    from sqlflow.dialect import parse_script_partial
-
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     parsed_text, subs = substitute(text, config.lookup_var)
@@ -119,8 +149,6 @@ def defined_name(text: str) -> tuple[str, str] | None:
     >>> defined_name("CREATE TEMPORARY VIEW `v` AS SELECT (")
     ('view', 'v')
     """
-    from sqlflow.sqlscript import strip_comments
-
     m = _CREATE.match(strip_comments(text))
     if m is None:
         return None
@@ -149,8 +177,6 @@ def sql_files(config: Config, paths: list[Path] | None = None) -> list[Path]:
 
 def discover_udfs(config: Config) -> tuple[list[UdfSpec], list[SqlflowError]]:
     """The UDF specs in ``udfs/``; a broken UDF module is a diagnostic, not a crash."""
-    from sqlflow.udf import discover
-
     udfs_dir = config.udfs_path
     if not udfs_dir.is_dir():
         return [], []

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlflow.demo.topics import values
+from sqlflow.kafka.topics import values
 
 SPLIT_SOURCES = ("impressions_json", "impressions_csv", "clicks_json", "clicks_csv")
 

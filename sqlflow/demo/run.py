@@ -28,16 +28,17 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from sqlflow.compiler.compiled import CompiledProject, compile_project
 from sqlflow.config import Config, load_config
 from sqlflow.demo.plot import plot_feedback
 from sqlflow.demo.report import curation_counts, feedback_summary, format_report, read_json_dir, top_ads
-from sqlflow.demo.topics import PIPELINE_TOPICS, SOURCE_TOPICS, end_offsets, produce, read_topic
+from sqlflow.demo.topics import PIPELINE_TOPICS, SOURCE_TOPICS
 from sqlflow.errors import JobError
+from sqlflow.flink.session import TERMINAL, EmbeddedSession, SubmittedJob
 from sqlflow.gen import GenConfig, write_kafka
 from sqlflow.kafka.broker import KafkaBroker
+from sqlflow.kafka.topics import end_offsets, produce, read_topic
 from sqlflow.review import decide, pending
-from sqlflow.targets.runner import SubmittedJob
-from sqlflow.targets.session import TERMINAL, EmbeddedSession
 
 #: The output folders the demo's jobs write under ``out`` (cleared first, since file sinks append).
 OUTPUT_DIRS = ("analysis", "scoring", "training")
@@ -83,15 +84,17 @@ class Demo:
         self.timings: dict[str, dict[str, Any]] = {}
         self.broker: KafkaBroker | None = None
         self.session: EmbeddedSession | None = None
+        self.compiled: CompiledProject | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
 
     def say(self, text: str) -> None:
         self.echo(f"[{time.monotonic() - self.t0:5.0f}s] {text}")
 
-    def submit(self, rel: str, streaming: bool = True) -> SubmittedJob:
-        assert self.session is not None
-        job = self.session.submit(self.session.config.root / rel, streaming=streaming)
+    def submit(self, rel: str, streaming: bool = True, compiled: CompiledProject | None = None) -> SubmittedJob:
+        """Run one of the project's compiled jobs (``compiled``: one compiled with other ${VARS})."""
+        assert self.session is not None and self.compiled is not None
+        job = self.session.submit((compiled or self.compiled).job(rel), streaming=streaming)
         self.say(f"deployed {job.name} ({'streaming' if streaming else 'batch'}) as job {job.job_id}")
         return job
 
@@ -145,6 +148,10 @@ class Demo:
             config = load_config(opts.project)
             if opts.rest_port is not None:
                 config = replace(config, embedded=replace(config.embedded, rest_port=opts.rest_port))
+            self.compiled = compile_project(config=config)
+            if not self.compiled.ok:
+                raise JobError("the shipped project does not compile: "
+                               + "; ".join(str(e) for e in self.compiled.errors[:3]))
             self.session = EmbeddedSession.start(config)
             self.echo(f"Flink dashboard: {self.session.cluster.url}")
             self.say(f"Kafka broker at {bootstrap}")
@@ -175,8 +182,9 @@ class Demo:
         # 1. curation and scoring
         curate = self.submit("sql/curation/curate.sql")
         top = self.submit("sql/scoring/batch_top_ads.sql", streaming=False)
-        with _environment({"SCAN_BOUNDED_MODE": "unbounded"}):
-            stream = self.submit("sql/scoring/stream_requests.sql")
+        with _environment({"SCAN_BOUNDED_MODE": "unbounded"}):  # ${SCAN_BOUNDED_MODE} is read when compiling
+            unbounded = compile_project(config=config)
+        stream = self.submit("sql/scoring/stream_requests.sql", compiled=unbounded)
         streaming = self._stream_requests(bootstrap, stream)
         self.cancel(stream)
         self.wait([curate, top, stream], progress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlflow.deploy.rest import FlinkRest, JobSummary
+from sqlflow.flink.rest import FlinkRest, JobSummary
 from sqlflow.config import TargetSettings
 from sqlflow.deploy.state import record
 from sqlflow.errors import DeployError, did_you_mean

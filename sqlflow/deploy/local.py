@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlflow.deploy.flinkconf import cluster_config, gpu_present, write_conf_dir
-from sqlflow.deploy.rest import FlinkRest
+from sqlflow.flink.rest import FlinkRest
 from sqlflow.config import Config, TargetSettings, resolve_settings
 from sqlflow.errors import ServiceError
 from sqlflow.paths import flink_home

@@ -14,7 +14,6 @@ import fcntl
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,12 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sqlflow.deploy.plan import Changes, JobChange, Plan, PlannedJob, build_plan, diff
-from sqlflow.deploy.rest import FlinkRest
+from sqlflow.compiler.compiled import CompiledProject
 from sqlflow.config import TargetSettings
+from sqlflow.deploy.local import start_local_cluster
+from sqlflow.deploy.plan import (Changes, JobChange, Plan, PlannedJob, PlannedStatement, build_plan, diff,
+                                 embedded_refused)
+from sqlflow.deploy.ship import ship_files
 from sqlflow.deploy.state import load_state, record
 from sqlflow.deploy.watch import StartFailure, watch_job
 from sqlflow.errors import DeployError, Location
+from sqlflow.flink.java import cause_of, locate, position, without_position
+from sqlflow.flink.rest import FlinkRest
+from sqlflow.jars import ensure_jars
 
 Echo = Callable[[str], None]
 
@@ -104,54 +109,16 @@ def describe(changes: Changes, steps: list[Step], settings: TargetSettings) -> s
     return "\n".join(lines)
 
 
-def ship_files(settings: TargetSettings, job: PlannedJob) -> Path:
-    """Copy the job's UDF packages, models and requirements into a folder shipped as python.files."""
-    ship = settings.state_dir / "ship" / job.name
-    shutil.rmtree(ship, ignore_errors=True)
-    ship.mkdir(parents=True)
-    root = settings.root
-    for top in sorted({m.split(".")[0] for m in job.udf_modules}):
-        src = root / top
-        if src.is_dir():
-            shutil.copytree(src, ship / top, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif (root / f"{top}.py").is_file():
-            shutil.copy(root / f"{top}.py", ship / f"{top}.py")
-    for m in job.models:
-        (ship / m).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(root / m, ship / m)
-    if job.requirements:
-        (ship / "requirements.txt").write_text("\n".join(job.requirements) + "\n")
-    return ship
-
-
-def lower_models(job: PlannedJob, ship: Path) -> dict[int, str]:
-    """CREATE MODEL / ML_PREDICT rewritten to the ONNX UDF runtime, as the embedded runner does.
-
-    Keys index the submitted (non-SET) statements; the generated module is
-    written into the shipped ``udfs/`` package.
-    """
-    from sqlflow.sqlscript import RawStatement
-    from sqlflow.targets.runner import lower_models as lower
-
-    stmts = [s for s in job.statements if s.kind != "set"]
-    raw = [RawStatement(s.sql, s.location.line, s.location.column) for s in stmts]
-    path = Path(job.file)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return lower(raw, path, text, job.name, ship)
-
-
 def _statement_location(job: PlannedJob, index: int | None, message: str) -> Location:
-    """Where in the SQL a planner error points: the statement, refined by 'line X, column Y'."""
-    if index is None or index >= len(job.statements):
+    """Where in the SQL a planner error points: the statement, refined by the line and column Flink names."""
+    stmts = job.submitted
+    if index is None or index >= len(stmts):
         stmt = job.inserts[0] if job.inserts else job.statements[0]
     else:
-        stmt = [s for s in job.statements if s.kind != "set"][index]
-    loc = stmt.location
-    m = re.search(r"line (\d+), column (\d+)", message)
-    if m:
-        line, col = int(m.group(1)), int(m.group(2))
-        return Location(loc.file, loc.line + line - 1, (loc.column + col - 1) if line == 1 else col, source=loc.source)
-    return loc
+        stmt = stmts[index]
+    if stmt.source is not None:
+        return locate(stmt.source, message) or stmt.location
+    return stmt.location
 
 
 def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None = None,
@@ -159,8 +126,6 @@ def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None 
     """Submit one job through PyFlink's client in a child process; its Flink job id."""
     ship = ship_files(settings, job)
     spec = job.submit_spec(settings, savepoint=savepoint, ship_dir=ship)
-    for i, sql in lower_models(job, ship).items():
-        spec["statements"][i]["sql"] = sql
     if allow_non_restored:
         spec["config"]["execution.state-recovery.ignore-unclaimed-state"] = "true"
     fd, path = tempfile.mkstemp(dir=settings.state_dir, prefix=".spec-", suffix=".json")
@@ -179,9 +144,11 @@ def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None 
             break
     if out.get("job_id"):
         return out["job_id"]
-    message = out.get("error") or (proc.stderr.strip().splitlines() or ["the submitting process failed"])[-1]
-    raise DeployError(f"{job.name}: Flink rejected the job: {message}",
-                      location=_statement_location(job, out.get("statement"), message), rule="flink-rejected")
+    text = out.get("error") or (proc.stderr.strip().splitlines() or ["the submitting process failed"])[-1]
+    message = cause_of(text)
+    where = _statement_location(job, out.get("statement"), message if position(message) else text)
+    raise DeployError(f"{job.name}: Flink rejected the job: {without_position(message)}", location=where,
+                      rule="flink-rejected")
 
 
 class Deployer:
@@ -204,13 +171,9 @@ class Deployer:
         return self.started
 
     def _start_cluster(self, step: Step) -> None:
-        from sqlflow.deploy.local import start_local_cluster
-
         start_local_cluster(self.settings)
 
     def _fetch_jars(self, step: Step) -> None:
-        from sqlflow.jars import ensure_jars
-
         ensure_jars(quiet=True)
 
     def _start(self, job: PlannedJob, savepoint: str | None, allow_non_restored: bool = False) -> str:
@@ -305,29 +268,26 @@ def _cancel_quietly(rest: FlinkRest, jid: str) -> None:
 
 
 def _job_to_json(job: PlannedJob) -> dict[str, Any]:
-    """The deployed job as stored for rollback: statements as written, so no secret reaches the disk."""
+    """The deployed job as stored for rollback: secret values as ``${NAME}``, so no secret reaches the disk."""
     return {"name": job.name, "file": job.file, "hash": job.hash, "udf_modules": list(job.udf_modules),
             "models": list(job.models), "jars": list(job.jars), "requirements": list(job.requirements),
-            "config": [list(kv) for kv in job.config],
+            "config": [list(kv) for kv in job.config], "modules": [list(m) for m in job.modules],
             "statements": [[s.kind, s.template if s.template is not None else s.sql, s.template is not None,
                             s.location.file, s.location.line, s.location.column] for s in job.statements]}
 
 
 def _job_from_json(data: dict[str, Any], settings: TargetSettings) -> PlannedJob:
-    """A stored job, with ${VARS} substituted again from the project's config."""
-    from sqlflow.config import load_config
-    from sqlflow.deploy.plan import PlannedStatement
-
-    cfg = load_config(settings.root)
+    """A stored job, with its secret ``${NAME}`` values substituted again from the project's config."""
     stmts = []
     for kind, text, templated, file, line, col in data["statements"]:
         loc = Location(file, line, col)
-        sql = cfg.substitute(text, location=loc) if templated else text
+        sql = settings.config.substitute(text, location=loc) if templated else text
         stmts.append(PlannedStatement(kind, sql, loc, text if templated else None))
     return PlannedJob(
         name=data["name"], file=data["file"], hash=data["hash"], udf_modules=tuple(data["udf_modules"]),
         models=tuple(data["models"]), jars=tuple(data["jars"]), requirements=tuple(data["requirements"]),
-        config=tuple(tuple(kv) for kv in data["config"]), statements=tuple(stmts))
+        config=tuple(tuple(kv) for kv in data["config"]), statements=tuple(stmts),
+        modules=tuple(tuple(m) for m in data.get("modules", [])))
 
 
 @contextlib.contextmanager
@@ -346,21 +306,22 @@ def _deploy_lock(settings: TargetSettings) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def changes_for(settings: TargetSettings, plan: Plan | None = None) -> Changes:
+def changes_for(settings: TargetSettings, plan: Plan | None = None,
+                compiled: CompiledProject | None = None) -> Changes:
     """The plan against what runs on the target now."""
-    plan = plan or build_plan(settings)
+    if not settings.deployable:
+        raise embedded_refused()
+    plan = plan or build_plan(settings, compiled)
     rest = FlinkRest(settings.rest_url)
     running = rest.jobs() if rest.reachable() else []
     return diff(plan, running, load_state(settings))
 
 
 def deploy(settings: TargetSettings, *, dry_run: bool = False, allow_state_reset: bool = False,
-           echo: Echo = print, settle: float = 5.0, timeout: float = 120.0) -> DeployResult:
+           echo: Echo = print, settle: float = 5.0, timeout: float = 120.0,
+           compiled: CompiledProject | None = None) -> DeployResult:
     """Plan, show the steps, and (unless ``dry_run``) take them."""
-    if settings.kind == "embedded":
-        raise DeployError("the embedded target runs jobs inside the sqlflow process",
-                          hint="use 'sqlflow run' for it, or deploy to --target local / remote")
-    changes = changes_for(settings)
+    changes = changes_for(settings, compiled=compiled)
     steps = plan_steps(changes, settings, allow_state_reset)
     echo(describe(changes, steps, settings))
     result = DeployResult(changes, steps, dashboard_url=settings.dashboard_url)

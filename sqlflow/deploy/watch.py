@@ -13,13 +13,13 @@ import time
 from typing import Callable
 
 from sqlflow.deploy.plan import PlannedJob
-from sqlflow.deploy.rest import FlinkRest
 from sqlflow.errors import DeployError, Location
+from sqlflow.flink.java import cause_of, locate
+from sqlflow.flink.rest import FlinkRest
 
 _FAILING = {"FAILED", "FAILING", "RESTARTING", "CANCELED", "CANCELLING", "SUSPENDED"}
 _NO_RESOURCES = re.compile(r"NoResourceAvailableException|Could not acquire the minimum required resources"
                            r"|Slot request bulk is not fulfillable")
-_CAUSE = re.compile(r"^(?:Caused by: )?(?:[\w$]+\.)+[\w$]*(?:Exception|Error)(?::\s*(.*))?$")
 
 
 class StartFailure(Exception):
@@ -29,18 +29,6 @@ class StartFailure(Exception):
         super().__init__(error.message)
         self.jid = jid
         self.error = error
-
-
-def root_cause(trace: str) -> str:
-    """The deepest 'Caused by' message of a Java stack trace (the line a user can act on)."""
-    best = ""
-    for line in trace.splitlines():
-        m = _CAUSE.match(line.strip())
-        if m and m.group(1):
-            best = m.group(1).strip()
-    if not best:
-        best = next((ln.strip() for ln in trace.splitlines() if ln.strip()), "unknown failure")
-    return best[:500]
 
 
 def _all_running(detail: dict) -> bool:
@@ -70,12 +58,9 @@ def _slots_error(rest: FlinkRest, job: PlannedJob) -> DeployError:
 def failure_location(job: PlannedJob, message: str) -> Location:
     """The job's INSERT (or the line Flink names inside it)."""
     stmt = job.inserts[0] if job.inserts else job.statements[-1]
-    loc = stmt.location
-    m = re.search(r"line (\d+), column (\d+)", message)
-    if m:
-        line, col = int(m.group(1)), int(m.group(2))
-        return Location(loc.file, loc.line + line - 1, (loc.column + col - 1) if line == 1 else col, source=loc.source)
-    return Location(loc.file, loc.line, loc.column, source=loc.source)
+    if stmt.source is not None:
+        return locate(stmt.source, message) or stmt.location
+    return stmt.location
 
 
 def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], None] = print,
@@ -98,7 +83,7 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
                 traces = rest.exceptions(jid)
             if state == "FINISHED" and not traces:
                 return state  # a bounded job that already did its work
-            cause = root_cause(traces[0]) if traces else f"the job went {state}"
+            cause = cause_of(traces[0]) if traces else f"the job went {state}"
             if traces and _NO_RESOURCES.search(traces[0]):
                 raise StartFailure(jid, _slots_error(rest, job))
             raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
@@ -110,7 +95,7 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
             running_since = running_since or time.monotonic()
             traces = rest.exceptions(jid)
             if traces:
-                cause = root_cause(traces[0])
+                cause = cause_of(traces[0])
                 raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
                                                     location=failure_location(job, cause), rule="job-failed"))
             if time.monotonic() - running_since >= settle:

@@ -81,6 +81,20 @@ class Statement:
             return self.location
         return self._index.location(start, (end or start) - start + 1)
 
+    def text_of(self, node: exp.Expr) -> str:
+        """The source text of one INSERT of a statement set (the whole statement for any other node)."""
+        span = node.meta.get("span") if node._meta else None  # noqa: SLF001 - set by the parser
+        if span is None or self._index is None:
+            return self.sql
+        return self._index.text[span[0] : span[1] + 1]
+
+    def start_of(self, node: exp.Expr) -> Location:
+        """Where the text :meth:`text_of` gives starts."""
+        span = node.meta.get("span") if node._meta else None  # noqa: SLF001 - set by the parser
+        if span is None or self._index is None:
+            return self.location
+        return self._index.location(span[0], span[1] - span[0] + 1)
+
 
 class _LineIndex:
     """Maps character offsets of a file to 1-based line and column."""
@@ -143,35 +157,19 @@ def parse_script_partial(text: str, file: str = "<string>") -> ParsedScript:
         return out
     try:
         tokens = _tokenize(text, index)
-    except ParseError:
-        for start, end in _raw_spans(text):
-            try:
-                tokens = _tokenize(text[start:end], index, start)
-            except ParseError as err:
-                out.errors.append(err)
-                out.skipped.append(text[start:end])
-                continue
-            _parse_tokens(tokens, text, index, out)
+    except _TokenizeError as err:
+        # the text from the bad token on cannot be read (an unclosed string or comment runs to the
+        # end): the statements that end before it are parsed, the one it starts in is reported
+        _parse_tokens(err.before, text, index, out, complete=err.ends_statement)
+        out.errors.append(err.error)
         return out
     _parse_tokens(tokens, text, index, out)
     return out
 
 
-def _raw_spans(text: str) -> list[tuple[int, int]]:
-    """Offsets of each statement as the plain splitter sees it (quotes, comments, BEGIN/END)."""
-    from sqlflow.sqlscript import split_statements
-
-    spans, cursor = [], 0
-    for raw in split_statements(text):
-        start = text.find(raw.text, cursor)
-        if start < 0:
-            continue
-        spans.append((start, start + len(raw.text)))
-        cursor = start + len(raw.text)
-    return spans
-
-
-def _parse_tokens(tokens: list[Token], text: str, index: _LineIndex, out: ParsedScript) -> None:
+def _parse_tokens(tokens: list[Token], text: str, index: _LineIndex, out: ParsedScript,
+                  complete: bool = True) -> None:
+    """Parse the statements of ``tokens``; unless ``complete``, the last one was cut off (skipped)."""
     try:
         _check_tokens(tokens, index)
     except ParseError as err:
@@ -180,7 +178,11 @@ def _parse_tokens(tokens: list[Token], text: str, index: _LineIndex, out: Parsed
             out.skipped.append(text[tokens[0].start : tokens[-1].end + 1])
         return
     trailing = _trailing_comments(tokens, text)
-    for chunk in split_chunks(tokens):
+    chunks = split_chunks(tokens)
+    if not complete and chunks:
+        cut = chunks.pop()
+        out.skipped.append(text[cut[0].start :])
+    for chunk in chunks:
         for part, expression, err in _parse_recovering(chunk, text, index):
             if err is not None:
                 out.errors.append(err)
@@ -277,15 +279,21 @@ def _check_text(text: str, index: _LineIndex) -> None:
             raise ParseError("undecodable byte in the file (not UTF-8 text)", index.location(i), rule="syntax")
 
 
-def _tokenize(text: str, index: _LineIndex, offset: int = 0) -> list[Token]:
-    """Tokens of ``text``, which starts at ``offset`` of the file ``index`` maps."""
+class _TokenizeError(Exception):
+    """Text the tokenizer cannot read: the error, and the tokens before the bad one."""
+
+    def __init__(self, error: ParseError, before: list[Token], ends_statement: bool):
+        super().__init__(error.message)
+        self.error = error
+        self.before = before
+        self.ends_statement = ends_statement  # whether those tokens end with a complete statement
+
+
+def _tokenize(text: str, index: _LineIndex) -> list[Token]:
+    """Tokens of ``text``, the file ``index`` maps; a :class:`_TokenizeError` where one cannot be read."""
     tokenizer = Flink.tokenizer_class(dialect=Flink)
     try:
-        tokens = tokenizer.tokenize(text)
-        for tok in tokens if offset else ():
-            tok.start += offset
-            tok.end += offset
-        return tokens
+        return tokenizer.tokenize(text)
     except TokenError:
         start = getattr(tokenizer._core, "_start", 0)  # noqa: SLF001 - where the bad token began
         rest = text[start:]
@@ -293,7 +301,7 @@ def _tokenize(text: str, index: _LineIndex, offset: int = 0) -> list[Token]:
             message, hint = "unterminated string", "close it with '"
             opened = _first_multiline_string(text, start)
             if opened is not None:  # the quote left open is earlier: its string ate the line ends
-                end_line = index.location(offset + start).line
+                end_line = index.location(start).line
                 start, rest = opened, text[opened:]
                 hint = f"close it with ' on this line (as written, the string runs on to line {end_line})"
         elif rest.startswith("/*"):
@@ -302,8 +310,10 @@ def _tokenize(text: str, index: _LineIndex, offset: int = 0) -> list[Token]:
             message, hint = "unterminated quoted identifier", "close it with `"
         else:
             message, hint = "cannot read this text as SQL", None
-        raise ParseError(message, index.location(offset + start, len(rest.split("\n", 1)[0])), rule="syntax",
-                         hint=hint) from None
+        error = ParseError(message, index.location(start, len(rest.split("\n", 1)[0])), rule="syntax", hint=hint)
+        before = Flink.tokenizer_class(dialect=Flink).tokenize(text[:start]) if start else []
+        ends = not before or before[-1].token_type == TokenType.SEMICOLON
+        raise _TokenizeError(error, before, ends) from None
 
 
 def _first_multiline_string(text: str, limit: int) -> int | None:
@@ -489,3 +499,32 @@ def _hint_comma(message: str, chunk: list[Token], pos: int, at_end: bool):
 
 #: Hint rules, tried in order; the first that fits gives the hint (and where the caret goes).
 _HINT_RULES = (_hint_phrase, _hint_expected, _hint_keyword, _hint_comma)
+
+
+def strip_comments(text: str) -> str:
+    """The text with ``--`` and ``/* */`` comments removed (hints ``/*+ */`` kept)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`":
+            j = i + 1
+            while j < n:
+                if text[j] == c:
+                    if j + 1 < n and text[j + 1] == c:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("--", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i) and not text.startswith("/*+", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            out.append(" ")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)

@@ -204,6 +204,7 @@ class StatementMixin:
             if not isinstance(stmt, exp.Insert):
                 self.raise_error("A statement set holds only INSERT statements", start)
                 break
+            stmt.meta["span"] = (start.start, self._prev.end)  # its own text, for running it alone
             inserts.append(stmt)
             if self._curr and self._curr.token_type == TokenType.SEMICOLON and self._curr.comments:
                 _last_node(stmt).add_comments(self._curr.comments)  # `INSERT ...; -- note` keeps its note

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlflow.errors import ServiceError, SetupError
 from sqlflow.jars import ensure_jars
+from sqlflow.ports import free_port
 
 _LOG4J = """Configuration:
   status: warn
@@ -42,13 +43,6 @@ _LOG4J = """Configuration:
       AppenderRef:
         - ref: file
 """
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that is free on ``host`` right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 def _port_open(host: str, port: int) -> bool:

@@ -7,7 +7,11 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
 from sqlflow.errors import ServiceError, ValidationError
+from sqlflow.kafka.topics import read_topic
 
 QUEUE_TOPIC = "review_queue"
 DECISIONS_TOPIC = "review_decisions"
@@ -40,10 +44,6 @@ class Decision:
 
 
 def _read(bootstrap: str, topic: str) -> list[dict]:
-    from kafka.errors import KafkaError
-
-    from sqlflow.demo.topics import read_topic
-
     try:
         return [m.value for m in read_topic(bootstrap, topic) if isinstance(m.value, dict)]
     except KafkaError as exc:
@@ -100,9 +100,6 @@ def decide(bootstrap: str, review_ids: Iterable[str], decision: str, reviewer: s
 
 
 def _write(bootstrap: str, topic: str, records: list[dict]) -> None:
-    from kafka import KafkaProducer
-    from kafka.errors import KafkaError
-
     try:
         producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
         try:

@@ -15,8 +15,7 @@ from sqlglot import exp
 from sqlflow.dialect import parse_script, with_options
 from sqlflow.dialect import expressions as fx
 from sqlflow.errors import Location
-from sqlflow.sqlscript import split_statements
-from sqlflow.sqltest.scan import insert_query, statement_set_body
+from sqlflow.sqltest.scan import insert_query
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ def read_job(path: Path) -> JobFile:
             job.statements.append(JobStatement(stmt.sql, "insert", stmt.location))
         elif isinstance(node, (fx.StatementSet, fx.Execute)):
             nodes = node.expressions if isinstance(node, fx.StatementSet) else [node.this]
-            raw = [s.text for s in split_statements(statement_set_body(stmt.sql))] \
+            raw = [stmt.text_of(n) for n in nodes] \
                 if isinstance(node, fx.StatementSet) else [stmt.sql.split(None, 1)[1]]
             for ins_node, ins_sql in zip(nodes, raw):
                 if isinstance(ins_node, exp.Insert):

@@ -29,8 +29,9 @@ from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_input
 from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict, test_name
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
-from sqlflow.targets.embedded import (EmbeddedCluster, _first_cause, _java_message, make_table_env,
-                                      rejection, stage_python_files)
+from sqlflow.flink.cluster import EmbeddedCluster
+from sqlflow.flink.env import make_table_env, stage_python_files
+from sqlflow.flink.java import cause_of, message_of, rejection
 from sqlflow.udf.discover import check_udf
 
 _SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
@@ -225,7 +226,7 @@ class SqlTestRunner:
         try:
             result = t_env.execute_sql(sql)
         except Exception as exc:
-            raise JobError(f"Flink could not run this INSERT's query: {_java_message(exc)}",
+            raise JobError(f"Flink could not run this INSERT's query: {message_of(exc)}",
                            location=ins.location, rule="flink") from None
         client = result.get_job_client()
         timer = threading.Timer(timeout, lambda: client.cancel() if client else None)
@@ -304,10 +305,10 @@ class SqlTestRunner:
             except (OSError, SqlflowError):
                 history = {}
             for entry in history.get("entries") or []:
-                cause = _first_cause(entry.get("stacktrace") or "")
+                cause = cause_of(entry.get("stacktrace") or "")
                 if cause:
                     return cause
-        return _java_message(exc)
+        return message_of(exc)
 
 
 def _settle(t_env) -> float:

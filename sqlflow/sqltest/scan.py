@@ -157,15 +157,3 @@ def insert_query(text: str) -> tuple[int, int]:
     if k >= len(toks):
         raise ValueError("INSERT without a query")
     return toks[k].start, len(text.rstrip().rstrip(";").rstrip())
-
-
-def statement_set_body(text: str) -> str:
-    """The INSERTs between ``BEGIN`` and ``END`` of a statement set, as raw text."""
-    toks = list(tokens(text))
-    begin = next(k for k, t in enumerate(toks) if t.is_word("BEGIN"))
-    start = toks[begin].end
-    if begin + 3 < len(toks) and toks[begin + 1].is_word("STATEMENT") and toks[begin + 2].is_word("SET") \
-            and toks[begin + 3].text == ";":
-        start = toks[begin + 3].end
-    end = max(k for k, t in enumerate(toks) if t.is_word("END"))
-    return text[start:toks[end].start]

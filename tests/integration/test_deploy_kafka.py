@@ -17,7 +17,7 @@ import pytest
 
 from sqlflow.config import resolve_settings
 from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
-from sqlflow.deploy.rest import FlinkRest
+from sqlflow.flink.rest import FlinkRest
 from sqlflow.deploy.steps import deploy
 
 pytestmark = pytest.mark.integration

@@ -20,7 +20,7 @@ import pytest
 from sqlflow.config import resolve_settings
 from sqlflow.deploy.jobs import cancel_job, list_jobs, stop_job
 from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
-from sqlflow.deploy.rest import FlinkRest
+from sqlflow.flink.rest import FlinkRest
 from sqlflow.deploy.state import load_state
 from sqlflow.deploy.steps import deploy
 from sqlflow.errors import DeployError

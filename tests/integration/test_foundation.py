@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from sqlflow.compiler import compile_project
 from sqlflow.config import load_config
-from sqlflow.targets.embedded import stage_python_files
-from sqlflow.targets.runner import job_name, run_file
+from sqlflow.flink.env import stage_python_files
+from sqlflow.flink.job import run_job
 from sqlflow.testing import consume, produce_json
 
 pytestmark = pytest.mark.integration
@@ -25,12 +26,13 @@ def test_kafka_udf_kafka_round_trip(kafka_broker, flink_cluster, tmp_path, monke
     config = load_config(PROJECT)
     files = stage_python_files(PROJECT, config.udfs_dir, config.models_dir, tmp_path / "pyfiles")
 
-    job = run_file(flink_cluster.table_env(python_files=[files]), PROJECT / "sql" / "shout.sql", config)
+    shout = compile_project(config=config).job("sql/shout.sql")
+    job_id = run_job(flink_cluster.table_env(python_files=[files]), shout)
 
-    assert job.name == "foundation.shout" == job_name(config, PROJECT / "sql" / "shout.sql")
-    assert flink_cluster.wait_for_job(job.job_id, timeout=180) == "FINISHED"
+    assert shout.name == "foundation.shout"
+    assert flink_cluster.wait_for_job(job_id, timeout=180) == "FINISHED"
     names = {j["jid"]: j["name"] for j in flink_cluster.jobs()}
-    assert names[job.job_id] == "foundation.shout"
+    assert names[job_id] == "foundation.shout"
     out = consume(kafka_broker.bootstrap, "shouted", expected=len(words))
     assert sorted(out, key=lambda r: r["id"]) == [
         {"id": i, "loud": w.upper() + "!"} for i, w in enumerate(words)

@@ -9,10 +9,11 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
+from sqlflow.compiler import compile_project
 from sqlflow.config import load_config
 from sqlflow.errors import ValidationError
-from sqlflow.targets.embedded import stage_python_files
-from sqlflow.targets.runner import run_file
+from sqlflow.flink.env import stage_python_files
+from sqlflow.flink.job import run_job
 from sqlflow.udf.testmodels import build_linear, build_mlp
 
 pytestmark = pytest.mark.integration
@@ -45,11 +46,15 @@ def _read(folder: Path) -> list[dict]:
 
 def _run(root: Path, flink_cluster, tmp_path: Path):
     config = load_config(root)
-    staged = stage_python_files(root, config.udfs_dir, config.models_dir, tmp_path / "pyfiles")
+    compiled = compile_project(config=config)
+    if not compiled.ok:  # the compiler stops a job with errors before Flink sees it
+        raise compiled.errors[0]
+    job = compiled.job("sql/predict.sql")
+    staged = stage_python_files(root, config.udfs_dir, config.models_dir, tmp_path / "pyfiles", job.modules)
     t_env = flink_cluster.table_env(streaming=False, python_files=[staged])
-    job = run_file(t_env, root / "sql" / "predict.sql", config, python_files=staged)
-    assert flink_cluster.wait_for_job(job.job_id, timeout=180) == "FINISHED"
-    return job
+    job_id = run_job(t_env, job)
+    assert flink_cluster.wait_for_job(job_id, timeout=180) == "FINISHED"
+    return job_id
 
 
 SOURCE = """

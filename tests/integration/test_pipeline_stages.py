@@ -22,14 +22,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from sqlflow.compiler import CompiledProject, compile_project
 from sqlflow.config import Config, load_config
-from sqlflow.demo.topics import PIPELINE_TOPICS, SOURCE_TOPICS, produce, values
+from sqlflow.demo.topics import PIPELINE_TOPICS, SOURCE_TOPICS
 from sqlflow.errors import ValidationError
+from sqlflow.flink.env import stage_python_files
+from sqlflow.flink.job import run_job
 from sqlflow.gen import Dataset, GenConfig, generate, write_kafka
 from sqlflow.gen.features import ctr_features
+from sqlflow.kafka.topics import produce, values
 from sqlflow.review import decide, pending
-from sqlflow.targets.embedded import stage_python_files
-from sqlflow.targets.runner import run_file
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +47,7 @@ class Run:
     """The sample, where the jobs write, and what the curation and review steps produced."""
 
     config: Config
+    compiled: CompiledProject
     pyfiles: Path
     out: Path
     bootstrap: str
@@ -66,15 +69,17 @@ def run(kafka_broker, tmp_path_factory):
         for k, v in env.items():
             mp.setenv(k, v)
         config = load_config(REPO)
-        pyfiles = stage_python_files(REPO, config.udfs_dir, config.models_dir, out / "_pyfiles")
+        compiled = compile_project(config=config)  # ${VARS} are read now, with the environment above
+        modules = [m for j in compiled.jobs for m in j.modules]
+        pyfiles = stage_python_files(REPO, config.udfs_dir, config.models_dir, out / "_pyfiles", modules)
         kafka_broker.create_topics([PREFIX + t for t in SOURCE_TOPICS + PIPELINE_TOPICS])
         write_kafka(GEN, kafka_broker.bootstrap, topic_prefix=PREFIX)
-        yield Run(config, pyfiles, out, kafka_broker.bootstrap, generate(GEN))
+        yield Run(config, compiled, pyfiles, out, kafka_broker.bootstrap, generate(GEN))
 
 
 def submit(flink_cluster, run: Run, rel: str, streaming: bool = True) -> str:
     env = flink_cluster.table_env(streaming=streaming, python_files=[run.pyfiles])
-    return run_file(env, REPO / rel, run.config).job_id
+    return run_job(env, run.compiled.job(rel))
 
 
 def run_jobs(flink_cluster, run: Run, *jobs: tuple[str, bool]) -> None:

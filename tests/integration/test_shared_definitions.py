@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from sqlflow.compiler import compile_project
 from sqlflow.config import load_config
-from sqlflow.targets.runner import shared_definitions
-from sqlflow.targets.session import EmbeddedSession
+from sqlflow.flink.session import EmbeddedSession
 
 pytestmark = pytest.mark.integration
 
@@ -31,12 +31,12 @@ def test_job_reads_a_table_from_a_shared_file(flink_cluster, tmp_path):
         f"CREATE TABLE squares (n BIGINT, sq BIGINT) WITH ('connector' = 'filesystem', 'path' = '{out}', 'format' = 'json');\n\n"
         "INSERT INTO squares SELECT n, n * n FROM numbers;\n")
     config = load_config(root)
-    job_file = root / "sql" / "jobs" / "squares.sql"
-    shared = shared_definitions(config, job_file)
-    assert [(p.name, s.line) for p, s in shared] == [("sources.sql", 2)]
+    squares = compile_project(config=config).job("sql/jobs/squares.sql")
+    shared = [(s.location.file, s.location.line) for s in squares.shared]
+    assert [(p.rsplit("/", 1)[-1], line) for p, line in shared] == [("sources.sql", 2)]
 
     session = EmbeddedSession(config=config, cluster=flink_cluster)
-    job = session.submit(job_file)
+    job = session.submit(squares)
     assert flink_cluster.wait_for_job(job.job_id, timeout=180) == "FINISHED"
     rows = [json.loads(line) for f in sorted(out.rglob("*")) if f.is_file() and not f.name.startswith(".")
             for line in f.read_text().splitlines()]

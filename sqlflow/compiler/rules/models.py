@@ -128,7 +128,7 @@ class ModelSignatureRule(Rule):
 
     def _predict(self, m: ModelDef, features, loc: Location) -> Iterable[ValidationError]:
         if m.inputs and len(features) != len(m.inputs):
-            yield self.diag(f"model '{m.name}' takes {len(m.inputs)} input columns, got {len(features)}", loc,
+            yield self.diag(f"model '{m.name}' takes {len(m.inputs)} input column(s), DESCRIPTOR gives {len(features)}", loc,
                             "INPUT (" + ", ".join(f"{c.name} {c.type}" for c in m.inputs) + ")")
         sig = m.signature
         if sig is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sqlflow.compiler import RULE_IDS, compile_project
-from sqlflow.compiler.report import render
+from sqlflow.cli.report import render
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())

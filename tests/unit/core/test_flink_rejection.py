@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlflow.errors import Location
-from sqlflow.targets.embedded import rejection
+from sqlflow.flink.java import rejection
 
 
 class _Py4J(Exception):

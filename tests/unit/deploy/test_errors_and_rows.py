@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlflow.deploy.jobs import JobRow, _io, format_rows
-from sqlflow.deploy.plan import build_plan
 from sqlflow.config import resolve_settings
+from sqlflow.deploy.plan import build_plan
 from sqlflow.deploy.steps import _statement_location
-from sqlflow.deploy.submit import short_error
-from sqlflow.deploy.watch import failure_location, root_cause
+from sqlflow.deploy.watch import failure_location
+from sqlflow.flink.java import cause_of, message_of
 
 TRACE = """org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy
 \tat org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler.handleFailure(X.java:1)
@@ -19,16 +19,16 @@ Caused by: java.lang.NumberFormatException: For input string: "12x"
 
 
 def test_root_cause_is_the_deepest_cause():
-    assert root_cause(TRACE) == 'For input string: "12x"'
-    assert root_cause("plain text failure\nmore") == "plain text failure"
+    assert cause_of(TRACE) == 'For input string: "12x"'
+    assert cause_of("plain text failure\nmore") == "plain text failure"
 
 
 def test_short_error_skips_wrappers_and_java_class_names():
     exc = Exception("org.apache.flink.table.api.TableException: Failed to execute sql\n\tat x.y(Z.java:1)\n"
                     "Caused by: java.util.concurrent.CompletionException: java.lang.IllegalStateException: boom\n"
                     "Caused by: org.apache.flink.table.api.ValidationException: Column 'kk' not found\n")
-    assert short_error(exc) == "Column 'kk' not found"
-    assert short_error(Exception("org.apache.flink.table.api.ValidationException: bad option")) == "bad option"
+    assert message_of(exc) == "Column 'kk' not found"
+    assert message_of(Exception("org.apache.flink.table.api.ValidationException: bad option")) == "bad option"
 
 
 def test_planner_positions_map_to_the_file(project):

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from sqlflow.deploy.plan import JobChange, build_plan, diff, job_name
-from sqlflow.deploy.rest import JobSummary
+from sqlflow.compiler.compiled import job_name
 from sqlflow.config import resolve_settings
+from sqlflow.deploy.plan import JobChange, build_plan, diff
 from sqlflow.deploy.steps import describe, plan_steps
+from sqlflow.flink.rest import JobSummary
 from sqlflow.errors import DeployError, Diagnostics
 
 
@@ -153,7 +154,8 @@ def test_a_job_gets_only_the_definitions_it_reads(project):
     tables.write_text(tables.read_text() + "\nCREATE TABLE unused (x INT) WITH ('connector' = 'datagen');\n")
     assert [s.sql.split("(")[0] for s in _plan(project).job("copy").statements] == [
         "CREATE TABLE src ", "CREATE TABLE out2 ", "INSERT INTO out2 SELECT k FROM src;"[:-1].split("(")[0]]
-    assert len(_plan(project, check=False).job("copy").statements) == 4  # without the compiler: all catalog DDL
+    # the plan is always built from the compiled project: errors elsewhere do not change what a job reads
+    assert len(_plan(project, check=False).job("copy").statements) == 3
 
 
 def test_compiler_errors_stop_the_plan(project):
@@ -225,3 +227,33 @@ def test_fetch_jars_is_a_step_only_for_jars_the_cache_lacks(project, tmp_path):
     assert with_jars(cached) == []
     [step] = with_jars(cached, missing)
     assert step.text == "fetch pinned jars into the cache: flink-sql-connector-jdbc.jar"
+
+
+def test_statement_set_inserts_join_the_job(project):
+    (project / "sql" / "copy.sql").write_text(
+        "CREATE TABLE out2 (k INT) WITH ('connector' = 'blackhole');\n"
+        "EXECUTE STATEMENT SET\nBEGIN\nINSERT INTO out2 SELECT k FROM src;\nINSERT INTO out2 SELECT k + 1 FROM src;\nEND;\n")
+    job = _plan(project).job("copy")
+    assert [(s.kind, s.sql, s.location.line) for s in job.inserts] == [
+        ("insert", "INSERT INTO out2 SELECT k FROM src", 2), ("insert", "INSERT INTO out2 SELECT k + 1 FROM src", 2)]
+
+
+def test_a_statement_a_job_cannot_run_is_a_located_error(project):
+    (project / "sql" / "copy.sql").write_text("CREATE TABLE out2 (k INT) WITH ('connector' = 'blackhole');\n"
+                                              "EXPLAIN SELECT 1;\nINSERT INTO out2 SELECT k FROM src;\n")
+    with pytest.raises(DeployError) as err:
+        _plan(project, check=False)
+    assert (err.value.rule, err.value.location.line, err.value.location.column) == ("unsupported-statement", 2, 1)
+    assert err.value.message == "a job file cannot run a EXPLAIN statement"
+
+
+def test_python_functions_and_their_models_are_shipped(project):
+    (project / "udfs").mkdir()
+    (project / "udfs" / "__init__.py").write_text("")
+    (project / "udfs" / "scoring.py").write_text("def ctr(x):\n    return x\n")
+    job_file = project / "sql" / "copy.sql"
+    job_file.write_text("CREATE TEMPORARY FUNCTION ctr AS 'udfs.scoring.ctr' LANGUAGE PYTHON;\n"
+                        "CREATE TABLE out2 (k INT) WITH ('connector' = 'blackhole');\n"
+                        "INSERT INTO out2 SELECT ctr(k) FROM src;\n")
+    job = _plan(project, check=False).job("copy")
+    assert (job.udf_modules, job.models) == (("udfs.scoring",), ())

@@ -1,6 +1,6 @@
 import pytest
 
-from sqlflow import lowering
+from sqlflow.compiler import lowering
 from sqlflow.dialect import parse_script
 from sqlflow.errors import ValidationError
 

@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from sqlflow.errors import DeployError, ServiceError
+from sqlflow.flink.java import cause_of
 
 TERMINAL_STATES = frozenset({"FINISHED", "CANCELED", "FAILED", "SUSPENDED"})
 
@@ -32,14 +33,6 @@ class JobSummary:
     @property
     def active(self) -> bool:
         return self.state not in TERMINAL_STATES
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            return line[:400]
-    return text[:400]
 
 
 class FlinkRest:
@@ -62,10 +55,14 @@ class FlinkRest:
                 errors = resp.json().get("errors") or [resp.text]
             except ValueError:
                 errors = [resp.text]
-            raise DeployError(f"Flink refused {method} {path}: {_first_line(str(errors[0]))}")
+            raise DeployError(f"Flink refused {method} {path}: {cause_of(str(errors[0]))[:400]}")
         if not resp.content:
             return {}
         return resp.json()
+
+    def get(self, path: str) -> Any:
+        """GET any REST resource as JSON."""
+        return self._call("GET", path)
 
     def reachable(self) -> bool:
         try:
@@ -137,7 +134,7 @@ class FlinkRest:
                     return op["location"]
                 cause = op.get("failure-cause", {})
                 text = cause.get("stack-trace") or cause.get("class") or "unknown cause"
-                raise DeployError(f"savepoint of job {jid} failed: {_first_line(text)}")
+                raise DeployError(f"savepoint of job {jid} failed: {cause_of(text)[:400]}")
             time.sleep(0.5)
         raise DeployError(f"savepoint of job {jid} did not complete within {timeout:.0f}s")
 

@@ -1,4 +1,4 @@
-"""Lower ``CREATE MODEL`` / ``ML_PREDICT`` on ONNX models to sqlflow's Python UDF runtime.
+"""The compiler pass that lowers ``CREATE MODEL`` / ``ML_PREDICT`` on ONNX models to a runtime.
 
 Flink 2.x has declarative models in SQL::
 
@@ -9,13 +9,14 @@ Flink 2.x has declarative models in SQL::
 
     SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL ctr, DESCRIPTOR(f1, f2));
 
-but its model providers are Java-only. For ``'provider' = 'onnx'`` sqlflow
-rewrites the two statements before Flink sees them: the model becomes a
-vectorized ONNX UDF (``sqlflow.udf.onnx_udf``, generated into the job's
-shipped ``udfs/`` package and registered with ``CREATE TEMPORARY FUNCTION``),
-and ``ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(a, b))`` becomes a subquery that
-keeps every column of ``t`` and adds the model's output columns, as Flink's
-own ML_PREDICT does. Models of other providers are left to Flink.
+and for ``'provider' = 'onnx'`` sqlflow rewrites the two statements of each
+job (:func:`lower_job`, run by the compiler over the parsed trees): the model
+becomes a vectorized ONNX UDF (``sqlflow.udf.onnx_udf``, in a Python module
+generated for the job and shipped with it, registered with ``CREATE TEMPORARY
+FUNCTION``), and ``ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(a, b))`` becomes a
+subquery that keeps every column of ``t`` and adds the model's output
+columns, as Flink's own ML_PREDICT does. Models of other providers are left
+to Flink.
 
 Model options: ``path`` (the ONNX file, relative to the project root),
 ``input`` (the ONNX input tensor, when the model has several), ``output``
@@ -30,9 +31,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlglot
 from sqlglot import exp
 
-from sqlflow.errors import Location, ValidationError
+from sqlflow.compiler.analysis import StatementInfo
+from sqlflow.compiler.catalog import TableDef
+from sqlflow.dialect.flink import Flink
+from sqlflow.errors import Location, SqlflowError, ValidationError, did_you_mean
+
+#: The package the generated model modules are shipped in (beside the project's udfs/).
+MODULE_PACKAGE = "_sqlflow_models"
 
 ONNX_PROVIDER = "onnx"
 _KNOWN_OPTIONS = {"provider", "path", "input", "output", "batch-size", "device", "fp16", "task", "version"}
@@ -108,8 +116,6 @@ def check_model(decl: ModelDecl) -> None:
                               rule="model-option", hint="add 'path' = 'models/<file>.onnx' to its WITH clause")
     unknown = [k for k in decl.options if k not in _KNOWN_OPTIONS]
     if unknown:
-        from sqlflow.errors import did_you_mean
-
         hint = did_you_mean(unknown[0], _KNOWN_OPTIONS)
         raise ValidationError(f"unknown option '{unknown[0]}' for ONNX model '{decl.name}'",
                               location=decl.location, rule="model-option",
@@ -175,8 +181,6 @@ def lower_ml_predict(node: exp.Expression, models: dict[str, ModelDecl],
         mname = model_arg.this.name
         decl = models.get(mname.lower())
         if decl is None:
-            from sqlflow.errors import did_you_mean
-
             hint = did_you_mean(mname, [m.name for m in models.values()])
             raise ValidationError(f"unknown model '{mname}'", location=where(model_arg.this),
                                   rule="unknown-model",
@@ -233,18 +237,85 @@ def table_columns(node: exp.Expression) -> tuple[str, list[str]] | None:
     return schema.this.name, cols
 
 
-def module_name(job: str, source: str) -> str:
-    """The importable name of a job's generated model module (changes with its content)."""
-    digest = hashlib.sha1(source.encode()).hexdigest()[:10]
-    return f"udfs._models_{re.sub(r'[^0-9A-Za-z_]', '_', job)}_{digest}"
+def module_name(source: str) -> str:
+    """The importable name of a generated model module (it changes with its content)."""
+    return f"{MODULE_PACKAGE}.m_{hashlib.sha1(source.encode()).hexdigest()[:12]}"
 
 
-def write_module(python_files: Path, job: str, decls: list[ModelDecl]) -> str:
-    """Write the generated module into the staged ``udfs/`` package; returns its module name."""
-    source = python_module(decls)
-    name = module_name(job, source)
-    pkg = python_files / "udfs"
-    pkg.mkdir(parents=True, exist_ok=True)
-    (pkg / "__init__.py").touch()
-    (pkg / (name.split(".")[-1] + ".py")).write_text(source)
-    return name
+def write_modules(python_files: Path, modules: tuple[tuple[str, str], ...]) -> None:
+    """Write generated modules (name, source) into a staged python-files folder."""
+    for name, source in modules:
+        path = python_files.joinpath(*name.split(".")).with_suffix(".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        init = path.parent / "__init__.py"
+        if not init.exists():
+            init.write_text("")
+        path.write_text(source)
+
+
+@dataclass(frozen=True)
+class LoweredJob:
+    """What the pass changed in one job: new trees by statement, the modules they need, errors."""
+
+    nodes: dict[int, exp.Expression]  # id(StatementInfo) -> its lowered tree
+    kinds: dict[int, str]  # id(StatementInfo) -> its kind after lowering, where it changed
+    modules: tuple[tuple[str, str], ...]  # generated Python modules: (dotted name, source)
+    errors: tuple[SqlflowError, ...]
+
+
+def lower_job(infos: list[StatementInfo]) -> LoweredJob:
+    """Lower the ONNX models of one job session (its shared definitions, then its own statements).
+
+    A statement that cannot be lowered is left as it is, with the error kept (the compiler's
+    rules report the same mistakes at their own place first).
+    """
+    models: dict[str, ModelDecl] = {}
+    columns: dict[str, list[str]] = {}
+    errors: list[SqlflowError] = []
+    for info in infos:
+        if info.kind == "model" and is_create_model(info.node):
+            decl = model_decl(info.node, info.location)
+            models[decl.name.lower()] = decl
+        elif isinstance(info.definition, TableDef):
+            found = table_columns(info.node)
+            if found:
+                columns[found[0].lower()] = found[1]
+    onnx = [d for d in models.values() if d.is_onnx]
+    for decl in onnx:
+        try:
+            check_model(decl)
+        except ValidationError as exc:
+            errors.append(exc)
+    usable = [d for d in onnx if not any(e.location == d.location for e in errors)]
+    nodes: dict[int, exp.Expression] = {}
+    kinds: dict[int, str] = {}
+    modules: tuple[tuple[str, str], ...] = ()
+    if usable:
+        source = python_module(usable)
+        module = module_name(source)
+        modules = ((module, source),)
+    for info in infos:
+        if info.kind == "model" and is_create_model(info.node):
+            decl = models.get(info.node.this.name.lower())
+            if decl is not None and decl in usable:
+                nodes[id(info)] = sqlglot.parse_one(create_function_sql(decl, modules[0][0]), read=Flink)
+                kinds[id(info)] = "function"
+        elif uses_ml_predict(info.node) and not _calls_broken_model(info, models, usable):
+            try:
+                nodes[id(info)] = lower_ml_predict(info.node.copy(), models, columns, locate=info.locate)
+            except ValidationError as exc:
+                errors.append(exc)
+    return LoweredJob(nodes, kinds, modules, tuple(errors))
+
+
+def _calls_broken_model(info: StatementInfo, models: dict[str, ModelDecl], usable: list[ModelDecl]) -> bool:
+    """Whether the statement calls an ONNX model whose declaration has errors (reported already)."""
+    for node in info.node.find_all(exp.Anonymous):
+        if str(node.this).upper() != "ML_PREDICT":
+            continue
+        for arg in node.expressions:
+            if type(arg).__name__ == "ModelArgument":
+                decl = models.get(arg.this.name.lower())
+                if decl is not None and decl.is_onnx and decl not in usable:
+                    return True
+    return False

@@ -1,0 +1,131 @@
+"""Table environments set up the sqlflow way, and the files shipped with a job.
+
+Every job sqlflow runs goes through :func:`make_table_env`: the connector
+jars on ``pipeline.jars``, this interpreter for Python UDF workers, and the
+project's UDF package, model files and generated model modules staged into
+one folder that is shipped as ``python.files`` (:func:`stage_python_files`),
+so a job never depends on the current directory.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import sys
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from sqlflow import KAFKA_CONNECTOR_VERSION
+from sqlflow.compiler.catalog import TableDef
+from sqlflow.compiler.compiled import JobFile
+from sqlflow.compiler.lowering import write_modules
+from sqlflow.jars import cached_jars, ensure_jars, jars_dir
+
+#: Connectors whose jar Flink's package lacks, and the jar (in the cache) that brings each.
+CONNECTOR_JARS = {
+    "kafka": f"connector/flink-sql-connector-kafka-{KAFKA_CONNECTOR_VERSION}.jar",
+    "upsert-kafka": f"connector/flink-sql-connector-kafka-{KAFKA_CONNECTOR_VERSION}.jar",
+}
+
+
+def stage_python_files(project_root: Path, udfs_dir: Path, models_dir: Path, dest: Path,
+                       modules: Iterable[tuple[str, str]] = ()) -> Path:
+    """Copy the project's UDF package and model files into ``dest`` (shipped as python.files),
+    with the Python ``modules`` (name, source) the compiler generated.
+
+    The UDF modules import as ``udfs.<name>`` and find ``models/`` beside them.
+    """
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    src = project_root / udfs_dir
+    if src.is_dir():
+        shutil.copytree(src, dest / udfs_dir.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        init = dest / udfs_dir.name / "__init__.py"
+        if not init.exists():
+            init.write_text("")
+    msrc = project_root / models_dir
+    if msrc.is_dir():
+        mdest = dest / models_dir.name
+        mdest.mkdir()
+        for f in msrc.iterdir():
+            if f.suffix in (".onnx", ".json") and f.is_file():
+                shutil.copy2(f, mdest / f.name)
+    write_modules(dest, tuple(modules))
+    return dest
+
+
+def bind_packages(folder: Path) -> None:
+    """Make the packages in ``folder`` (a staged udfs/) the ones this process imports.
+
+    Another project's ``udfs`` imported earlier in the same process (tests, the
+    demo) would otherwise shadow this one's modules of the same names.
+    """
+    path = str(folder)
+    if path in sys.path:
+        sys.path.remove(path)
+    sys.path.insert(0, path)
+    for child in folder.iterdir() if folder.is_dir() else ():
+        if not (child / "__init__.py").exists():
+            continue
+        name = child.name
+        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            origin = getattr(sys.modules[mod], "__file__", None) or ""
+            if not origin.startswith(str(child)):
+                del sys.modules[mod]
+    importlib.invalidate_caches()
+
+
+def jars_for(job: JobFile) -> list[Path]:
+    """The jars a job's tables need beyond Flink's own (paths in the jar cache, fetched or not)."""
+    found: list[Path] = []
+    for s in job.session:
+        d = s.info.definition if s.info is not None else None
+        rel = CONNECTOR_JARS.get(d.connector or "") if isinstance(d, TableDef) else None
+        if rel and jars_dir() / rel not in found:
+            found.append(jars_dir() / rel)
+    return found
+
+
+def default_jars() -> list[Path]:
+    """The jars every job gets: the Kafka SQL connector (fetched once into the cache)."""
+    cached = cached_jars() or ensure_jars(quiet=True)
+    return [cached.kafka_connector]
+
+
+def make_table_env(streaming: bool = True, rest_port: int | None = None,
+                   config: Mapping[str, str] | None = None, python_files: Iterable[Path] = (),
+                   jars: Iterable[Path] | None = None, parallelism: int | None = None,
+                   rest_address: str = "127.0.0.1"):
+    """A PyFlink TableEnvironment set up the sqlflow way: connector jars, this Python, shipped UDFs.
+
+    With ``rest_port`` its jobs go to that cluster; without, to a per-job mini-cluster.
+    """
+    # pyflink starts a JVM on import of its table API: kept off the CLI's start-up path
+    from pyflink.common import Configuration
+    from pyflink.table import EnvironmentSettings, TableEnvironment
+
+    conf = Configuration()
+    if rest_port:
+        conf.set_string("execution.target", "remote")
+        conf.set_string("rest.address", rest_address)
+        conf.set_string("rest.port", str(rest_port))
+    jar_urls = ";".join(Path(j).resolve().as_uri() for j in (default_jars() if jars is None else jars))
+    if jar_urls:
+        conf.set_string("pipeline.jars", jar_urls)
+    conf.set_string("classloader.check-leaked-classloader", "false")
+    conf.set_string("python.executable", sys.executable)
+    conf.set_string("python.client.executable", sys.executable)
+    staged = [str(Path(p).resolve()) for p in python_files]
+    if staged:
+        conf.set_string("python.files", ",".join(staged))
+        # SQL-registered Python functions are instantiated in this process first
+        for path in reversed(staged):
+            bind_packages(Path(path))
+    if parallelism:
+        conf.set_string("parallelism.default", str(parallelism))
+    for k, v in (config or {}).items():
+        conf.set_string(k, str(v))
+    builder = EnvironmentSettings.new_instance().with_configuration(conf)
+    settings = (builder.in_streaming_mode() if streaming else builder.in_batch_mode()).build()
+    return TableEnvironment.create(settings)

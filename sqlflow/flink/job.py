@@ -1,0 +1,118 @@
+"""Run a compiled job's statements in a PyFlink TableEnvironment: one place, every target.
+
+A job is its session's statements in order: ``SET`` changes the environment's
+configuration, DDL registers tables, views, functions and models, and every
+INSERT (standalone or of a statement set) joins one statement set, run as one
+Flink job named after the file. :func:`execute` does this for plain
+``(kind, sql)`` pairs (the submitting process of ``sqlflow deploy`` has only
+those); :func:`run_job` for a compiled job, with Flink's rejections placed on
+the job file's line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from sqlflow.compiler.compiled import CompiledStatement, JobFile
+from sqlflow.errors import JobError, Location
+from sqlflow.flink.java import message_of, statement_error
+
+#: What a statement's first keyword makes it, for running: DDL, a SET, an INSERT or a query.
+_WORD_KINDS = {
+    "SET": "set", "RESET": "reset", "INSERT": "insert",
+    "CREATE": "ddl", "DROP": "ddl", "ALTER": "ddl", "USE": "ddl", "LOAD": "ddl", "UNLOAD": "ddl",
+    "SELECT": "query", "WITH": "query", "VALUES": "query", "TABLE": "query",
+}
+
+
+def run_kind(statement: CompiledStatement) -> str:
+    """``set``, ``reset``, ``ddl``, ``insert``, ``query``, or ``other`` (a statement a job cannot run:
+    EXPLAIN, SHOW, DESCRIBE, ...)."""
+    if statement.kind == "insert":
+        return "insert"
+    if statement.kind == "set":
+        return "set"
+    return _WORD_KINDS.get(statement.word, "other")
+
+
+@dataclass(frozen=True)
+class RunStatement:
+    """One statement to run: its kind (see :func:`run_kind`) and SQL; ``key``/``value`` for a SET."""
+
+    kind: str
+    sql: str
+    key: str | None = None
+    value: str | None = None
+
+
+class StatementFailure(Exception):
+    """Flink refused the statement at ``index`` (None: the job as a whole could not start)."""
+
+    def __init__(self, index: int | None, cause: BaseException):
+        super().__init__(message_of(cause))
+        self.index = index
+        self.cause = cause
+
+
+def steps_of(statements: Sequence[CompiledStatement]) -> list[RunStatement]:
+    """The statements as steps to run."""
+    out = []
+    for s in statements:
+        pair = s.set_pair()
+        out.append(RunStatement(run_kind(s), s.sql, *(pair or (None, None))))
+    return out
+
+
+def execute(t_env: Any, steps: Sequence[RunStatement], on_step: Callable[[int], None] | None = None) -> str | None:
+    """Run ``steps`` in ``t_env``; the Flink job id of the INSERTs (None when there are none).
+
+    ``execution.runtime-mode`` is not set here: the environment was created in the job's mode.
+    """
+    statement_set = t_env.create_statement_set()
+    inserts: list[int] = []
+    job_id = None
+    for i, step in enumerate(steps):
+        if on_step:
+            on_step(i)
+        try:
+            if step.kind == "set":
+                if step.key and step.key != "execution.runtime-mode":
+                    t_env.get_config().set(step.key, step.value or "")
+            elif step.kind == "insert":
+                statement_set.add_insert_sql(step.sql)
+                inserts.append(i)
+            else:
+                result = t_env.execute_sql(step.sql)
+                job_id = _job_id(result) or job_id
+        except Exception as exc:  # py4j: Flink rejected the statement
+            raise StatementFailure(i, exc) from None
+    if inserts:
+        try:
+            result = statement_set.execute()
+        except Exception as exc:
+            raise StatementFailure(inserts[0] if len(inserts) == 1 else None, exc) from None
+        job_id = _job_id(result)
+    return job_id
+
+
+def run_job(t_env: Any, job: JobFile, on_statement: Callable[[CompiledStatement], None] | None = None) -> str | None:
+    """Run a compiled job's session (shared definitions, then its own statements); its job id.
+
+    A statement Flink rejects is a :class:`JobError` at the line and column Flink names.
+    """
+    t_env.get_config().set("pipeline.name", job.name)
+    statements = job.session
+    try:
+        return execute(t_env, steps_of(statements),
+                       on_step=(lambda i: on_statement(statements[i])) if on_statement else None)
+    except StatementFailure as failure:
+        if failure.index is None:
+            raise JobError(f"Flink could not start job '{job.name}': {message_of(failure.cause)}",
+                           location=Location(job.path)) from None
+        raise statement_error(failure.cause, "Flink rejected this statement", statements[failure.index]) from None
+
+
+def _job_id(result: Any) -> str | None:
+    client = result.get_job_client()
+    return str(client.get_job_id()) if client is not None else None

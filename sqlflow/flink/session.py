@@ -1,0 +1,107 @@
+"""Run compiled jobs on the embedded mini-cluster and watch them (``sqlflow run``, the demo, tests)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+from sqlflow.compiler.compiled import JobFile
+from sqlflow.compiler.lowering import write_modules
+from sqlflow.config import Config
+from sqlflow.errors import JobError
+from sqlflow.flink.cluster import EmbeddedCluster
+from sqlflow.flink.env import stage_python_files
+from sqlflow.flink.job import run_job
+
+TERMINAL = ("FINISHED", "FAILED", "CANCELED")
+#: States of a job that is in trouble: it failed, or it fails and restarts.
+TROUBLED = ("FAILED", "FAILING", "RESTARTING")
+
+
+@dataclass(frozen=True)
+class SubmittedJob:
+    """A job started from one file."""
+
+    name: str
+    file: str
+    job_id: str | None  # None when the file had no INSERT
+
+
+@dataclass
+class EmbeddedSession:
+    """A mini-cluster plus the jobs started on it."""
+
+    config: Config
+    cluster: EmbeddedCluster
+    jobs: list[SubmittedJob] = field(default_factory=list)
+    _staged: Path | None = None
+
+    @classmethod
+    def start(cls, config: Config) -> "EmbeddedSession":
+        cluster = EmbeddedCluster(rest_port=config.embedded.rest_port,
+                                  slots=max(4, config.embedded.parallelism * 4),
+                                  parallelism=config.embedded.parallelism,
+                                  flink_config=dict(config.flink))
+        cluster.start()
+        return cls(config=config, cluster=cluster)
+
+    def python_files(self, job: JobFile | None = None) -> Path:
+        """The folder shipped with every job: the project's UDFs and models, and the job's
+        generated modules (staged once per session; modules are added as jobs need them)."""
+        if self._staged is None:
+            self._staged = stage_python_files(self.config.root, self.config.udfs_dir, self.config.models_dir,
+                                              self.config.state_path / "pyfiles")
+        if job is not None and job.modules:
+            write_modules(self._staged, job.modules)
+        return self._staged
+
+    def submit(self, job: JobFile, streaming: bool = True,
+               extra_config: Mapping[str, str] | None = None) -> SubmittedJob:
+        """Run one compiled job file (its INSERTs become one Flink job); a batch job runs in batch mode."""
+        if job.batch:
+            streaming = False  # the file's own SET (or INSERT OVERWRITE) wins
+        staged = self.python_files(job)
+        t_env = self.cluster.table_env(streaming=streaming, python_files=[staged],
+                                       config={**self.config.flink, **(extra_config or {})})
+        job_id = run_job(t_env, job)
+        submitted = SubmittedJob(name=job.name, file=job.path, job_id=job_id)
+        self.jobs.append(submitted)
+        return submitted
+
+    def states(self) -> dict[str, str]:
+        by_id = {j["jid"]: j["state"] for j in self.cluster.jobs()}
+        return {job.name: by_id.get(job.job_id, "UNKNOWN") for job in self.jobs if job.job_id}
+
+    def wait(self, timeout: float | None = None, on_tick: Callable[[dict[str, str]], None] | None = None,
+             interval: float = 1.0) -> dict[str, str]:
+        """Wait until every job has ended (bounded sources) or ``timeout``; FAILED raises.
+
+        The states at the end are returned: at a timeout, jobs may still be running (or in
+        trouble: FAILING, RESTARTING; :meth:`failure` says why).
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            states = self.states()
+            if on_tick:
+                on_tick(states)
+            for job in self.jobs:
+                if job.job_id and states.get(job.name) == "FAILED":
+                    raise JobError(f"job {job.name} failed: {self.cluster.job_failure(job.job_id)}")
+            if all(s in TERMINAL for s in states.values()):
+                return states
+            if deadline is not None and time.monotonic() > deadline:
+                return states
+            time.sleep(interval)
+
+    def failure(self, name: str) -> str | None:
+        """Why the job ``name`` failed or restarts: the cause Flink recorded last, if any."""
+        job = next((j for j in self.jobs if j.name == name and j.job_id), None)
+        if job is None:
+            return None
+        cause = self.cluster.job_failure(job.job_id)
+        return None if cause == "unknown cause" else cause
+
+    def close(self) -> None:
+        self.cluster.close()
