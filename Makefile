@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JARS := .cache/jars/.complete
 export SQLFLOW_CACHE := $(CURDIR)/.cache
 
-.PHONY: all install jars system-deps demo test test-unit test-integration bench validate clean distclean
+.PHONY: all install jars system-deps demo test test-unit test-integration lint bench validate clean distclean
 
 all: install jars
 
@@ -41,10 +41,14 @@ system-deps:
 demo: install jars
 	$(BIN)/sqlflow demo
 
-test: install jars system-deps
+test: install jars system-deps lint
 	$(BIN)/pytest -m "not gpu" -p no:cacheprovider tests
 
-test-unit: install
+# the package's layers (pyproject.toml [tool.importlinter]): a module imports only from layers below it
+lint: install
+	$(BIN)/lint-imports
+
+test-unit: install lint
 	$(BIN)/pytest -m "not integration and not e2e and not gpu" -p no:cacheprovider tests
 
 test-integration: install jars system-deps

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from sqlflow.errors import JobError
+
 
 @click.command("demo")
 @click.option("--rows", type=int, default=2000, show_default=True, help="Impressions to generate.")
@@ -22,8 +24,8 @@ import click
 def command(rows: int, seed: int, rate: float, users: int, ads: int, requests: int, out: Path,
             port: int | None) -> None:
     """Start Kafka and a Flink mini-cluster, run curation, analysis, scoring and feedback on a sample."""
+    # the demo pulls in numpy, pandas, matplotlib and kafka-python: not on `sqlflow --help`'s path
     from sqlflow.demo.run import DemoOptions, run_demo
-    from sqlflow.errors import JobError
 
     if not logging.getLogger().isEnabledFor(logging.DEBUG):  # kafka-python's warnings are noise here
         logging.getLogger("kafka").setLevel(logging.ERROR)

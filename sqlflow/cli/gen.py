@@ -32,6 +32,7 @@ def command(out: str | None, kafka: str | None, rows: int, seed: int, broken_sha
             duplicate_share: float, late_share: float, max_delay_ms: int, rate: float, topic_prefix: str,
             truth: bool, as_json: bool, progress: bool | None, describe: bool) -> None:
     """Generate the sample ad and chat data set (seeded, deterministic)."""
+    # the generator pulls in numpy and pandas: not on `sqlflow --help`'s path
     from sqlflow.gen import GenConfig, write_files, write_kafka
 
     if describe:

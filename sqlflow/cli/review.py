@@ -7,12 +7,12 @@ import json
 
 import click
 
+from sqlflow.config import load_config
+
 
 def _bootstrap(value: str | None) -> str:
     if value:
         return value
-    from sqlflow.config import load_config
-
     return load_config().kafka_bootstrap
 
 
@@ -34,7 +34,7 @@ def command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per pending item.")
 def list_pending(bootstrap: str | None, topic_prefix: str, limit: int, as_json: bool) -> None:
     """List the records waiting for a decision, oldest first."""
-    from sqlflow.review import pending
+    from sqlflow.review import pending  # kafka-python: not on `sqlflow --help`'s path
 
     items = pending(_bootstrap(bootstrap), topic_prefix)
     if as_json:
@@ -59,7 +59,7 @@ def _decide(decision: str) -> click.Command:
     @click.option("--note", default="", help="Why, for the record.")
     def run(bootstrap: str | None, topic_prefix: str, review_ids: tuple[str, ...], all_pending: bool,
             reviewer: str | None, note: str) -> None:
-        from sqlflow.review import decide, pending
+        from sqlflow.review import decide, pending  # kafka-python: not on `sqlflow --help`'s path
 
         servers = _bootstrap(bootstrap)
         ids = list(review_ids)

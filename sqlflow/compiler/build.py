@@ -25,6 +25,7 @@ from sqlflow.compiler.resolve import QueryResolver
 from sqlflow.compiler.types import FlinkType
 from sqlflow.config import Config
 from sqlflow.errors import Location, ModelError
+from sqlflow.udf import model_signature
 from sqlflow.udf.spec import UdfSpec
 
 
@@ -150,8 +151,6 @@ def _model(info: StatementInfo, node: exp.Create, common: dict, config: Config) 
         m.options[key] = value
     m.path = m.options.get("path") or m.options.get("model-file")
     if m.path:
-        from sqlflow.udf import model_signature
-
         try:
             m.signature = model_signature(config.root / m.path)
         except ModelError as exc:

@@ -9,18 +9,16 @@ statement's :class:`Facts` on the way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from sqlglot import exp
 
 from sqlflow.compiler.builtins import AGGREGATES, builtin
+from sqlflow.compiler.catalog import Catalog
 from sqlflow.compiler.facts import Call, Col, Facts, Relation, Unresolved
 from sqlflow.compiler.types import (ANY, BIGINT, BOOLEAN, DOUBLE, INT, INTERVAL, NULL, STRING,
                                     FlinkType, TypeSyntaxError, common_type, from_datatype, parse_type)
 from sqlflow.errors import Location
-
-if TYPE_CHECKING:
-    from sqlflow.compiler.catalog import Catalog
 
 #: sqlglot node classes for Flink functions that sqlglot parses into its own nodes.
 _NODE_NAMES: dict[type, str] = {

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from sqlflow.deploy.flinkconf import cluster_config
+from sqlflow import KAFKA_VERSION
 from sqlflow.config import TargetSettings, resolve_settings
+from sqlflow.deploy.flinkconf import cluster_config
 
 IMAGE = "sqlflow:latest"
 STATE_URI = "file:///opt/sqlflow/state"
@@ -34,8 +35,6 @@ def _properties(conf: dict[str, str]) -> str:
 
 def render_compose(settings: TargetSettings, kafka_port: int = 9092) -> dict[str, Any]:
     """The compose file as data: Kafka (KRaft), JobManager, TaskManager (GPU) and the sqlflow CLI."""
-    from sqlflow import KAFKA_VERSION
-
     props = _properties(container_flink_config(settings))
     flink_env = {"FLINK_PROPERTIES": props}
     volumes = ["flink-state:/opt/sqlflow/state"]

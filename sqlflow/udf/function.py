@@ -20,6 +20,7 @@ from pyflink.table.udf import FunctionContext, ScalarFunction
 from sqlflow.errors import Location, ModelError, did_you_mean
 from sqlflow.udf import provider
 from sqlflow.udf.metrics import UdfMetrics, UdfStats
+from sqlflow.udf.model import model_signature
 from sqlflow.udf.runner import Runner, RunOptions
 from sqlflow.udf.tensorize import Tensorizer
 from sqlflow.udf.types import SqlType, parse_type
@@ -88,8 +89,6 @@ class OnnxFunction(ScalarFunction):
 
     def open(self, function_context: FunctionContext | None = None) -> None:
         """Load the model, choose the provider and create the session (once per worker)."""
-        from sqlflow.udf.model import model_signature
-
         cfg = self.config
         path = self.resolve_model()
         signature = model_signature(path)

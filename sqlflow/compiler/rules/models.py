@@ -17,7 +17,8 @@ from sqlflow.compiler.analysis import Project
 from sqlflow.compiler.catalog import ModelDef
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.types import FlinkType, TypeSyntaxError, parse_type
-from sqlflow.errors import Location, ModelError, ValidationError
+from sqlflow.errors import Location, ModelError, ValidationError, did_you_mean
+from sqlflow.udf import model_signature
 from sqlflow.udf.spec import ModelSignature, UdfSpec
 
 _ELEM = {"FLOAT": "float32", "DOUBLE": "float64"}
@@ -35,8 +36,6 @@ def feature_count(sig: ModelSignature) -> int | None:
 
 def _load(project: Project, path: str, cache: dict) -> tuple[ModelSignature | None, str | None]:
     if path not in cache:
-        from sqlflow.udf import model_signature
-
         try:
             cache[path] = (model_signature(project.config.root / path), None)
         except ModelError as exc:
@@ -64,8 +63,6 @@ def _model_path(project: Project, spec: UdfSpec) -> str:
 
 def _file_hint(project: Project, path: str | None, declared: Location | None) -> str | None:
     """For a model file that does not exist: the closest ONNX file of the project, and where the path is set."""
-    from sqlflow.errors import did_you_mean
-
     root = project.config.root
     if not path or (root / path).exists():
         return None
