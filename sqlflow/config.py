@@ -26,7 +26,7 @@ import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -177,18 +177,12 @@ class Config:
 
     def substitute(self, text: str, location: Location | None = None) -> str:
         """Replace ``${NAME}`` and ``${NAME:-default}``; an unset name is a ConfigError."""
-
-        def repl(m: re.Match) -> str:
-            value = self.lookup_var(m.group(1))
-            if value is None:
-                if m.group(2) is not None:
-                    return m.group(2)
-                raise ConfigError(f"${{{m.group(1)}}} is not set",
-                                  location=location, rule="unset-variable",
-                                  hint=f"set it under vars: in {CONFIG_FILE} or export {m.group(1)}=...")
-            return value
-
-        return _VAR.sub(repl, text)
+        out, replacements = substitute(text, self.lookup_var)
+        for r in replacements:
+            if not r.defined:
+                raise ConfigError(f"${{{r.name}}} is not set", location=location, rule="unset-variable",
+                                  hint=f"set it under vars: in {CONFIG_FILE} or export {r.name}=...")
+        return out
 
     def target_settings(self, target: str | None = None, rest_url: str | None = None) -> TargetSettings:
         """The resolved settings of ``target`` (default: the configured one); ``rest_url`` overrides
@@ -231,6 +225,45 @@ class Config:
 def is_secret_name(name: str) -> bool:
     """Whether a ``${NAME}``'s value is a secret, by its name (password, secret, token, key)."""
     return re.search(r"(?i)password|secret|token|key", name) is not None
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One ``${NAME}`` on a line: where it was, what replaced it, and where the value is in the new line."""
+
+    line: int
+    column: int  # 1-based column of '$' in the original line
+    length: int  # length of '${NAME}'
+    new_column: int  # 1-based column of the value in the substituted line
+    new_length: int
+    name: str
+    defined: bool
+    value: str = ""  # what replaced it
+
+
+def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Replacement]]:
+    """Replace ``${NAME}`` (``${NAME:-default}``) line by line, recording each replacement; an unset name
+    without a default is left as the bare name, its replacement marked undefined."""
+    out_lines = []
+    subs: list[Replacement] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        pieces, last, shift = [], 0, 0
+        for m in _VAR.finditer(line):
+            name = m.group(1)
+            value = lookup(name)
+            defined = value is not None or m.group(2) is not None
+            if value is None:
+                value = m.group(2) if m.group(2) is not None else name
+            value = value.replace("\n", " ")
+            pieces.append(line[last:m.start()])
+            pieces.append(value)
+            subs.append(Replacement(lineno, m.start() + 1, len(m.group(0)),
+                                     m.start() + 1 + shift, len(value), name, defined, value))
+            shift += len(value) - len(m.group(0))
+            last = m.end()
+        pieces.append(line[last:])
+        out_lines.append("".join(pieces))
+    return "\n".join(out_lines), subs
 
 
 _SECTIONS = {"embedded": EmbeddedTarget, "local": LocalTarget, "remote": RemoteTarget, "kubernetes": KubernetesTarget}

@@ -17,7 +17,7 @@ splits a SQL file again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -25,7 +25,6 @@ from typing import Any, Callable, Iterator, Mapping
 from sqlflow.compiler.compiled import CompiledProject, JobFile, compile_project
 from sqlflow.compiler.lineage import Flow, lineage
 from sqlflow.config import Config, TargetSettings, load_config
-from sqlflow.deploy import jobs as jobs_api
 from sqlflow.deploy.kubernetes import emit_manifests
 from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
 from sqlflow.deploy.plan import Changes, build_plan

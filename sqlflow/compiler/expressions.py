@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from sqlflow.compiler.builtins import AGGREGATES, builtin
 from sqlflow.compiler.catalog import Catalog
-from sqlflow.compiler.facts import Call, Col, Facts, Relation, Unresolved
+from sqlflow.compiler.facts import CallSite, Col, Facts, Relation, Unresolved
 from sqlflow.compiler.types import (ANY, BIGINT, BOOLEAN, DOUBLE, INT, INTERVAL, NULL, STRING,
                                     FlinkType, TypeSyntaxError, common_type, from_datatype, parse_type)
 from sqlflow.errors import Location
@@ -302,14 +302,14 @@ class ExprTyper:
         udf = self.catalog.function(name, self.file) if isinstance(f, exp.Anonymous) else None
         known = builtin(name)
         if udf is not None:
-            self.facts.calls.append(Call(name, loc, arg_types, arg_locs, udf=udf, node=f))
+            self.facts.calls.append(CallSite(name, loc, arg_types, arg_locs, udf=udf, node=f))
             if udf.spec is not None:
                 try:
                     return parse_type(udf.spec.result_type)
                 except TypeSyntaxError:
                     return ANY
             return ANY
-        self.facts.calls.append(Call(name, loc, arg_types, arg_locs, builtin=known, node=f))
+        self.facts.calls.append(CallSite(name, loc, arg_types, arg_locs, builtin=known, node=f))
         if isinstance(f, exp.Anonymous) and known is None:
             return ANY  # the unknown-function rule reports it
         if isinstance(f, exp.Count):

@@ -62,7 +62,7 @@ class Unresolved:
 
 
 @dataclass(frozen=True)
-class Call:
+class CallSite:
     """A function call site with the types of its arguments."""
 
     name: str
@@ -109,7 +109,7 @@ class Facts:
     """Everything one statement's resolution found."""
 
     unresolved: list[Unresolved] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
     windows: list[WindowUse] = field(default_factory=list)
     joins: list[JoinUse] = field(default_factory=list)
     unbounded_aggregates: list[Location] = field(default_factory=list)

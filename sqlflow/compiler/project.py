@@ -10,31 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sqlflow.config import Config
+from sqlflow.config import Config, Replacement, substitute
 from sqlflow.dialect import parse_script_partial, strip_comments
 from sqlflow.errors import Diagnostics, Location, ParseError, SqlflowError, UdfError
 from sqlflow.udf import discover
 from sqlflow.udf.spec import UdfSpec
-
-#: ``${NAME}`` or ``${NAME:-default}``, as sqlflow.config substitutes them.
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-@dataclass(frozen=True)
-class Substitution:
-    """One ``${NAME}`` on a line: where it was, and how long its replacement is."""
-
-    line: int
-    column: int  # 1-based column of '$' in the original line
-    length: int  # length of '${NAME}'
-    new_column: int  # 1-based column of the value in the substituted line
-    new_length: int
-    name: str
-    defined: bool
-    value: str = ""  # what replaced it
-
 
 @dataclass(frozen=True)
 class Positions:
@@ -48,7 +30,7 @@ class Positions:
     file: str
     line: int  # of the statement's first character, in the substituted text
     column: int
-    substitutions: tuple[Substitution, ...] = ()
+    substitutions: tuple[Replacement, ...] = ()
     source: str | None = field(default=None, compare=False, repr=False)
 
     def locate(self, line: int, column: int, length: int = 1) -> Location:
@@ -56,7 +38,7 @@ class Positions:
         return remap(at, self.file, self.substitutions, self.source)
 
 
-def remap(loc: Location | None, file: str, substitutions: tuple[Substitution, ...] | list[Substitution],
+def remap(loc: Location | None, file: str, substitutions: tuple[Replacement, ...] | list[Replacement],
           text: str | None) -> Location:
     """A location in substituted text as a location in the file as written."""
     if loc is None or not loc.line:
@@ -82,7 +64,7 @@ class SourceFile:
     text: str
     statements: list[Any] = field(default_factory=list)  # sqlflow.dialect Statement
     errors: list[SqlflowError] = field(default_factory=list)
-    substitutions: list[Substitution] = field(default_factory=list)
+    substitutions: list[Replacement] = field(default_factory=list)
     broken: list[tuple[str, str]] = field(default_factory=list)  # (kind, name) a bad CREATE meant to define
 
     def remap(self, loc: Location | None) -> Location:
@@ -92,30 +74,6 @@ class SourceFile:
     def positions(self, start: Location) -> Positions:
         """The :class:`Positions` of a statement whose text starts at ``start`` (as parsed)."""
         return Positions(self.rel, start.line, start.column, tuple(self.substitutions), self.text)
-
-
-def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Substitution]]:
-    """Replace ``${NAME}`` (``${NAME:-default}``); an unset name is left as the bare name, and reported."""
-    out_lines = []
-    subs: list[Substitution] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        pieces, last, shift = [], 0, 0
-        for m in _VAR.finditer(line):
-            name = m.group(1)
-            value = lookup(name)
-            defined = value is not None or m.group(2) is not None
-            if value is None:
-                value = m.group(2) if m.group(2) is not None else name
-            value = value.replace("\n", " ")
-            pieces.append(line[last:m.start()])
-            pieces.append(value)
-            subs.append(Substitution(lineno, m.start() + 1, len(m.group(0)),
-                                     m.start() + 1 + shift, len(value), name, defined, value))
-            shift += len(value) - len(m.group(0))
-            last = m.end()
-        pieces.append(line[last:])
-        out_lines.append("".join(pieces))
-    return "\n".join(out_lines), subs
 
 
 def load_sql_file(path: Path, rel: str, config: Config) -> SourceFile:
