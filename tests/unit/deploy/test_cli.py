@@ -76,3 +76,11 @@ def test_kubernetes_without_emit_is_a_usage_error(project, capsys):
     code, _, err = _run(["deploy", "--project", str(project), "--target", "kubernetes"], capsys)
     assert code == 2
     assert "give --emit DIR, then kubectl apply -f DIR" in err
+
+
+def test_plan_and_dry_run_refuse_the_embedded_target_as_deploy_does(project, capsys):
+    refused = ("error: the embedded target runs jobs inside the sqlflow process "
+               "(use 'sqlflow run' for it, or deploy to --target local / remote)\n")
+    for argv in (["plan"], ["deploy", "--dry-run"], ["deploy"]):
+        code, out, err = _run([*argv, "--project", str(project), "--target", "embedded"], capsys)
+        assert (code, out, err) == (1, "", refused), argv
