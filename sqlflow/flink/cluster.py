@@ -13,13 +13,16 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from sqlflow.errors import JobError, ServiceError, SqlflowError
 from sqlflow.flink.env import make_table_env
 from sqlflow.flink.java import cause_of, message_of
 from sqlflow.flink.rest import TERMINAL_STATES, FlinkRest
 from sqlflow.ports import free_port, port_free
+
+if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
+    from pyflink.table import TableEnvironment
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ class EmbeddedCluster:
     # -- jobs -------------------------------------------------------------
 
     def table_env(self, streaming: bool = True, config: Mapping[str, str] | None = None,
-                  python_files: Iterable[Path] = (), jars: Iterable[Path] | None = None) -> Any:
+                  python_files: Iterable[Path] = (), jars: Iterable[Path] | None = None) -> TableEnvironment:
         """A TableEnvironment whose jobs run on this cluster."""
         return make_table_env(streaming=streaming, rest_port=self.rest_port, config=config,
                               python_files=python_files, jars=jars, parallelism=self.parallelism)

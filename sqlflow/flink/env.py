@@ -13,13 +13,16 @@ import importlib
 import shutil
 import sys
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from sqlflow import KAFKA_CONNECTOR_VERSION
 from sqlflow.compiler.catalog import TableDef
 from sqlflow.compiler.compiled import JobFile
 from sqlflow.compiler.lowering import write_modules
 from sqlflow.jars import cached_jars, ensure_jars, jars_dir
+
+if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
+    from pyflink.table import TableEnvironment
 
 #: Connectors whose jar Flink's package lacks, and the jar (in the cache) that brings each.
 CONNECTOR_JARS = {
@@ -96,7 +99,7 @@ def default_jars() -> list[Path]:
 def make_table_env(streaming: bool = True, rest_port: int | None = None,
                    config: Mapping[str, str] | None = None, python_files: Iterable[Path] = (),
                    jars: Iterable[Path] | None = None, parallelism: int | None = None,
-                   rest_address: str = "127.0.0.1"):
+                   rest_address: str = "127.0.0.1") -> TableEnvironment:
     """A PyFlink TableEnvironment set up the sqlflow way: connector jars, this Python, shipped UDFs.
 
     With ``rest_port`` its jobs go to that cluster; without, to a per-job mini-cluster.

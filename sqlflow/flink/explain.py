@@ -18,9 +18,10 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlflow import KAFKA_CONNECTOR_VERSION
+from sqlflow.compiler.analysis import StatementInfo
 from sqlflow.compiler.catalog import ModelDef, TableDef, ViewDef
 from sqlflow.compiler.compiled import CompiledProject, CompiledStatement, JobFile
 from sqlflow.compiler.lowering import write_modules
@@ -29,6 +30,9 @@ from sqlflow.flink.env import bind_packages, make_table_env
 from sqlflow.flink.java import planner_message
 from sqlflow.jars import jars_dir
 from sqlflow.udf.flink import python_config
+
+if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
+    from pyflink.table import TableEnvironment
 
 RULE = "planner"
 _BUNDLED = {"filesystem", "datagen", "print", "blackhole"}
@@ -50,7 +54,7 @@ def kafka_jar() -> Path | None:
     return jar if jar.exists() else None
 
 
-def make_env(root: Path, flink: dict[str, str] | None = None, streaming: bool = True) -> Any:
+def make_env(root: Path, flink: dict[str, str] | None = None, streaming: bool = True) -> TableEnvironment:
     """A TableEnvironment set up like the embedded target (no cluster is started)."""
     jar = kafka_jar()
     conf = {**python_config(root), **(flink or {})}
@@ -103,7 +107,7 @@ def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerR
     return report
 
 
-def _check_statements(env: Any, job: JobFile, report: PlannerReport) -> None:
+def _check_statements(env: TableEnvironment, job: JobFile, report: PlannerReport) -> None:
     available = _BUNDLED | (_KAFKA if kafka_jar() else set())
     skipped: dict[str, str] = {}
     shared = set(map(id, job.shared))
@@ -148,7 +152,7 @@ def _check_statements(env: Any, job: JobFile, report: PlannerReport) -> None:
             _run(env.explain_sql, st, report)
 
 
-def _register_udfs(compiled: CompiledProject, env: Any, report: PlannerReport) -> None:
+def _register_udfs(compiled: CompiledProject, env: TableEnvironment, report: PlannerReport) -> None:
     for spec in compiled.udfs:
         sql = f"CREATE TEMPORARY SYSTEM FUNCTION `{spec.name}` AS '{spec.module}.{spec.attr}' LANGUAGE PYTHON"
         try:
@@ -159,7 +163,7 @@ def _register_udfs(compiled: CompiledProject, env: Any, report: PlannerReport) -
                 f"Flink cannot register UDF '{spec.name}': {planner_message(exc)[0]}", where, rule=RULE))
 
 
-def _skip_reason(info: Any, skipped: dict[str, str]) -> str | None:
+def _skip_reason(info: StatementInfo, skipped: dict[str, str]) -> str | None:
     for d, _ in info.facts.reads:
         if d.name in skipped:
             return f"it reads '{d.name}' ({skipped[d.name]})"

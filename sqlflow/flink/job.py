@@ -12,11 +12,14 @@ the job file's line and column.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from sqlflow.compiler.compiled import CompiledStatement, JobFile
 from sqlflow.errors import JobError, Location
 from sqlflow.flink.java import message_of, statement_error
+
+if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
+    from pyflink.table import TableEnvironment
 
 #: What a statement's first keyword makes it, for running: DDL, a SET, an INSERT or a query.
 _WORD_KINDS = {
@@ -64,7 +67,7 @@ def steps_of(statements: Sequence[CompiledStatement]) -> list[RunStatement]:
     return out
 
 
-def execute(t_env: Any, steps: Sequence[RunStatement], on_step: Callable[[int], None] | None = None) -> str | None:
+def execute(t_env: TableEnvironment, steps: Sequence[RunStatement], on_step: Callable[[int], None] | None = None) -> str | None:
     """Run ``steps`` in ``t_env``; the Flink job id of the INSERTs (None when there are none).
 
     ``execution.runtime-mode`` is not set here: the environment was created in the job's mode.
@@ -96,7 +99,7 @@ def execute(t_env: Any, steps: Sequence[RunStatement], on_step: Callable[[int], 
     return job_id
 
 
-def run_job(t_env: Any, job: JobFile, on_statement: Callable[[CompiledStatement], None] | None = None) -> str | None:
+def run_job(t_env: TableEnvironment, job: JobFile, on_statement: Callable[[CompiledStatement], None] | None = None) -> str | None:
     """Run a compiled job's session (shared definitions, then its own statements); its job id.
 
     A statement Flink rejects is a :class:`JobError` at the line and column Flink names.
