@@ -48,5 +48,7 @@ def test_a_job_failing_over_and_over_is_an_error_with_its_cause(tmp_path: Path, 
     code, out, err = _run(["run", "sql/job.sql", "--timeout", "12"], capsys)
     assert code == 1
     assert out.splitlines()[-1].startswith("timeout after 12 s: timeouts.job ")
-    assert err.startswith("error: job timeouts.job was failing when the timeout came: ")
-    assert "NumberFormatException" in err or "For input string" in err
+    assert "  timeouts.job: RESTARTING" in err.splitlines()  # the states it went through, as they came
+    last = err.splitlines()[-1]
+    assert last.startswith("error: job timeouts.job was failing when the timeout came: For input string: '")
+    assert last.endswith("x'. Invalid character found.")
