@@ -23,7 +23,7 @@ from sqlglot import exp
 from sqlflow.compiler.analysis import Project, StatementInfo
 from sqlflow.compiler.build import analyze
 from sqlflow.compiler.catalog import Catalog, Definition, FunctionDef, ModelDef, TableDef, ViewDef
-from sqlflow.compiler.lowering import LoweredJob, lower_job
+from sqlflow.compiler.lowering import LoweredJob, NativePredict, lower_job
 from sqlflow.compiler.project import Positions, SourceFile
 from sqlflow.compiler.rules import RULES, Rule
 from sqlflow.config import Config, is_secret_name, load_config
@@ -56,6 +56,7 @@ class CompiledStatement:
     word: str = ""  # the first keyword as written: SET, CREATE, INSERT, EXECUTE, SELECT, EXPLAIN, ...
     template: str | None = None
     lowered: bool = False
+    predicts: tuple[NativePredict, ...] = ()  # native model steps that make the views it reads, run before it
     positions: Positions | None = field(default=None, compare=False, repr=False)
     node: exp.Expression | None = field(default=None, compare=False, repr=False)
     info: StatementInfo | None = field(default=None, compare=False, repr=False)  # what resolution found
@@ -116,6 +117,11 @@ class JobFile:
     def requires(self) -> tuple[str, ...]:
         """``file:line`` of each definition taken from another file (for display)."""
         return tuple(sorted({f"{s.location.file}:{s.location.line}" for s in self.shared if s.kind != "set"}))
+
+    @property
+    def native(self) -> bool:
+        """Whether the job runs an ONNX model natively (it needs the native runtime's jar)."""
+        return any(s.predicts for s in self.session)
 
     @property
     def session(self) -> tuple[CompiledStatement, ...]:
@@ -349,7 +355,8 @@ def _statement(info: StatementInfo, lowered: LoweredJob) -> CompiledStatement:
         kind=lowered.kinds.get(id(info), info.kind), sql=sql,
         location=replace(info.location, source=None), sink=info.sink_name,
         in_statement_set=info.in_statement_set, word=word_match.group(0).upper() if word_match else "",
-        template=template, lowered=node is not None, positions=file.positions(start),
+        template=template, lowered=node is not None, predicts=lowered.predicts.get(id(info), ()),
+        positions=file.positions(start),
         node=node if node is not None else info.node, info=info)
 
 
@@ -388,6 +395,8 @@ def _hash(project: Project, statements: tuple[CompiledStatement, ...], shared: t
 
     for s in shared + statements:
         part(_normal_sql(s).encode())
+        for p in s.predicts:
+            part(repr((p.source, p.features, p.options, p.outputs)).encode())
     config = project.config
     part(json.dumps(sorted(config.flink.items())).encode())
     part(json.dumps(list(config.requirements)).encode())

@@ -9,19 +9,27 @@ Flink 2.x has declarative models in SQL::
 
     SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL ctr, DESCRIPTOR(f1, f2));
 
-and for ``'provider' = 'onnx'`` sqlflow rewrites the two statements of each
-job (:func:`lower_job`, run by the compiler over the parsed trees): the model
-becomes a vectorized ONNX UDF (``sqlflow.udf.onnx_udf``, in a Python module
-generated for the job and shipped with it, registered with ``CREATE TEMPORARY
-FUNCTION``), and ``ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(a, b))`` becomes a
-subquery that keeps every column of ``t`` and adds the model's output
-columns, as Flink's own ML_PREDICT does. Models of other providers are left
-to Flink.
+and for ``'provider' = 'onnx'`` sqlflow decides how each call runs
+(:func:`lower_job`, run by the compiler over the parsed trees of a job):
 
-Model options: ``path`` (the ONNX file, relative to the project root),
-``input`` (the ONNX input tensor, when the model has several), ``output``
-(the ONNX output tensor of a single OUTPUT column, default its name),
-``batch-size``, ``device`` (auto, cuda, cpu) and ``fp16``.
+- ``'runtime' = 'native'`` (the default): in the TaskManager's JVM. Each
+  ``ML_PREDICT(TABLE t, MODEL m, DESCRIPTOR(a, b))`` becomes a reference to a
+  view that a :class:`NativePredict` step makes before the statement runs: the
+  table ``t`` scored by sqlflow's micro-batching ONNX operator (``jvm/``),
+  every column of ``t`` followed by the model's OUTPUT columns, as Flink's own
+  ML_PREDICT returns them, in batch and streaming jobs alike.
+- ``'runtime' = 'python'``: in sqlflow's Python UDF runtime, for models that
+  need Python around them. The model becomes a vectorized ONNX UDF
+  (``sqlflow.udf.onnx_udf``, in a Python module generated for the job and
+  shipped with it, registered with ``CREATE TEMPORARY FUNCTION``), and the
+  ``ML_PREDICT`` a subquery calling it.
+
+Models of other providers are left to Flink. Options of both runtimes:
+``path`` (the ONNX file, relative to the project root), ``input`` (the ONNX
+input tensor, when the model has several), ``output`` (the ONNX output of the
+first OUTPUT column, default its name), ``batch-size``, ``device`` (auto,
+cuda, cpu); native only: ``threads``, ``width``, ``flush-interval``; Python
+only: ``fp16``.
 """
 
 from __future__ import annotations
@@ -43,7 +51,12 @@ from sqlflow.errors import Location, SqlflowError, ValidationError, did_you_mean
 MODULE_PACKAGE = "_sqlflow_models"
 
 ONNX_PROVIDER = "onnx"
-_KNOWN_OPTIONS = {"provider", "path", "input", "output", "batch-size", "device", "fp16", "task", "version"}
+RUNTIMES = ("native", "python")
+#: Options every ONNX model takes, and those only one runtime knows.
+_COMMON_OPTIONS = {"provider", "runtime", "path", "input", "output", "batch-size", "device", "task", "version"}
+_RUNTIME_OPTIONS = {"native": {"threads", "width", "flush-interval"}, "python": {"fp16"}}
+#: The options the native runtime (jvm/) is given.
+NATIVE_OPTIONS = ("path", "batch-size", "device", "threads", "input", "output", "width", "flush-interval")
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,11 @@ class ModelDecl:
     @property
     def is_onnx(self) -> bool:
         return self.provider == ONNX_PROVIDER
+
+    @property
+    def runtime(self) -> str:
+        """Where the model runs: ``native`` (the JVM, the default) or ``python``."""
+        return str(self.options.get("runtime", "native")).lower()
 
     @property
     def function_name(self) -> str:
@@ -114,13 +132,21 @@ def check_model(decl: ModelDecl) -> None:
     if not decl.options.get("path"):
         raise ValidationError(f"model '{decl.name}' has no 'path' option", location=decl.location,
                               rule="model-option", hint="add 'path' = 'models/<file>.onnx' to its WITH clause")
-    unknown = [k for k in decl.options if k not in _KNOWN_OPTIONS]
+    if decl.runtime not in RUNTIMES:
+        raise ValidationError(f"model '{decl.name}' has 'runtime' = '{decl.options.get('runtime')}'",
+                              location=decl.location, rule="model-option",
+                              hint="'native' (in Flink's JVM, the default) or 'python' (sqlflow's Python UDF runtime)")
+    known = _COMMON_OPTIONS | _RUNTIME_OPTIONS[decl.runtime]
+    unknown = [k for k in decl.options if k not in known]
     if unknown:
-        hint = did_you_mean(unknown[0], _KNOWN_OPTIONS)
-        raise ValidationError(f"unknown option '{unknown[0]}' for ONNX model '{decl.name}'",
+        other = next((r for r in RUNTIMES if unknown[0] in _RUNTIME_OPTIONS[r]), None)
+        hint = did_you_mean(unknown[0], known)
+        raise ValidationError(f"unknown option '{unknown[0]}' for ONNX model '{decl.name}'"
+                              + (f" (it is an option of the {other} runtime)" if other else ""),
                               location=decl.location, rule="model-option",
                               hint=f"did you mean '{hint}'?" if hint else
-                              "known options: " + ", ".join(sorted(_KNOWN_OPTIONS)))
+                              f"set 'runtime' = '{other}'" if other else
+                              "known options: " + ", ".join(sorted(known)))
     if not decl.inputs or not decl.outputs:
         raise ValidationError(f"model '{decl.name}' needs INPUT (...) and OUTPUT (...) columns",
                               location=decl.location, rule="model-signature")
@@ -186,7 +212,7 @@ def lower_ml_predict(node: exp.Expression, models: dict[str, ModelDecl],
                                   rule="unknown-model",
                                   hint=f"did you mean '{hint}'?" if hint else
                                   "declare it with CREATE MODEL in this file")
-        if not decl.is_onnx:
+        if not decl.is_onnx or decl.runtime != "python":
             return n
         features = [c.copy() for c in desc.expressions]
         if len(features) != len(decl.inputs):
@@ -254,11 +280,67 @@ def write_modules(python_files: Path, modules: tuple[tuple[str, str], ...]) -> N
 
 
 @dataclass(frozen=True)
+class NativePredict:
+    """A model call that runs natively: the view a step makes before its statement runs.
+
+    The step scores the table ``source`` with the model and registers the result,
+    ``source``'s columns followed by ``outputs``, as the temporary view ``view``, which
+    the lowered statement reads where it called ``ML_PREDICT``.
+    """
+
+    view: str
+    source: str  # the TABLE argument, as SQL
+    features: tuple[str, ...]  # the DESCRIPTOR columns
+    options: tuple[tuple[str, str], ...]  # the model's options the runtime takes (path relative to the root)
+    outputs: tuple[tuple[str, str], ...]  # OUTPUT columns: (name, SQL type)
+    model: str
+    location: Location | None = None
+
+    @property
+    def path(self) -> str:
+        return dict(self.options).get("path", "")
+
+
+def lower_native(node: exp.Expression, models: dict[str, ModelDecl], views: list[NativePredict],
+                 locate=None) -> exp.Expression:
+    """Rewrite every ``ML_PREDICT`` over a native ONNX model in ``node`` into a view's name; the
+    steps that make the views are appended to ``views``."""
+
+    def rewrite(n: exp.Expression) -> exp.Expression:
+        if not (isinstance(n, exp.Table) and isinstance(n.this, exp.Anonymous)
+                and str(n.this.this).upper() == "ML_PREDICT"):
+            return n
+        args = n.this.expressions
+        table_arg = next((a for a in args if type(a).__name__ == "TableArgument"), None)
+        model_arg = next((a for a in args if type(a).__name__ == "ModelArgument"), None)
+        desc = next((a for a in args if type(a).__name__ == "Descriptor"), None)
+        decl = models.get(model_arg.this.name.lower()) if model_arg is not None else None
+        if table_arg is None or desc is None or decl is None or not decl.is_onnx or decl.runtime != "native":
+            return n  # reported by the rules, another runtime's, or Flink's own
+        features = tuple(c.name for c in desc.expressions)
+        if len(features) != len(decl.inputs):
+            raise ValidationError(f"model '{decl.name}' takes {len(decl.inputs)} input column(s), "
+                                  f"DESCRIPTOR gives {len(features)}", location=locate(desc) if locate else None,
+                                  rule="model-signature")
+        view = f"__ml_predict_{len(views) + 1}"
+        options = tuple((k, str(decl.options[k])) for k in NATIVE_OPTIONS if decl.options.get(k) not in (None, ""))
+        views.append(NativePredict(view, table_arg.this.sql(dialect="flink"), features, options, decl.outputs,
+                                   decl.name, locate(n) if locate else None))
+        table = exp.Table(this=exp.to_identifier(view, quoted=True))
+        alias = n.args.get("alias")
+        table.set("alias", alias.copy() if alias else exp.TableAlias(this=exp.to_identifier("__ml_predict")))
+        return table
+
+    return node.transform(rewrite)
+
+
+@dataclass(frozen=True)
 class LoweredJob:
-    """What the pass changed in one job: new trees by statement, the modules they need, errors."""
+    """What the pass changed in one job: new trees by statement, the steps and modules they need, errors."""
 
     nodes: dict[int, exp.Expression]  # id(StatementInfo) -> its lowered tree
     kinds: dict[int, str]  # id(StatementInfo) -> its kind after lowering, where it changed
+    predicts: dict[int, tuple[NativePredict, ...]]  # id(StatementInfo) -> native model steps to run before it
     modules: tuple[tuple[str, str], ...]  # generated Python modules: (dotted name, source)
     errors: tuple[SqlflowError, ...]
 
@@ -287,25 +369,32 @@ def lower_job(infos: list[StatementInfo]) -> LoweredJob:
         except ValidationError as exc:
             errors.append(exc)
     usable = [d for d in onnx if not any(e.location == d.location for e in errors)]
+    python = [d for d in usable if d.runtime == "python"]
     nodes: dict[int, exp.Expression] = {}
     kinds: dict[int, str] = {}
+    predicts: dict[int, tuple[NativePredict, ...]] = {}
     modules: tuple[tuple[str, str], ...] = ()
-    if usable:
-        source = python_module(usable)
-        module = module_name(source)
-        modules = ((module, source),)
+    if python:
+        source = python_module(python)
+        modules = ((module_name(source), source),)
+    views: list[NativePredict] = []
     for info in infos:
         if info.kind == "model" and is_create_model(info.node):
             decl = models.get(info.node.this.name.lower())
-            if decl is not None and decl in usable:
+            if decl is not None and decl in python:
                 nodes[id(info)] = sqlglot.parse_one(create_function_sql(decl, modules[0][0]), read=Flink)
                 kinds[id(info)] = "function"
         elif uses_ml_predict(info.node) and not _calls_broken_model(info, models, usable):
             try:
-                nodes[id(info)] = lower_ml_predict(info.node.copy(), models, columns, locate=info.locate)
+                before = len(views)
+                node = lower_native(info.node.copy(), models, views, locate=info.locate)
+                node = lower_ml_predict(node, models, columns, locate=info.locate)
+                nodes[id(info)] = node
+                if len(views) > before:
+                    predicts[id(info)] = tuple(views[before:])
             except ValidationError as exc:
                 errors.append(exc)
-    return LoweredJob(nodes, kinds, modules, tuple(errors))
+    return LoweredJob(nodes, kinds, predicts, modules, tuple(errors))
 
 
 def _calls_broken_model(info: StatementInfo, models: dict[str, ModelDecl], usable: list[ModelDecl]) -> bool:

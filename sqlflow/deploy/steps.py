@@ -33,6 +33,7 @@ from sqlflow.deploy.watch import StartFailure, watch_job
 from sqlflow.errors import DeployError, Location
 from sqlflow.flink.java import cause_of, locate, position, without_position
 from sqlflow.flink.rest import FlinkRest
+from sqlflow.flink.submit import predict_from_json, predict_to_json
 from sqlflow.jars import ensure_jars
 
 Echo = Callable[[str], None]
@@ -272,22 +273,25 @@ def _job_to_json(job: PlannedJob) -> dict[str, Any]:
     return {"name": job.name, "file": job.file, "hash": job.hash, "udf_modules": list(job.udf_modules),
             "models": list(job.models), "jars": list(job.jars), "requirements": list(job.requirements),
             "config": [list(kv) for kv in job.config], "modules": [list(m) for m in job.modules],
+            "native": job.native,
             "statements": [[s.kind, s.template if s.template is not None else s.sql, s.template is not None,
-                            s.location.file, s.location.line, s.location.column] for s in job.statements]}
+                            s.location.file, s.location.line, s.location.column,
+                            predict_to_json(s.predict) if s.predict else None] for s in job.statements]}
 
 
 def _job_from_json(data: dict[str, Any], settings: TargetSettings) -> PlannedJob:
     """A stored job, with its secret ``${NAME}`` values substituted again from the project's config."""
     stmts = []
-    for kind, text, templated, file, line, col in data["statements"]:
+    for kind, text, templated, file, line, col, *rest in data["statements"]:
         loc = Location(file, line, col)
         sql = settings.config.substitute(text, location=loc) if templated else text
-        stmts.append(PlannedStatement(kind, sql, loc, text if templated else None))
+        predict = predict_from_json(rest[0]) if rest and rest[0] else None
+        stmts.append(PlannedStatement(kind, sql, loc, text if templated else None, predict=predict))
     return PlannedJob(
         name=data["name"], file=data["file"], hash=data["hash"], udf_modules=tuple(data["udf_modules"]),
         models=tuple(data["models"]), jars=tuple(data["jars"]), requirements=tuple(data["requirements"]),
         config=tuple(tuple(kv) for kv in data["config"]), statements=tuple(stmts),
-        modules=tuple(tuple(m) for m in data.get("modules", [])))
+        modules=tuple(tuple(m) for m in data.get("modules", [])), native=bool(data.get("native")))
 
 
 @contextlib.contextmanager

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from sqlflow.errors import JobError, ServiceError, SqlflowError
-from sqlflow.flink.env import make_table_env
+from sqlflow.compiler.compiled import JobFile
+from sqlflow.flink.env import job_table_env, make_table_env
 from sqlflow.flink.java import cause_of, message_of
 from sqlflow.flink.rest import TERMINAL_STATES, FlinkRest
 from sqlflow.ports import free_port, port_free
@@ -121,6 +122,12 @@ class EmbeddedCluster:
         """A TableEnvironment whose jobs run on this cluster."""
         return make_table_env(streaming=streaming, rest_port=self.rest_port, config=config,
                               python_files=python_files, jars=jars, parallelism=self.parallelism)
+
+    def job_env(self, job: JobFile, streaming: bool = True, config: Mapping[str, str] | None = None,
+                python_files: Iterable[Path] = ()) -> TableEnvironment:
+        """The TableEnvironment one compiled job runs in on this cluster (see ``job_table_env``)."""
+        return job_table_env(job, streaming=streaming, rest_port=self.rest_port, config=config,
+                             python_files=python_files, parallelism=self.parallelism)
 
     def rest(self, path: str) -> dict:
         """GET a Flink REST resource as JSON."""

@@ -19,6 +19,7 @@ from sqlflow import KAFKA_CONNECTOR_VERSION
 from sqlflow.compiler.catalog import TableDef
 from sqlflow.compiler.compiled import JobFile
 from sqlflow.compiler.lowering import write_modules
+from sqlflow.flink.native import native_jar
 from sqlflow.jars import cached_jars, ensure_jars, jars_dir
 
 if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
@@ -80,13 +81,16 @@ def bind_packages(folder: Path) -> None:
 
 
 def jars_for(job: JobFile) -> list[Path]:
-    """The jars a job's tables need beyond Flink's own (paths in the jar cache, fetched or not)."""
+    """The jars a job needs beyond Flink's own: its tables' connectors (paths in the jar cache, fetched
+    or not), and the native model runtime's when it runs a model natively."""
     found: list[Path] = []
     for s in job.session:
         d = s.info.definition if s.info is not None else None
         rel = CONNECTOR_JARS.get(d.connector or "") if isinstance(d, TableDef) else None
         if rel and jars_dir() / rel not in found:
             found.append(jars_dir() / rel)
+    if job.native:
+        found.append(native_jar())
     return found
 
 
@@ -99,12 +103,14 @@ def default_jars() -> list[Path]:
 def make_table_env(streaming: bool = True, rest_port: int | None = None,
                    config: Mapping[str, str] | None = None, python_files: Iterable[Path] = (),
                    jars: Iterable[Path] | None = None, parallelism: int | None = None,
-                   rest_address: str = "127.0.0.1") -> TableEnvironment:
+                   rest_address: str = "127.0.0.1", stream_api: bool = False) -> TableEnvironment:
     """A PyFlink TableEnvironment set up the sqlflow way: connector jars, this Python, shipped UDFs.
 
-    With ``rest_port`` its jobs go to that cluster; without, to a per-job mini-cluster.
+    With ``rest_port`` its jobs go to that cluster; without, to a per-job mini-cluster. With
+    ``stream_api`` it is a StreamTableEnvironment (a job with native model steps needs one: they
+    turn tables into streams and back), in the same runtime mode.
     """
-    # pyflink starts a JVM on import of its table API: kept off the CLI's start-up path
+    # pyflink's table API is heavy to import: kept off the CLI's start-up path
     from pyflink.common import Configuration
     from pyflink.table import EnvironmentSettings, TableEnvironment
 
@@ -131,4 +137,22 @@ def make_table_env(streaming: bool = True, rest_port: int | None = None,
         conf.set_string(k, str(v))
     builder = EnvironmentSettings.new_instance().with_configuration(conf)
     settings = (builder.in_streaming_mode() if streaming else builder.in_batch_mode()).build()
-    return TableEnvironment.create(settings)
+    if not stream_api:
+        return TableEnvironment.create(settings)
+    from pyflink.datastream import StreamExecutionEnvironment
+    from pyflink.table import StreamTableEnvironment
+
+    conf.set_string("execution.runtime-mode", "streaming" if streaming else "batch")
+    env = StreamExecutionEnvironment.get_execution_environment(conf)
+    return StreamTableEnvironment.create(env, environment_settings=settings)
+
+
+def job_table_env(job: JobFile, *, streaming: bool = True, rest_port: int | None = None,
+                  config: Mapping[str, str] | None = None, python_files: Iterable[Path] = (),
+                  parallelism: int | None = None) -> TableEnvironment:
+    """The environment one compiled job runs in: its mode (a batch job's own wins), its jars (the
+    Kafka connector always, the native runtime's when it scores natively), a stream environment
+    when its models run natively."""
+    jars = list(dict.fromkeys([*default_jars(), *jars_for(job)]))
+    return make_table_env(streaming=streaming and not job.batch, rest_port=rest_port, config=config,
+                          python_files=python_files, jars=jars, parallelism=parallelism, stream_api=job.native)

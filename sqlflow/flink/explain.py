@@ -28,6 +28,8 @@ from sqlflow.compiler.lowering import write_modules
 from sqlflow.errors import Location, SetupError, SqlflowError, ValidationError
 from sqlflow.flink.env import bind_packages, make_table_env
 from sqlflow.flink.java import planner_message
+from sqlflow.flink.job import register_predict
+from sqlflow.flink.native import native_jar
 from sqlflow.jars import jars_dir
 from sqlflow.udf.flink import python_config
 
@@ -54,18 +56,24 @@ def kafka_jar() -> Path | None:
     return jar if jar.exists() else None
 
 
-def make_env(root: Path, flink: dict[str, str] | None = None, streaming: bool = True) -> TableEnvironment:
-    """A TableEnvironment set up like the embedded target (no cluster is started)."""
+def make_env(root: Path, flink: dict[str, str] | None = None, streaming: bool = True,
+             native: bool = False) -> TableEnvironment:
+    """A TableEnvironment set up like the embedded target (no cluster is started); with ``native``
+    a stream environment with the native model runtime's jar."""
     jar = kafka_jar()
     conf = {**python_config(root), **(flink or {})}
     # no python.files: EXPLAIN would zip the whole project into the plan; the planner only needs to
     # import the UDF modules in this process, so the root goes on sys.path (and python.pythonpath)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    return make_table_env(streaming=streaming, config=conf, python_files=(), jars=[jar] if jar else [])
+    jars = [jar] if jar else []
+    if native:
+        jars.append(native_jar())
+    return make_table_env(streaming=streaming, config=conf, python_files=(), jars=jars, stream_api=native)
 
 
-EnvFactory = Callable[[bool], Any]
+#: Makes the environment a job is checked in: (streaming, native) -> environment.
+EnvFactory = Callable[[bool, bool], Any]
 
 
 def planner_check(compiled: CompiledProject, envs: EnvFactory | None = None) -> list[SqlflowError]:
@@ -80,13 +88,14 @@ def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerR
     the job's session (its shared definitions, then its statements) in order.
     """
     report = PlannerReport()
-    factory = envs or (lambda streaming: make_env(compiled.root, dict(compiled.config.flink), streaming))
+    factory = envs or (lambda streaming, native: make_env(compiled.root, dict(compiled.config.flink), streaming,
+                                                          native))
     seen: set[tuple[str, str]] = set()
     with tempfile.TemporaryDirectory(prefix="sqlflow-planner-") as generated:
         modules = Path(generated)
         for job in compiled.jobs:
             try:
-                env = factory(not job.batch)
+                env = factory(not job.batch, job.native)
             except Exception as exc:  # no Java, a broken Flink install
                 report.diagnostics.append(SetupError(f"cannot start Flink's planner: {planner_message(exc)[0]}",
                                                      rule=RULE))
@@ -96,7 +105,7 @@ def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerR
                 bind_packages(modules)
             part = PlannerReport()
             _register_udfs(compiled, env, part)
-            _check_statements(env, job, part)
+            _check_statements(env, job, part, compiled.root)
             report.checked += part.checked
             report.skipped += part.skipped
             for d in part.diagnostics:
@@ -107,7 +116,7 @@ def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerR
     return report
 
 
-def _check_statements(env: TableEnvironment, job: JobFile, report: PlannerReport) -> None:
+def _check_statements(env: TableEnvironment, job: JobFile, report: PlannerReport, root: Path) -> None:
     available = _BUNDLED | (_KAFKA if kafka_jar() else set())
     skipped: dict[str, str] = {}
     shared = set(map(id, job.shared))
@@ -115,10 +124,15 @@ def _check_statements(env: TableEnvironment, job: JobFile, report: PlannerReport
         info = st.info
         if info is None:
             continue
+        if not _register_predicts(env, st, report, root):
+            continue
         quiet = id(st) in shared
         d = info.definition
         reason = _skip_reason(info, skipped)
         if info.kind == "model" and isinstance(d, ModelDef):
+            if d.options.get("provider", "").lower() == "onnx" and not st.lowered:  # runs natively
+                _run(env.execute_sql, st, report, what=f"Flink cannot register model '{d.name}'", count=False)
+                continue
             if not st.lowered:
                 skipped[d.name] = f"Flink has no '{d.options.get('provider', '')}' model provider here"
                 if not quiet:
@@ -150,6 +164,22 @@ def _check_statements(env: TableEnvironment, job: JobFile, report: PlannerReport
                 _note(report, st, f"not checked by the planner: {reason}")
                 continue
             _run(env.explain_sql, st, report)
+
+
+def _register_predicts(env: TableEnvironment, st: CompiledStatement, report: PlannerReport, root: Path) -> bool:
+    """Make the views of the statement's native model steps, as a run does; False if one failed
+    (the failure is a diagnostic at its ML_PREDICT)."""
+    for step in st.predicts:
+        try:
+            register_predict(env, step, root)
+        except SqlflowError as exc:
+            report.diagnostics.append(ValidationError(exc.message, step.location or st.location, rule=RULE))
+            return False
+        except Exception as exc:  # py4j: Flink refused the source table
+            message, notes, _ = planner_message(exc)
+            report.diagnostics.append(ValidationError(message, step.location or st.location, rule=RULE, notes=notes))
+            return False
+    return True
 
 
 def _register_udfs(compiled: CompiledProject, env: TableEnvironment, report: PlannerReport) -> None:

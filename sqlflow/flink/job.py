@@ -12,10 +12,13 @@ the job file's line and column.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from sqlflow.compiler.compiled import CompiledStatement, JobFile
-from sqlflow.errors import JobError, Location
+from sqlflow.compiler.lowering import NativePredict
+from sqlflow.errors import JobError, Location, SqlflowError
+from sqlflow.flink import native
 from sqlflow.flink.java import message_of, statement_error
 
 if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
@@ -41,12 +44,14 @@ def run_kind(statement: CompiledStatement) -> str:
 
 @dataclass(frozen=True)
 class RunStatement:
-    """One statement to run: its kind (see :func:`run_kind`) and SQL; ``key``/``value`` for a SET."""
+    """One statement to run: its kind (see :func:`run_kind`) and SQL; ``key``/``value`` for a SET;
+    for kind ``predict`` (a native model step), the step."""
 
     kind: str
     sql: str
     key: str | None = None
     value: str | None = None
+    predict: NativePredict | None = None
 
 
 class StatementFailure(Exception):
@@ -58,19 +63,24 @@ class StatementFailure(Exception):
         self.cause = cause
 
 
-def steps_of(statements: Sequence[CompiledStatement]) -> list[RunStatement]:
-    """The statements as steps to run."""
+def steps_of(statements: Sequence[CompiledStatement]) -> list[tuple[RunStatement, CompiledStatement]]:
+    """The statements as steps to run, each with the statement it comes from; a native model step
+    comes before the statement that reads its view."""
     out = []
     for s in statements:
+        out.extend((RunStatement("predict", p.view, predict=p), s) for p in s.predicts)
         pair = s.set_pair()
-        out.append(RunStatement(run_kind(s), s.sql, *(pair or (None, None))))
+        out.append((RunStatement(run_kind(s), s.sql, *(pair or (None, None))), s))
     return out
 
 
-def execute(t_env: TableEnvironment, steps: Sequence[RunStatement], on_step: Callable[[int], None] | None = None) -> str | None:
+def execute(t_env: TableEnvironment, steps: Sequence[RunStatement],
+            on_step: Callable[[int], None] | None = None, base: Path | None = None) -> str | None:
     """Run ``steps`` in ``t_env``; the Flink job id of the INSERTs (None when there are none).
 
     ``execution.runtime-mode`` is not set here: the environment was created in the job's mode.
+    A native model step needs a StreamTableEnvironment; its model path is taken relative to
+    ``base`` (the project, or the folder shipped with the job).
     """
     statement_set = t_env.create_statement_set()
     inserts: list[int] = []
@@ -82,12 +92,16 @@ def execute(t_env: TableEnvironment, steps: Sequence[RunStatement], on_step: Cal
             if step.kind == "set":
                 if step.key and step.key != "execution.runtime-mode":
                     t_env.get_config().set(step.key, step.value or "")
+            elif step.kind == "predict" and step.predict is not None:
+                register_predict(t_env, step.predict, base)
             elif step.kind == "insert":
                 statement_set.add_insert_sql(step.sql)
                 inserts.append(i)
             else:
                 result = t_env.execute_sql(step.sql)
                 job_id = _job_id(result) or job_id
+        except SqlflowError:
+            raise
         except Exception as exc:  # py4j: Flink rejected the statement
             raise StatementFailure(i, exc) from None
     if inserts:
@@ -99,21 +113,37 @@ def execute(t_env: TableEnvironment, steps: Sequence[RunStatement], on_step: Cal
     return job_id
 
 
-def run_job(t_env: TableEnvironment, job: JobFile, on_statement: Callable[[CompiledStatement], None] | None = None) -> str | None:
+def register_predict(t_env: TableEnvironment, step: NativePredict, base: Path | None) -> None:
+    """Register ``step.view``: its source table scored by the native runtime."""
+    native.add_jar(t_env)
+    options = dict(step.options)
+    path = Path(options.get("path", ""))
+    if base is not None and not path.is_absolute():
+        options["path"] = str((base / path).resolve())
+    try:
+        scored = native.predict(t_env, t_env.sql_query(f"SELECT * FROM {step.source}"), step.features,
+                                options, step.outputs)
+    except SqlflowError as exc:
+        exc.location = exc.location or step.location
+        raise
+    t_env.create_temporary_view(f"`{step.view}`", scored)
+
+
+def run_job(t_env: TableEnvironment, job: JobFile, base: Path | None = None) -> str | None:
     """Run a compiled job's session (shared definitions, then its own statements); its job id.
 
     A statement Flink rejects is a :class:`JobError` at the line and column Flink names.
+    ``base`` is the project root (model paths are relative to it).
     """
     t_env.get_config().set("pipeline.name", job.name)
-    statements = job.session
+    steps = steps_of(job.session)
     try:
-        return execute(t_env, steps_of(statements),
-                       on_step=(lambda i: on_statement(statements[i])) if on_statement else None)
+        return execute(t_env, [step for step, _ in steps], base=base)
     except StatementFailure as failure:
         if failure.index is None:
             raise JobError(f"Flink could not start job '{job.name}': {message_of(failure.cause)}",
                            location=Location(job.path)) from None
-        raise statement_error(failure.cause, "Flink rejected this statement", statements[failure.index]) from None
+        raise statement_error(failure.cause, "Flink rejected this statement", steps[failure.index][1]) from None
 
 
 def _job_id(result: Any) -> str | None:

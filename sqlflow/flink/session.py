@@ -60,12 +60,10 @@ class EmbeddedSession:
     def submit(self, job: JobFile, streaming: bool = True,
                extra_config: Mapping[str, str] | None = None) -> SubmittedJob:
         """Run one compiled job file (its INSERTs become one Flink job); a batch job runs in batch mode."""
-        if job.batch:
-            streaming = False  # the file's own SET (or INSERT OVERWRITE) wins
         staged = self.python_files(job)
-        t_env = self.cluster.table_env(streaming=streaming, python_files=[staged],
-                                       config={**self.config.flink, **(extra_config or {})})
-        job_id = run_job(t_env, job)
+        t_env = self.cluster.job_env(job, streaming=streaming, python_files=[staged],
+                                     config={**self.config.flink, **(extra_config or {})})
+        job_id = run_job(t_env, job, base=self.config.root)
         submitted = SubmittedJob(name=job.name, file=job.path, job_id=job_id)
         self.jobs.append(submitted)
         return submitted

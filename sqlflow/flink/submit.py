@@ -12,32 +12,42 @@ the job file (:mod:`sqlflow.flink.java`).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
+from sqlflow.compiler.lowering import NativePredict
+from sqlflow.flink.env import make_table_env
 from sqlflow.flink.java import java_text
-from sqlflow.flink.job import StatementFailure, RunStatement, execute
+from sqlflow.flink.job import RunStatement, StatementFailure, execute
+
+
+def predict_to_json(p: NativePredict) -> dict[str, Any]:
+    """A native model step as the spec carries it."""
+    return {"view": p.view, "source": p.source, "features": list(p.features), "options": [list(o) for o in p.options],
+            "outputs": [list(o) for o in p.outputs], "model": p.model}
+
+
+def predict_from_json(data: dict[str, Any]) -> NativePredict:
+    """A native model step from the spec."""
+    return NativePredict(view=data["view"], source=data["source"], features=tuple(data["features"]),
+                         options=tuple(tuple(o) for o in data["options"]),
+                         outputs=tuple(tuple(o) for o in data["outputs"]), model=data["model"])
 
 
 def submit(spec: dict[str, Any]) -> dict[str, Any]:
     """Build the TableEnvironment from ``spec`` and run its statements; the job id or the error."""
-    from pyflink.common import Configuration  # starts the JVM: only in the submitting process
-    from pyflink.table import EnvironmentSettings, TableEnvironment
-
     # Python UDFs must run in worker processes on the TaskManagers; PyFlink's
     # "loopback" mode would call back into this process, which exits after submitting.
     os.environ["_python_worker_execution_mode"] = "process"
-    conf = Configuration()
-    for key, value in spec["config"].items():
-        conf.set_string(key, str(value))
-    builder = EnvironmentSettings.new_instance()
-    batch = str(spec["config"].get("execution.runtime-mode", "")).lower() == "batch"
-    builder = builder.in_batch_mode() if batch else builder.in_streaming_mode()
-    env = TableEnvironment.create(builder.with_configuration(conf).build())
-    steps = [RunStatement(s["kind"], s["sql"]) for s in spec["statements"]]
+    config = dict(spec["config"])
+    batch = str(config.get("execution.runtime-mode", "")).lower() == "batch"
+    env = make_table_env(streaming=not batch, config=config, jars=(), stream_api=bool(spec.get("stream_api")))
+    steps = [RunStatement(s["kind"], s["sql"], predict=predict_from_json(s["predict"]) if s.get("predict") else None)
+             for s in spec["statements"]]
     if not any(s.kind == "insert" for s in steps):
         return {"error": "the job has no INSERT statement to run", "statement": None}
     try:
-        job_id = execute(env, steps)
+        job_id = execute(env, steps, base=Path.cwd())
     except StatementFailure as failure:
         return {"error": java_text(failure.cause), "statement": failure.index}
     return {"job_id": job_id}

@@ -31,7 +31,8 @@ def test_python_module_declares_an_onnx_udf():
 def test_ml_predict_becomes_a_subquery_calling_the_udf():
     st = parse_script("SELECT id, probability FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b)) AS p",
                       "q.sql")[0]
-    out = lowering.lower_ml_predict(st.expression, {"ctr": decl()}, {}, locate=st.locate)
+    python = decl(MODEL.replace("'provider' = 'onnx',", "'provider' = 'onnx', 'runtime' = 'python',"))
+    out = lowering.lower_ml_predict(st.expression, {"ctr": python}, {}, locate=st.locate)
     assert out.sql(dialect="flink") == (
         "SELECT id, probability FROM (SELECT *, __ml_ctr(a, b) AS `probability` FROM t) AS p")
 
@@ -58,3 +59,29 @@ def test_missing_path_and_unknown_option():
     with pytest.raises(ValidationError) as err:
         lowering.check_model(decl(MODEL.replace("'batch-size'", "'batch-sise'")))
     assert err.value.hint == "did you mean 'batch-size'?"
+
+
+def test_ml_predict_on_the_native_runtime_reads_the_view_a_step_makes():
+    st = parse_script("SELECT id, probability FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b)) AS p",
+                      "q.sql")[0]
+    views: list = []
+    out = lowering.lower_native(st.expression, {"ctr": decl()}, views, locate=st.locate)
+    assert out.sql(dialect="flink") == "SELECT id, probability FROM `__ml_predict_1` AS p"
+    [step] = views
+    assert (step.view, step.source, step.features, step.options, step.outputs, step.model) == (
+        "__ml_predict_1", "t", ("a", "b"), (("path", "models/ctr.onnx"), ("batch-size", "4096")),
+        (("probability", "FLOAT"),), "ctr")
+    assert (step.location.line, step.location.column) == (1, 29)
+
+
+def test_runtime_option_is_checked_and_names_the_other_runtime():
+    with pytest.raises(ValidationError) as err:
+        lowering.check_model(decl(MODEL.replace("'batch-size' = '4096'", "'runtime' = 'jvm'")))
+    assert (err.value.message, err.value.hint) == (
+        "model 'ctr' has 'runtime' = 'jvm'",
+        "'native' (in Flink's JVM, the default) or 'python' (sqlflow's Python UDF runtime)")
+    with pytest.raises(ValidationError) as err:
+        lowering.check_model(decl(MODEL.replace("'batch-size' = '4096'", "'fp16' = 'true'")))
+    assert (err.value.message, err.value.hint) == (
+        "unknown option 'fp16' for ONNX model 'ctr' (it is an option of the python runtime)",
+        "set 'runtime' = 'python'")
