@@ -9,6 +9,7 @@ says what the format reads instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,10 +114,23 @@ def _as_select(job: JobUnderTest, name: str) -> bool:
     return s is not None and s.node is not None and s.node.expression is not None
 
 
-def _cells(test: SqlTest, rows: TableRows, i: int, columns: list[Column]) -> dict[str, Cell]:
+def _cells(test: SqlTest, rows: TableRows, i: int, columns: list[Column], fmt: SourceFormat) -> dict[str, Cell]:
+    """The row's values by column. A date or time given as a Python object (a test built from a dict)
+    is written in the shape its column's format reads, as a producer serializes a typed value."""
     row = rows.rows[i]
-    return {c.name: Cell(row[c.name], test.text((*rows.path, i, c.name))) if c.name in row
-            else Cell(None, given=False) for c in columns}
+    out = {}
+    for c in columns:
+        if c.name not in row:
+            out[c.name] = Cell(None, given=False)
+            continue
+        value, text = row[c.name], test.text((*rows.path, i, c.name))
+        if text is None and isinstance(value, (dt.date, dt.time)):
+            try:
+                text = str(typed_value(value, c.type, fmt))
+            except BadValue:
+                pass
+        out[c.name] = Cell(value, text)
+    return out
 
 
 def input_lines(test: SqlTest, rows: TableRows, table: TableDef, fmt: SourceFormat | None = None,
@@ -149,7 +163,7 @@ def input_lines(test: SqlTest, rows: TableRows, table: TableDef, fmt: SourceForm
                                            rule="test-row", hint=f"did you mean '{near}'?" if near else
                                            "columns: " + ", ".join(readable)))
                 bad = True
-        cells = _cells(test, rows, i, columns)
+        cells = _cells(test, rows, i, columns, fmt)
         if missing_fails:
             left_out = [c for c, cell in cells.items() if not cell.given and readable[c].kind == "physical"]
             if left_out:

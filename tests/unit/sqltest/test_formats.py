@@ -97,6 +97,21 @@ expect:
                         "'json.timestamp-format.standard' = 'ISO-8601')")
 
 
+def test_a_python_datetime_of_a_dict_test_is_written_as_the_format_reads_it(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from sqlflow.sqltest.spec import test_from_dict
+
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, EVENTS.format(ts="TIMESTAMP(3)", options=""), "expect: {per_kind: []}\n")
+    test = test_from_dict({"job": "sql/events.sql", "expect": {"per_kind": []}, "inputs": {"events": [
+        {"id": 1, "ts": dt.datetime(2024, 1, 1, 0, 0, 5)}, {"id": 2, "ts": "2024-01-01 00:00:06"}]}})
+    plan = plan_test(test, read_job(test.job))
+    written = write_inputs(test, plan, tmp_path / "in")
+    assert (written["events"] / "rows.json").read_text().splitlines() == [
+        '{"id": 1, "ts": "2024-01-01 00:00:05.000"}', '{"id": 2, "ts": "2024-01-01 00:00:06"}']
+
+
 def test_hints_say_what_to_write_and_which_option_would_read_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = _project(tmp_path, EVENTS.format(ts="TIMESTAMP(3)", options=""), """\
