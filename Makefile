@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JARS := .cache/jars/.complete
 export SQLFLOW_CACHE := $(CURDIR)/.cache
 
-.PHONY: all install jars system-deps demo test test-unit test-integration lint bench validate clean distclean
+.PHONY: all install jars system-deps demo test test-unit test-integration test-sql lint bench validate clean distclean
 
 all: install jars
 
@@ -41,8 +41,13 @@ system-deps:
 demo: install jars
 	$(BIN)/sqlflow demo
 
+# the layer contract, pytest's tiers, then the shipped project's own SQL tests (the *.test.yaml beside the jobs)
 test: install jars system-deps lint
 	$(BIN)/pytest -m "not gpu" -p no:cacheprovider tests
+	$(BIN)/sqlflow test sql/
+
+test-sql: install jars
+	$(BIN)/sqlflow test sql/
 
 # the package's layers (pyproject.toml [tool.importlinter]): a module imports only from layers below it
 lint: install

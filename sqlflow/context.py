@@ -219,8 +219,10 @@ class Context:
         return [f for f in files if keyword in f.name] if keyword else files
 
     def test(self, files: list[Path]) -> Iterator[TestResult]:
-        """Run the test files on one mini-cluster, one result at a time."""
-        with SqlTestRunner(config=self.config) as runner:
+        """Run the test files on one mini-cluster, one result at a time. Their jobs are read from the
+        compiled project (compiled again only for a test that sets ``vars`` of its own); a test of a job
+        in another project reads that project."""
+        with SqlTestRunner(config=self.config, compiled=self.compiled) as runner:
             for file in files:
                 yield runner.run(file)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from sqlflow.context import Context
-from sqlflow.sqltest import SqlTestRunner, find_tests
 
 
 @click.command("test")
@@ -19,11 +18,8 @@ def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) 
     """Run the tests in PATHS (test files, folders, or job files whose *.test.yaml is beside them;
     default: every *.test.yaml under sql/)."""
     ctx = Context.load(project)
-    config = ctx.config
-    where = list(paths) or [_shown(config.sql_path)]
-    files = find_tests(where)
-    if keyword:
-        files = [f for f in files if keyword in f.name]
+    where = list(paths) or [_shown(ctx.config.sql_path)]
+    files = ctx.tests(where, keyword)
     if not files:
         places = ", ".join(str(p) for p in where)
         click.echo(f"no tests found (*.test.yaml) in {places}" + (f" whose name contains {keyword!r}" if keyword
@@ -32,12 +28,10 @@ def command(paths: tuple[Path, ...], project: Path | None, keyword: str | None) 
                    "sqlflow init DIR for an example")
         return
     passed = failed = 0
-    with SqlTestRunner(config=config if project or not paths else None) as runner:
-        for file in files:
-            result = runner.run(file)
-            click.echo(f"{result.report()}  [{result.seconds:.1f}s]" if result.passed else result.report())
-            passed += result.passed
-            failed += not result.passed
+    for result in ctx.test(files):
+        click.echo(f"{result.report()}  [{result.seconds:.1f}s]" if result.passed else result.report())
+        passed += result.passed
+        failed += not result.passed
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)

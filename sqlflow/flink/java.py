@@ -154,22 +154,3 @@ def statement_error(exc: BaseException, what: str, statement: CompiledStatement 
     message = cause_of(text)
     where = locate(statement, message if position(message) else text, fallback)
     return JobError(f"{what}: {without_position(message)}", location=where, rule=rule)
-
-
-def rejection(exc: BaseException, what: str, start: Location | None, sql: str | None = None) -> JobError:
-    """Flink's rejection of a statement sent as ``sql`` whose first line of code is at ``start`` in the
-    file, at the spot Flink names when it names one (lines and columns counted within ``sql``)."""
-    message = strip_class(cause_of(java_text(exc)))
-    location = start
-    pos = position(message)
-    if pos and start is not None and start.line and sql is not None:
-        line, column, _ = pos
-        lines = sql.splitlines()
-        first = next((i for i, text in enumerate(lines, 1)  # where starts: its first line of code
-                      if text.strip() and not text.strip().startswith("--")), 1)
-        if first <= line <= len(lines):
-            location = Location(start.file, start.line + line - first,
-                                start.column + column - 1 if line == first == 1 else column, 1,
-                                source=start.source)
-            message = without_position(message)
-    return JobError(f"{what}: {message}", location=location, rule="flink")

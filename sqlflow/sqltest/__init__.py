@@ -1,8 +1,9 @@
 """Declarative tests for SQL jobs: input rows in, expected rows out, on a real Flink mini-cluster.
 
 A test is a YAML file beside its job (see :mod:`sqlflow.sqltest.spec` for the
-format). The job's SQL runs as written; only its connectors are swapped for
-bounded sources over the test's rows and collecting sinks::
+format). The job is taken from the compiled project and runs as compiled;
+only its connectors are swapped for bounded sources over the test's rows
+(written in each table's own format) and collecting sinks::
 
     from sqlflow.sqltest import SqlTestRunner
 
@@ -14,7 +15,7 @@ bounded sources over the test's rows and collecting sinks::
 from __future__ import annotations
 
 from sqlflow.sqltest.runner import SqlTestRunner, TestResult, find_tests, run_tests
-from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict
+from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, read_test, test_from_dict
 
-__all__ = ["SqlTest", "SqlTestRunner", "TestResult", "TestSpecError", "find_tests", "load_test",
+__all__ = ["SqlTest", "SqlTestRunner", "TestResult", "TestSpecError", "find_tests", "load_test", "read_test",
            "run_tests", "test_from_dict"]

@@ -1,10 +1,13 @@
-"""Run SQL tests on a Flink mini-cluster: the job's SQL as written, only the connectors swapped.
+"""Run SQL tests on a Flink mini-cluster: the job as compiled, only the connectors swapped.
 
-For each test: parse the job to find its tables, write the input rows as
-JSON files, run every statement in order (sources and sinks with their WITH
-clause swapped, see :mod:`sqlflow.sqltest.swap`), check each INSERT against
-its sink with Flink's planner, collect each INSERT's query (its changelog
-applied to final rows) and compare with the expected rows.
+For each test: take the job from the compiled project (compiled with the
+test's ``vars``; one compile per project and set of vars), match the test's
+tables and rows with it (every mistake reported at once), write the input
+rows as the tables' own formats have them, run every statement of the job's
+session in order (sources and sinks with their WITH clause swapped, see
+:mod:`sqlflow.sqltest.swap`), check each INSERT against its sink with
+Flink's planner, collect each INSERT's query (its changelog applied to final
+rows) and compare with the expected rows.
 """
 
 from __future__ import annotations
@@ -19,22 +22,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from sqlflow.compiler.catalog import TableDef
+from sqlflow.compiler.compiled import CompiledProject, compile_project
 from sqlflow.config import Config, load_config
-from sqlflow.errors import JobError, SqlflowError
+from sqlflow.errors import Diagnostics, JobError, Location, SqlflowError
+from sqlflow.flink.cluster import EmbeddedCluster
+from sqlflow.flink.env import make_table_env, stage_python_files
+from sqlflow.flink.java import cause_of, java_text, message_of, statement_error
 from sqlflow.paths import find_project_root
 from sqlflow.sqltest.changelog import apply_changelog
 from sqlflow.sqltest.diff import TableDiff, compare, render_diff
-from sqlflow.sqltest.job import Insert, JobFile, TableDef, python_functions, read_job
-from sqlflow.sqltest.plan import TestPlan, expected_rows, plan_test, write_inputs
-from sqlflow.sqltest.spec import SqlTest, TestSpecError, load_test, test_from_dict, test_name
+from sqlflow.sqltest.plan import TestPlan, expected_rows, input_texts, plan_test, write_inputs
+from sqlflow.sqltest.spec import SqlTest, TestSpecError, read_test, test_from_dict, test_name
+from sqlflow.sqltest.subject import JobInsert, JobUnderTest, is_insert, job_under_test, outside_sql_folder
 from sqlflow.sqltest.swap import is_append_only_sink, sink_ddl, source_ddl
 from sqlflow.sqltest.values import canonical, type_family
-from sqlflow.flink.cluster import EmbeddedCluster
-from sqlflow.flink.env import make_table_env, stage_python_files
-from sqlflow.flink.java import cause_of, message_of, rejection
 from sqlflow.udf.discover import check_udf
 
-_SET = re.compile(r"^\s*SET\s+'([^']+)'\s*=\s*'((?:[^']|'')*)'\s*$", re.I | re.S)
+#: How Flink's decoders name the record they refused: json gives the record, csv only the field.
+_REFUSED_JSON = re.compile(r"Failed to deserialize JSON '(.*)'\.\s*$", re.M)
+_REFUSED_FIELD = re.compile(r"Fail to deserialize at field: (.+?)\.?\s*$", re.M)
 
 
 @dataclass
@@ -74,18 +81,27 @@ def _indent(text: str) -> str:
 
 
 class SqlTestRunner:
-    """Runs tests on one mini-cluster (started on first use unless one is given)."""
+    """Runs tests on one mini-cluster (started on first use unless one is given).
+
+    ``config`` is the project's configuration (else each test's job finds its own
+    project); ``compiled`` its compiled form, when the caller has it already
+    (tests without ``vars`` of their own then compile nothing).
+    """
 
     __test__ = False
 
     def __init__(self, cluster: EmbeddedCluster | None = None, config: Config | None = None,
-                 workdir: Path | None = None):
+                 workdir: Path | None = None, compiled: CompiledProject | None = None):
         self._cluster = cluster
         self._own_cluster = cluster is None
-        self.config = config
+        self.config = config if config is not None else (compiled.config if compiled is not None else None)
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="sqlflow-test-")
         self.workdir = Path(workdir or self._tmp.name)
-        self._staged_root: Path | None = None
+        self._staged: tuple | None = None
+        self._configs: dict[Path, Config] = {}
+        self._projects: dict[tuple, CompiledProject] = {}
+        if compiled is not None:
+            self._projects[_project_key(compiled.config, None)] = compiled
 
     @property
     def cluster(self) -> EmbeddedCluster:
@@ -112,15 +128,15 @@ class SqlTestRunner:
 
     def run(self, test: SqlTest | Path | str | Mapping[str, Any], base: Path | str = ".") -> TestResult:
         """Run one test (a file, a parsed test, or a dict in the file's shape); never raises for a
-        failing test: the result holds the diffs or the error."""
+        failing test: the result holds the diffs or the error (every mistake of the test file)."""
         started = time.monotonic()
         file = str(test) if isinstance(test, (str, Path)) else getattr(test, "file", "inline test")
         result = TestResult(test=None, file=file)
         try:
             if isinstance(test, (str, Path)):
-                test = load_test(test)
+                test = read_test(test)
             elif isinstance(test, Mapping):
-                test = test_from_dict(test, base=base)
+                test = test_from_dict(test, base=base, strict=False)
             result.test, result.file = test, test.file
             result.diffs = self._run(test)
         except SqlflowError as exc:
@@ -129,83 +145,98 @@ class SqlTestRunner:
             result.seconds = time.monotonic() - started
         return result
 
-    def _config(self, test: SqlTest) -> Config:
-        config = self.config or load_config(find_project_root(test.job.resolve().parent))
-        return replace(config, vars={**config.vars, **test.vars})
+    def compiled(self, test: SqlTest) -> tuple[Config, CompiledProject]:
+        """The test's project compiled with its ``vars`` (one compile per project and set of vars). A job
+        outside the project's SQL folder is compiled on its own."""
+        job = test.job.resolve()
+        root = find_project_root(job.parent)
+        base = self.config if self.config is not None and self.config.root == root else self._configs.get(root)
+        if base is None:
+            base = self._configs[root] = load_config(root)
+        config = replace(base, vars={**base.vars, **test.vars}) if test.vars else base
+        alone = outside_sql_folder(base, job)
+        key = _project_key(config, alone)
+        if key not in self._projects:
+            self._projects[key] = compile_project(config=config, paths=[alone] if alone else None)
+        return config, self._projects[key]
 
     def _run(self, test: SqlTest) -> list[TableDiff]:
-        config = self._config(test)
-        job = read_job(test.job)
+        config, compiled = self.compiled(test)
+        job = job_under_test(compiled, test.job)
+        _stop_at(compiled, job, rule="syntax")
         plan = plan_test(test, job)
-        for dotted, where in python_functions(job):  # a broken UDF module, named at its line
+        _stop_at(compiled, job, rule="undefined-variable", swapped={*plan.sources, *plan.sinks})
+        for dotted, where in job.python_functions():  # a broken UDF module, named at its line
             check_udf(config.udfs_path, dotted, where)
-        if job.batch and not test.end_of_input:
-            raise TestSpecError(f"{job.path.name} is a batch job, so its inputs always end",
-                                location=test.where_key(("end_of_input",)), rule="test-file")
         folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=self.workdir))
         try:
             paths = write_inputs(test, plan, folder)
-            t_env = self._table_env(config, test, streaming=not job.batch)
-            self._create(t_env, job, plan, paths, config, bounded=test.end_of_input, folder=folder)
+            run = _Run(test, job, plan, input_texts(test, plan))
+            t_env = self._table_env(config, job, test, streaming=not job.batch)
+            self._create(t_env, run, paths, bounded=test.end_of_input, folder=folder)
             for ins in job.inserts:
-                self._check_insert(t_env, ins, config)
-            return [self._collect_and_compare(t_env, test, job, plan, name, config) for name in test.expect]
+                self._check_insert(t_env, job, ins)
+            return [self._collect_and_compare(t_env, run, name) for name in test.expect]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _table_env(self, config: Config, test: SqlTest, streaming: bool):
+    def _table_env(self, config: Config, job: JobUnderTest, test: SqlTest, streaming: bool):
         staged = self.workdir / "pyfiles"
-        if self._staged_root != config.root:  # stage each project's UDFs and models once
-            stage_python_files(config.root, config.udfs_dir, config.models_dir, staged)
+        key = (config.root, job.job.modules)
+        if self._staged != key:  # stage each project's UDFs and models (and a job's lowered modules) once
+            stage_python_files(config.root, config.udfs_dir, config.models_dir, staged, job.job.modules)
             _forget_modules(config.udfs_dir.name)
-            self._staged_root = config.root
+            self._staged = key
         t_env = make_table_env(streaming=streaming, rest_port=self.cluster.rest_port, python_files=[staged],
                                parallelism=1, config={**config.flink, "table.local-time-zone": "UTC"})
         t_env.get_config().set("pipeline.name", f"test {test.name}")
         return t_env
 
-    def _create(self, t_env, job: JobFile, plan: TestPlan, paths: dict[str, Path], config: Config,
-                bounded: bool, folder: Path) -> None:
+    def _create(self, t_env, run: "_Run", paths: dict[str, Path], bounded: bool, folder: Path) -> None:
+        """Run the session's statements but the INSERTs, sources and sinks swapped."""
+        job, plan = run.job, run.plan
         overwritten = {i.target for i in job.inserts if i.overwrite}
-        for stmt in job.statements:
-            if stmt.kind in ("insert", "statement_set"):
+        for s in job.statements:
+            if is_insert(s):  # run on their own, each collected
                 continue
-            sql = stmt.sql
-            if stmt.kind == "create_table" and stmt.table in plan.sources:
-                sql = source_ddl(sql, plan.sources[stmt.table], paths[stmt.table], bounded=bounded)
-            elif stmt.kind == "create_table" and stmt.table in plan.sinks:
-                sql = sink_ddl(sql, folder / f"sink-{stmt.table}" if stmt.table in overwritten else None)
-            sql = config.substitute(sql, location=stmt.location)
+            table = s.info.definition.name if s.kind == "table" and s.info and s.info.definition else None
+            statement = s
+            if table in plan.sources:
+                statement = replace(s, sql=source_ddl(s.sql, plan.sources[table], paths[table], bounded=bounded,
+                                                      fmt=plan.formats[table]))
+            elif table in plan.sinks:
+                statement = replace(s, sql=sink_ddl(s.sql, folder / f"sink-{table}" if table in overwritten
+                                                    else None))
             try:
-                m = _SET.match(sql)
-                if m:
-                    t_env.get_config().set(m.group(1), m.group(2).replace("''", "'"))
+                pair = s.set_pair()
+                if pair is not None:
+                    if pair[0] != "execution.runtime-mode":  # the environment is in the job's mode already
+                        t_env.get_config().set(*pair)
                 else:
-                    t_env.execute_sql(sql)
+                    t_env.execute_sql(statement.sql)
             except Exception as exc:  # py4j: Flink rejected the statement
-                raise rejection(exc, "Flink rejected this statement", stmt.location, sql) from None
+                raise job.show_error(statement_error(exc, "Flink rejected this statement", statement)) from None
 
-    def _check_insert(self, t_env, ins: Insert, config: Config) -> None:
-        sql = config.substitute(ins.sql, location=ins.location)
+    def _check_insert(self, t_env, job: JobUnderTest, ins: JobInsert) -> None:
         try:
-            t_env.explain_sql(sql)
+            t_env.explain_sql(ins.sql)
         except Exception as exc:
-            raise rejection(exc, "Flink rejected this INSERT", ins.location, sql) from None
+            raise job.show_error(statement_error(exc, "Flink rejected this INSERT", ins.statement)) from None
 
-    def _collect_and_compare(self, t_env, test: SqlTest, job: JobFile, plan: TestPlan, name: str,
-                             config: Config) -> TableDiff:
+    def _collect_and_compare(self, t_env, run: "_Run", name: str) -> TableDiff:
+        test, job, plan = run.test, run.job, run.plan
         expectation = test.expect[name]
         table = plan.sinks[name]
-        columns = tuple(c.name for c in table.persisted())
+        columns = tuple(c.name for c in table.columns if c.persisted)
         changes: list[tuple[str, tuple]] = []
         for ins in plan.inserts[name]:
             rows_in = None if test.end_of_input else sum(
                 len(test.inputs[t].rows) for t in job.tables_read_by(ins) if t in test.inputs)
-            changes.extend(self._collect(t_env, ins, table, columns, config, test.timeout, rows_in))
+            changes.extend(self._collect(t_env, run, ins, table, columns, rows_in))
         kinds = {k for k, _ in changes}
         key_idx = [columns.index(k) for k in table.primary_key if k in columns]
         rows = apply_changelog(changes, key=key_idx)
-        types = {c.name: c.type for c in table.columns}
+        types = {c.name: str(c.type) for c in table.columns}
         produced = [{c: canonical(v, types.get(c)) for c, v in zip(columns, row)} for row in rows]
         expected, compared = expected_rows(test, expectation, table, columns)
         loc = test.where_key(("expect", name))
@@ -217,14 +248,13 @@ class SqlTestRunner:
                               f"query produces updates ({', '.join(sorted(kinds - {'+I'}))})")
         return diff
 
-    def _collect(self, t_env, ins: Insert, table: TableDef, columns: tuple[str, ...], config: Config,
-                 timeout: float, rows_in: int | None = None) -> list[tuple[str, tuple]]:
+    def _collect(self, t_env, run: "_Run", ins: JobInsert, table: TableDef, columns: tuple[str, ...],
+                 rows_in: int | None = None) -> list[tuple[str, tuple]]:
         """The changes the INSERT's query emits: all of them (inputs end), or, with ``rows_in``
         (inputs stay open), those emitted once its sources have read that many rows and gone quiet."""
-        query = collect_query(ins, table)
-        sql = config.substitute(query, location=ins.location)
+        timeout = run.test.timeout
         try:
-            result = t_env.execute_sql(sql)
+            result = t_env.execute_sql(collect_query(ins, table))
         except Exception as exc:
             raise JobError(f"Flink could not run this INSERT's query: {message_of(exc)}",
                            location=ins.location, rule="flink") from None
@@ -247,11 +277,13 @@ class SqlTestRunner:
             else:
                 reader = _Reader(read)
                 try:
-                    self._wait_quiet(client, rows_in, changes, reader, timeout, settle=_settle(t_env))
+                    self._wait_quiet(run, client, rows_in, changes, reader, timeout, settle=_settle(t_env))
                 finally:
                     client.cancel()
                 reader.join(30)
                 return list(changes)
+        except TestSpecError:
+            raise
         except SqlflowError as exc:
             raise JobError(f"the job for {ins.target} {exc.message}", location=ins.location,
                            rule=exc.rule) from None
@@ -259,13 +291,13 @@ class SqlTestRunner:
             if not timer.is_alive():
                 raise JobError(f"the job for {ins.target} did not finish within {timeout:.0f} s",
                                location=ins.location, rule="timeout") from None
-            raise JobError(f"the job for {ins.target} failed: {self._failure(client, exc)}",
+            raise JobError(f"the job for {ins.target} failed: {self._failure(run, client, exc)}",
                            location=ins.location, rule="flink") from None
         finally:
             timer.cancel()
         return changes
 
-    def _wait_quiet(self, client, rows_in: int, changes: list, reader: "_Reader", timeout: float,
+    def _wait_quiet(self, run: "_Run", client, rows_in: int, changes: list, reader: "_Reader", timeout: float,
                     settle: float = 3.0) -> None:
         """Wait until the job's sources have read ``rows_in`` rows and its output has not changed
         for ``settle`` seconds (the rows' last watermark has then passed through the job)."""
@@ -275,11 +307,12 @@ class SqlTestRunner:
         last_count, quiet_since = -1, time.monotonic()
         while time.monotonic() < deadline:
             if reader.error is not None:
-                raise JobError(f"failed: {self._failure(client, reader.error)}", rule="flink")
+                raise JobError(f"failed: {self._failure(run, client, reader.error)}", rule="flink")
             if not read_all:
                 job = self.cluster.rest(f"/jobs/{job_id}")
                 if job["state"] == "FAILED":
-                    raise JobError(f"failed: {self._failure(client, RuntimeError('no cause given'))}", rule="flink")
+                    raise JobError(f"failed: {self._failure(run, client, RuntimeError('no cause given'))}",
+                                   rule="flink")
                 if job["state"] in ("CANCELED", "FINISHED"):
                     raise JobError(f"ended ({job['state']}) while its inputs were open", rule="flink")
                 vertices = job.get("vertices") or []
@@ -295,8 +328,10 @@ class SqlTestRunner:
             time.sleep(0.5)
         raise JobError(f"did not read its {rows_in} input rows within {timeout:.0f} s", rule="timeout")
 
-    def _failure(self, client, exc: Exception) -> str:
-        """The root cause of a failed job, from the cluster (the client only says the fetch failed)."""
+    def _failure(self, run: "_Run", client, exc: BaseException) -> str:
+        """The root cause of a failed job, from the cluster (the client only says the fetch failed). A
+        record a source's format refused raises a TestSpecError at its row in the test file."""
+        texts = [java_text(exc)]
         if client is not None:
             job_id = str(client.get_job_id())
             try:
@@ -304,11 +339,73 @@ class SqlTestRunner:
                 history = self.cluster.rest(f"/jobs/{job_id}/exceptions").get("exceptionHistory") or {}
             except (OSError, SqlflowError):
                 history = {}
-            for entry in history.get("entries") or []:
-                cause = cause_of(entry.get("stacktrace") or "")
-                if cause:
-                    return cause
+            texts = [e.get("stacktrace") or "" for e in history.get("entries") or []] + texts
+        for text in texts:
+            refused = run.refused(text)
+            if refused is not None:
+                raise refused
+        for text in texts[:-1]:
+            cause = cause_of(text)
+            if cause:
+                return cause
         return message_of(exc)
+
+
+@dataclass
+class _Run:
+    """One test being run: the test, its job, its plan, and the lines written for each source."""
+
+    test: SqlTest
+    job: JobUnderTest
+    plan: TestPlan
+    lines: dict[str, list[tuple[str, Location]]]
+
+    def refused(self, text: str) -> TestSpecError | None:
+        """The row a source's decoder refused, located in the test file, when ``text`` (a Java
+        exception with its causes) says a record could not be deserialized."""
+        field_match = _REFUSED_FIELD.search(text)
+        why = f"Fail to deserialize at field: {field_match.group(1)}" if field_match else cause_of(text)
+        record = _REFUSED_JSON.search(text)
+        if record is not None:
+            for table, lines in self.lines.items():
+                for line, where in lines:
+                    if line.replace("\n", " ") == record.group(1) or line == record.group(1):
+                        fmt = self.plan.formats[table].describe()
+                        return TestSpecError(f"Flink's {fmt} decoder refused this row of {table}: {why}",
+                                             location=where, rule="test-row", notes=[cause_of(text)])
+        if field_match is not None:
+            column = field_match.group(1)
+            tables = [t for t, fmt in self.plan.formats.items() if fmt.name == "csv"
+                      and self.plan.sources[t].column(column) is not None]
+            if tables:
+                return TestSpecError(f"Flink's csv decoder refused a row of {' or '.join(tables)}: {why}",
+                                     location=self.test.where_key(("inputs", tables[0])), rule="test-row",
+                                     notes=[cause_of(text)])
+        return None
+
+
+def _project_key(config: Config, alone: Path | None) -> tuple:
+    return (config.root, tuple(sorted((k, str(v)) for k, v in config.vars.items())), alone)
+
+
+def _stop_at(compiled: CompiledProject, job: JobUnderTest, rule: str, swapped: set[str] = frozenset()) -> None:
+    """Raise the compiler's errors of ``rule`` in the statements the test runs (every one of them): a
+    syntax error anywhere in the job's files, a ``${NAME}`` left unset outside the swapped tables."""
+    files = {s.location.file for s in job.statements} | {job.job.path}
+    skipped = [(s.location.file, s.location.line, s.location.line + s.sql.count("\n"))
+               for name, s in job.table_statements.items() if name in swapped]
+    found = []
+    for err in compiled.errors:
+        loc = err.location
+        if err.rule != rule or loc is None or loc.file not in files:
+            continue
+        if any(loc.file == f and first <= loc.line <= last for f, first, last in skipped):
+            continue
+        found.append(job.show_error(replace(err)))
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise Diagnostics(found)
 
 
 def _settle(t_env) -> float:
@@ -338,14 +435,14 @@ class _Reader(threading.Thread):
             self.error = exc
 
 
-def collect_query(ins: Insert, table: TableDef) -> str:
+def collect_query(ins: JobInsert, table: TableDef) -> str:
     """The INSERT's query, its columns cast to the sink's types as the INSERT would write them.
 
     TIMESTAMP_LTZ becomes TIMESTAMP (UTC, the test session's zone) so rows come back as plain
     datetimes.
     """
-    wanted = ins.columns or tuple(c.name for c in table.persisted())
-    types = {c.name: c.type for c in table.columns}
+    wanted = ins.columns or tuple(c.name for c in table.columns if c.persisted)
+    types = {c.name: str(c.type) for c in table.columns}
     aliases = [f"`c{i}`" for i in range(len(wanted))]
     exprs = []
     for alias, col in zip(aliases, wanted):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from sqlflow.errors import Location, SqlflowError, did_you_mean
+from sqlflow.errors import Diagnostics, Location, SqlflowError, did_you_mean
 from sqlflow.sqltest.yamlloc import LocatedYamlError, Locations, load_located
 
 TOP_KEYS = ("job", "name", "description", "vars", "inputs", "expect", "timeout", "end_of_input")
@@ -42,6 +42,19 @@ class TestSpecError(SqlflowError):
     """A test file that cannot be used as written."""
 
     __test__ = False  # not a pytest test class
+
+
+def raise_all(errors: list[SqlflowError]) -> None:
+    """Raise the mistakes found: the one, or all of them together (:class:`~sqlflow.errors.Diagnostics`)."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise Diagnostics(sorted(errors, key=_place))
+
+
+def _place(err: SqlflowError) -> tuple:
+    loc = err.location
+    return (loc.file, loc.line, loc.column) if loc is not None else ("", 0, 0)
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,11 @@ class Expectation(TableRows):
 
 @dataclass(frozen=True)
 class SqlTest:
-    """One test: a job, its input rows and its expected rows."""
+    """One test: a job, its input rows and its expected rows.
+
+    ``problems`` are the mistakes found in the file that still left a test to
+    match against its job (:func:`read_test`); :func:`load_test` raises them.
+    """
 
     __test__ = False  # not a pytest test class
 
@@ -78,6 +95,7 @@ class SqlTest:
     timeout: float = DEFAULT_TIMEOUT
     end_of_input: bool = True  # False: the inputs stay open, so no final watermark closes the windows
     locations: Locations = field(default_factory=lambda: Locations("<dict>", ""), repr=False)
+    problems: tuple[TestSpecError, ...] = field(default=(), repr=False, compare=False)
 
     def where(self, path: tuple) -> Location:
         """The location of a value in the test file."""
@@ -87,9 +105,21 @@ class SqlTest:
         """The location of the key naming ``path`` in the test file."""
         return self.locations.key(path)
 
+    def text(self, path: tuple) -> str | None:
+        """The text the file wrote for a value YAML typed as a date, time or number (None otherwise)."""
+        return self.locations.texts.get(tuple(path))
+
 
 def load_test(path: Path | str) -> SqlTest:
-    """Read and check one ``*.test.yaml`` file."""
+    """Read and check one ``*.test.yaml`` file; every mistake in it is raised (together)."""
+    test = read_test(path)
+    raise_all(list(test.problems))
+    return test
+
+
+def read_test(path: Path | str) -> SqlTest:
+    """Read one ``*.test.yaml`` file, keeping its mistakes in ``problems`` where a test can still be
+    built (the runner then reports them with those it finds matching the test against its job)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -103,9 +133,14 @@ def load_test(path: Path | str) -> SqlTest:
     return build_test(data, locs, base=path.parent, default_name=test_name(path))
 
 
-def test_from_dict(data: Mapping[str, Any], base: Path | str = ".", name: str = "inline") -> SqlTest:
-    """A test given as a Python dict (the same shape as the YAML file); ``job`` is relative to ``base``."""
-    return build_test(dict(data), Locations("<dict>", ""), base=Path(base), default_name=name)
+def test_from_dict(data: Mapping[str, Any], base: Path | str = ".", name: str = "inline",
+                   strict: bool = True) -> SqlTest:
+    """A test given as a Python dict (the same shape as the YAML file); ``job`` is relative to ``base``.
+    Unless ``strict``, its mistakes are kept in ``problems`` as :func:`read_test` does."""
+    test = build_test(dict(data), Locations("<dict>", ""), base=Path(base), default_name=name)
+    if strict:
+        raise_all(list(test.problems))
+    return test
 
 
 test_from_dict.__test__ = False  # type: ignore[attr-defined]
@@ -123,49 +158,53 @@ def test_name(path: Path) -> str:
 test_name.__test__ = False  # type: ignore[attr-defined]
 
 
+class _Problems:
+    """The mistakes found while checking a test file, each at its key or value."""
+
+    def __init__(self, locs: Locations):
+        self.locs = locs
+        self.found: list[TestSpecError] = []
+
+    def __call__(self, message: str, path: tuple, hint: str | None = None, key: bool = False) -> None:
+        loc = self.locs.key(path) if key else self.locs.value(path)
+        self.found.append(TestSpecError(message, location=loc, rule="test-file", hint=hint))
+
+
 def build_test(data: Any, locs: Locations, base: Path, default_name: str) -> SqlTest:
-    """Check the parsed YAML and build the :class:`SqlTest`."""
-
-    def fail(message: str, path: tuple, hint: str | None = None, key: bool = False) -> TestSpecError:
-        loc = locs.key(path) if key else locs.value(path)
-        return TestSpecError(message, location=loc, rule="test-file", hint=hint)
-
+    """Check the parsed YAML and build the :class:`SqlTest` (its mistakes in ``problems``); a file that
+    cannot describe a test at all (not a mapping, no job) raises."""
+    fail = _Problems(locs)
     if not isinstance(data, dict):
-        raise fail("a test file must be a mapping with 'inputs' and 'expect'", ())
+        fail("a test file must be a mapping with 'inputs' and 'expect'", ())
+        raise_all(fail.found)
     _check_keys(data, TOP_KEYS, (), "test file", fail)
     name = str(data.get("name") or default_name)
-    job_text = data.get("job")
-    if job_text is None:
-        job = base / f"{default_name}.sql"
-        if not job.exists():
-            raise fail(f"no job file {job.name} beside this test", (),
-                       hint="name the job file with 'job: <file>.sql'")
-    else:
-        if not isinstance(job_text, str) or not job_text.strip():
-            raise fail("'job' must be a path to a .sql file", ("job",))
-        job = base / job_text
-        if not job.is_file():
-            raise fail(f"job file not found: {job_text}", ("job",),
-                       hint=f"paths are relative to the test file's folder ({base})")
+    job = _job(data, base, default_name, fail)
     raw_vars = data.get("vars") or {}
-    if not isinstance(raw_vars, dict):
-        raise fail("'vars' must be a mapping of NAME: value", ("vars",))
     variables = {}
+    if not isinstance(raw_vars, dict):
+        fail("'vars' must be a mapping of NAME: value", ("vars",))
+        raw_vars = {}
     for k, v in raw_vars.items():
         if isinstance(v, (dict, list)) or v is None:
-            raise fail(f"vars.{k} must be a single value", ("vars", k))
-        variables[str(k)] = _scalar_text(v)
+            fail(f"vars.{k} must be a single value", ("vars", k))
+        else:
+            variables[str(k)] = _scalar_text(v)
     timeout = data.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise fail("'timeout' must be a positive number of seconds", ("timeout",))
-
+        fail("'timeout' must be a positive number of seconds", ("timeout",))
+        timeout = DEFAULT_TIMEOUT
     end_of_input = data.get("end_of_input", True)
     if not isinstance(end_of_input, bool):
-        raise fail("'end_of_input' must be true or false", ("end_of_input",))
+        fail("'end_of_input' must be true or false", ("end_of_input",))
+        end_of_input = True
     inputs = _section(data, "inputs", fail)
     expect = _section(data, "expect", fail)
-    if not expect:
-        raise fail("a test needs at least one table under 'expect'", ("expect",) if "expect" in data else ())
+    misspelt = any(did_you_mean(str(k), TOP_KEYS) == "expect" for k in data if k not in TOP_KEYS)
+    if not expect and not misspelt and isinstance(data.get("expect"), (dict, type(None))):
+        fail("a test needs at least one table under 'expect'", ("expect",) if "expect" in data else ())
+    if job is None:
+        raise_all(fail.found)
     return SqlTest(
         file=locs.file if locs.file != "<dict>" else f"inline test of {job}",
         name=name,
@@ -176,7 +215,26 @@ def build_test(data: Any, locs: Locations, base: Path, default_name: str) -> Sql
         timeout=float(timeout),
         end_of_input=end_of_input,
         locations=locs,
+        problems=tuple(fail.found),
     )
+
+
+def _job(data: dict, base: Path, default_name: str, fail: _Problems) -> Path | None:
+    job_text = data.get("job")
+    if job_text is None:
+        job = base / f"{default_name}.sql"
+        if not job.exists():
+            fail(f"no job file {job.name} beside this test", (), hint="name the job file with 'job: <file>.sql'")
+            return None
+        return job
+    if not isinstance(job_text, str) or not job_text.strip():
+        fail("'job' must be a path to a .sql file", ("job",))
+        return None
+    job = base / job_text
+    if not job.is_file():
+        fail(f"job file not found: {job_text}", ("job",), hint=f"paths are relative to the test file's folder ({base})")
+        return None
+    return job
 
 
 def _scalar_text(v: Any) -> str:
@@ -185,63 +243,72 @@ def _scalar_text(v: Any) -> str:
     return str(v)
 
 
-def _check_keys(data: dict, known: tuple[str, ...], path: tuple, what: str, fail) -> None:
+def _check_keys(data: dict, known: tuple[str, ...], path: tuple, what: str, fail: _Problems) -> None:
     for key in data:
         if key not in known:
             near = did_you_mean(str(key), known)
-            raise fail(f"unknown key '{key}' in {what}", (*path, key), key=True,
-                       hint=f"did you mean '{near}'?" if near else "known keys: " + ", ".join(known))
+            fail(f"unknown key '{key}' in {what}", (*path, key), key=True,
+                 hint=f"did you mean '{near}'?" if near else "known keys: " + ", ".join(known))
 
 
-def _section(data: dict, key: str, fail) -> dict:
+def _section(data: dict, key: str, fail: _Problems) -> dict:
     value = data.get(key)
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise fail(f"'{key}' must be a mapping of table name to rows", (key,))
+        fail(f"'{key}' must be a mapping of table name to rows", (key,))
+        return {}
     for table in value:
         if not isinstance(table, str):
-            raise fail(f"table names under '{key}' must be strings, not {table!r}", (key, table), key=True)
-    return value
+            fail(f"table names under '{key}' must be strings, not {table!r}", (key, table), key=True)
+    return {t: v for t, v in value.items() if isinstance(t, str)}
 
 
-def _rows(table: str, value: Any, path: tuple, fail) -> tuple[dict, ...]:
+def _rows(table: str, value: Any, path: tuple, fail: _Problems) -> tuple[dict, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise fail(f"rows of '{table}' must be a list of mappings (column: value)", path)
+        fail(f"rows of '{table}' must be a list of mappings (column: value)", path)
+        return ()
+    rows = []
     for i, row in enumerate(value):
         if not isinstance(row, dict):
-            raise fail(f"row {i + 1} of '{table}' must be a mapping of column: value", (*path, i))
+            fail(f"row {i + 1} of '{table}' must be a mapping of column: value", (*path, i))
+            rows.append({})
+            continue
         for col in row:
             if not isinstance(col, str):
-                raise fail(f"column names must be strings, not {col!r}", (*path, i, col), key=True)
-    return tuple(value)
+                fail(f"column names must be strings, not {col!r}", (*path, i, col), key=True)
+        rows.append({c: v for c, v in row.items() if isinstance(c, str)})
+    return tuple(rows)
 
 
-def _table_rows(table: str, value: Any, path: tuple, fail) -> TableRows:
+def _table_rows(table: str, value: Any, path: tuple, fail: _Problems) -> TableRows:
     if isinstance(value, dict):
         _check_keys(value, INPUT_KEYS, path, f"inputs.{table}", fail)
         return TableRows(table, _rows(table, value.get("rows"), (*path, "rows"), fail), (*path, "rows"))
     return TableRows(table, _rows(table, value, path, fail), path)
 
 
-def _expectation(table: str, value: Any, path: tuple, fail) -> Expectation:
+def _expectation(table: str, value: Any, path: tuple, fail: _Problems) -> Expectation:
     if not isinstance(value, dict):
         return Expectation(table, _rows(table, value, path, fail), path, table_path=path)
     _check_keys(value, EXPECT_KEYS, path, f"expect.{table}", fail)
     if "rows" not in value:
-        raise fail(f"expect.{table} needs 'rows' (a list, [] for none)", path)
+        fail(f"expect.{table} needs 'rows' (a list, [] for none)", path)
     ordered = value.get("ordered", False)
     if not isinstance(ordered, bool):
-        raise fail("'ordered' must be true or false", (*path, "ordered"))
+        fail("'ordered' must be true or false", (*path, "ordered"))
+        ordered = False
     key = value.get("key")
     if key is not None:
         if isinstance(key, str):
             key = [key]
         if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
-            raise fail("'key' must be a column name or a list of column names", (*path, "key"))
-        key = tuple(key)
+            fail("'key' must be a column name or a list of column names", (*path, "key"))
+            key = None
+        else:
+            key = tuple(key)
     tol = value.get("tolerance", DEFAULT_TOLERANCE)
     if isinstance(tol, str):  # YAML reads 1e-6 (no dot) as a string
         try:
@@ -249,6 +316,7 @@ def _expectation(table: str, value: Any, path: tuple, fail) -> Expectation:
         except ValueError:
             pass
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or tol < 0:
-        raise fail("'tolerance' must be a number >= 0", (*path, "tolerance"))
-    return Expectation(table, _rows(table, value["rows"], (*path, "rows"), fail), (*path, "rows"),
+        fail("'tolerance' must be a number >= 0", (*path, "tolerance"))
+        tol = DEFAULT_TOLERANCE
+    return Expectation(table, _rows(table, value.get("rows"), (*path, "rows"), fail), (*path, "rows"),
                        ordered=ordered, key=key, tolerance=float(tol), table_path=path)

@@ -1,9 +1,12 @@
-"""Values between the test file, the JSON input files and the rows Flink returns.
+"""Values between the test file, the input files and the rows Flink returns.
 
-Times are given as strings (``2024-01-01 00:00:10``, ``2024-01-01T00:00:10.5Z``)
+Expected values (and the values of metadata columns and of tables on the
+JSON route, see :mod:`sqlflow.sqltest.formats`) are read leniently: times
+are given as strings (``2024-01-01 00:00:10``, ``2024-01-01T00:00:10.5Z``)
 or epoch milliseconds, and read as UTC. Every value is brought to one plain
-form (``canonical``) before rows are compared, so ``1.50`` equals ``1.5`` in a
-DECIMAL column and ``1704067210000`` equals ``2024-01-01 00:00:10``.
+form (``canonical``) before rows are compared, so ``1.50`` equals ``1.5`` in
+a DECIMAL column and ``1704067210000`` equals ``2024-01-01 00:00:10``. Input
+values of a table's own format are written as given, not converted.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 :func:`load_located` returns the data (plain dicts, lists and scalars, as
 ``yaml.safe_load`` gives them) and a :class:`Locations` index that maps a path
 such as ``("inputs", "clicks", 0, "ts")`` to where that value (or its key)
-starts in the file.
+starts in the file, and keeps the text of every plain scalar that YAML typed
+(``2024-01-01T00:00:05Z`` becomes a datetime, ``1.50`` a float): input rows
+are written with the text the file holds, not YAML's reading of it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Locations:
     text: str
     values: dict[Path_, tuple[int, int, int]] = field(default_factory=dict)  # path -> (line, col, len)
     keys: dict[Path_, tuple[int, int, int]] = field(default_factory=dict)
+    texts: dict[Path_, str] = field(default_factory=dict)  # plain scalars YAML typed (dates, numbers): as written
 
     def value(self, path: Path_) -> Location:
         """The location of the value at ``path`` (or of its nearest located parent)."""
@@ -74,6 +77,8 @@ def _walk(node: yaml.Node, data: Any, path: Path_, locs: Locations) -> None:
             locs.keys[(*path, typed)] = _span(key_node)
             if typed in data:
                 _walk(value_node, data[typed], (*path, typed), locs)
+    elif isinstance(node, yaml.ScalarNode) and data is not None and not isinstance(data, str):
+        locs.texts[path] = node.value
     elif isinstance(node, yaml.SequenceNode) and isinstance(data, list):
         for i, (item_node, item) in enumerate(zip(node.value, data)):
             _walk(item_node, item, (*path, i), locs)

@@ -53,8 +53,8 @@ def test_inline_dict_test_with_vars(run_sql_test):
     result = run_sql_test({
         "job": "project/sql/enrich.sql",
         "vars": {"MIN_CLICKS": "2"},
-        "inputs": {"clicks": [{"user_id": 1, "page": "a", "ts": 0},
-                               {"user_id": 2, "page": "b", "ts": 1000, "topic": "t"}]},
+        "inputs": {"clicks": [{"user_id": 1, "page": "a", "ts": "1970-01-01 00:00:00"},
+                               {"user_id": 2, "page": "b", "ts": "1970-01-01 00:00:01", "topic": "t"}]},
         "expect": {"loud_clicks": [{"user_id": 2, "page": "B!"}]},
     }, base=FIXTURES)
     assert result.passed
@@ -117,6 +117,24 @@ def test_flink_error_is_located_in_the_job(run_sql_test):
         "Column types of query result and sink for 'default_catalog.default_database.counts' do not match.",
         "  12 | INSERT INTO counts",
         "     | ^^^^^^^^^^^^^^^^^^",
+    ]
+
+
+def test_shared_csv_source_and_iso_json_source(run_sql_test):
+    result = run_sql_test(FIXTURES / "project/sql/net_per_user.test.yaml")
+    assert result.report() == "PASS net_per_user (tests/fixtures/sqltest/project/sql/net_per_user.test.yaml)"
+    assert [(d.table, d.expected, d.produced) for d in result.diffs] == [("net_per_user", 2, 2)]
+
+
+def test_a_record_flinks_decoder_refuses_is_named_by_its_row(run_sql_test):
+    result = run_sql_test(FIXTURES / "failing/nested_refused.test.yaml", check=False)
+    f = "tests/fixtures/sqltest/failing/nested_refused.test.yaml"
+    assert result.error.render().splitlines()[:3] == [
+        f"{f}:8:7: error[test-row]: Flink's json decoder refused this row of refunds: "
+        "Fail to deserialize at field: detail",
+        "   8 |     - {user_id: 1, amount: 1, refunded: 2024-01-01T11:01:00Z, detail: {reason: late, "
+        "happened: \"2024-01-01 10:59:00\"}}",
+        "     |       " + "^" * 80,
     ]
 
 

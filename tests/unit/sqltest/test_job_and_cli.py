@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlflow.cli.main import cli
 from sqlflow.errors import SqlflowError
 from sqlflow.sqltest import find_tests
-from sqlflow.sqltest.job import read_job
+from sqlflow.sqltest.subject import read_job
 
 TABLES = """CREATE TABLE src (a INT) WITH ('connector' = 'datagen');
 CREATE TABLE out1 (a INT) WITH ('connector' = 'blackhole');
@@ -37,7 +37,7 @@ EXECUTE INSERT INTO out1 VALUES (1);
         ("out1", None, "SELECT a + 1 FROM src", 10),
         ("out1", None, "VALUES (1)", 12),
     ]
-    assert [s.kind for s in job.statements] == ["create_table"] * 3 + ["statement_set"] * 3
+    assert [i.statement.kind for i in job.inserts] == ["insert"] * 4  # EXECUTE INSERT runs as an INSERT too
     assert sorted(job.reads) == ["src"]
 
 

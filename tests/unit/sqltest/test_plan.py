@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sqlflow.sqltest.job import read_job
-from sqlflow.sqltest.plan import expected_rows, input_records, plan_test, write_inputs
+from sqlflow.sqltest.plan import expected_rows, input_lines, plan_test, write_inputs
 from sqlflow.sqltest.runner import collect_query
 from sqlflow.sqltest.spec import TestSpecError, load_test
+from sqlflow.sqltest.subject import read_job
 
 JOB = """\
 CREATE TABLE clicks (
@@ -52,10 +52,10 @@ def _plan_error(folder: Path, text: str) -> str:
     with pytest.raises(TestSpecError) as err:
         plan = plan_test(test, read_job(test.job))
         for name, rows in test.inputs.items():
-            input_records(test, rows, plan.sources[name])
+            input_lines(test, rows, plan.sources[name])
         for name, exp in test.expect.items():
             table = plan.sinks[name]
-            expected_rows(test, exp, table, tuple(c.name for c in table.persisted()))
+            expected_rows(test, exp, table, tuple(c.name for c in table.columns if c.persisted))
     return err.value.render().replace(str(folder), "DIR")
 
 

@@ -12,8 +12,8 @@ from sqlflow.config import load_config
 from sqlflow.errors import ConfigError
 from sqlflow.scaffold import scaffold
 from sqlflow.sqltest import load_test
-from sqlflow.sqltest.job import read_job
 from sqlflow.sqltest.plan import plan_test
+from sqlflow.sqltest.subject import read_job
 
 
 def test_scaffold_writes_a_consistent_project(tmp_path):

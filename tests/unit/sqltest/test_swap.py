@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sqlflow.sqltest.job import read_job
+from sqlflow.sqltest.subject import read_job
 from sqlflow.sqltest.swap import is_append_only_sink, is_changelog_source, sink_ddl, source_ddl
 
 KAFKA = """CREATE TABLE clicks (
@@ -87,11 +87,12 @@ def test_upsert_kafka_source_reads_changes_and_sink_keeps_key(tmp_path):
 def test_filesystem_source_and_sink(tmp_path):
     table = _table(tmp_path, FILESYSTEM)
     assert is_append_only_sink(table) and not is_changelog_source(table)
+    # the source keeps its own format: csv rows are written as csv
     assert source_ddl(FILESYSTEM, table, Path("/in/a")) == """CREATE TABLE archive (
     `id` BIGINT,
     `path` STRING,
     dt STRING
-) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', 'path' = '/in/a', 'format' = 'json')"""
+) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', 'path' = '/in/a', 'format' = 'csv')"""
     assert sink_ddl(FILESYSTEM) == """CREATE TABLE archive (
     `id` BIGINT,
     `path` AS CAST(NULL AS STRING),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sqlflow.errors import UdfError
-from sqlflow.sqltest.job import python_functions, read_job
+from sqlflow.sqltest.subject import read_job
 from sqlflow.udf.discover import check_udf
 
 JOB = """-- money
@@ -38,14 +38,14 @@ def project(tmp_path: Path) -> Path:
 
 
 def _check(project: Path, dotted: str = "udfs.money.to_eur") -> UdfError:
-    where = dict(python_functions(read_job(project / "sql" / "job.sql")))[dotted]
+    where = dict(read_job(project / "sql" / "job.sql").python_functions())[dotted]
     with pytest.raises(UdfError) as err:
         check_udf(project / "udfs", dotted, where)
     return err.value
 
 
 def test_python_functions_are_located_at_their_quoted_name(project):
-    found = python_functions(read_job(project / "sql" / "job.sql"))
+    found = read_job(project / "sql" / "job.sql").python_functions()
     assert [(d, w.line, w.column, w.length) for d, w in found] == [
         ("udfs.money.to_eur", 2, 37, 19), ("udfs.other.f", 4, 4, 14)]
 
