@@ -27,8 +27,9 @@ from sqlflow.compiler.compiled import CompiledProject, compile_project
 from sqlflow.config import Config, load_config
 from sqlflow.errors import Diagnostics, JobError, Location, SqlflowError
 from sqlflow.flink.cluster import EmbeddedCluster
-from sqlflow.flink.env import make_table_env, stage_python_files
+from sqlflow.flink.env import job_table_env, stage_python_files
 from sqlflow.flink.java import cause_of, java_text, message_of, statement_error
+from sqlflow.flink.job import register_predict
 from sqlflow.paths import find_project_root
 from sqlflow.sqltest.changelog import apply_changelog
 from sqlflow.sqltest.diff import TableDiff, compare, render_diff
@@ -171,7 +172,7 @@ class SqlTestRunner:
         folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=self.workdir))
         try:
             paths = write_inputs(test, plan, folder)
-            run = _Run(test, job, plan, input_texts(test, plan))
+            run = _Run(test, job, plan, input_texts(test, plan), config.root)
             t_env = self._table_env(config, job, test, streaming=not job.batch)
             self._create(t_env, run, paths, bounded=test.end_of_input, folder=folder)
             for ins in job.inserts:
@@ -187,8 +188,8 @@ class SqlTestRunner:
             stage_python_files(config.root, config.udfs_dir, config.models_dir, staged, job.job.modules)
             _forget_modules(config.udfs_dir.name)
             self._staged = key
-        t_env = make_table_env(streaming=streaming, rest_port=self.cluster.rest_port, python_files=[staged],
-                               parallelism=1, config={**config.flink, "table.local-time-zone": "UTC"})
+        t_env = job_table_env(job.job, streaming=streaming, rest_port=self.cluster.rest_port, python_files=[staged],
+                              parallelism=1, config={**config.flink, "table.local-time-zone": "UTC"})
         t_env.get_config().set("pipeline.name", f"test {test.name}")
         return t_env
 
@@ -197,6 +198,8 @@ class SqlTestRunner:
         job, plan = run.job, run.plan
         overwritten = {i.target for i in job.inserts if i.overwrite}
         for s in job.statements:
+            for step in s.predicts:  # the views of native model steps, as a run makes them
+                register_predict(t_env, step, run.root)
             if is_insert(s):  # run on their own, each collected
                 continue
             table = s.info.definition.name if s.kind == "table" and s.info and s.info.definition else None
@@ -359,6 +362,7 @@ class _Run:
     job: JobUnderTest
     plan: TestPlan
     lines: dict[str, list[tuple[str, Location]]]
+    root: Path  # the project's folder (a native model's path is relative to it)
 
     def refused(self, text: str) -> TestSpecError | None:
         """The row a source's decoder refused, located in the test file, when ``text`` (a Java
