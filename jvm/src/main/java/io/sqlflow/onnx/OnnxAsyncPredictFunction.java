@@ -71,9 +71,9 @@ public final class OnnxAsyncPredictFunction extends AsyncPredictFunction {
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData row) {
         CompletableFuture<Collection<RowData>> future = new CompletableFuture<>();
         synchronized (lock) {
+            metrics.rows.inc();
             int reason = model.add(row, positions, valid);
             if (reason != Reasons.OK) {
-                metrics.rows.inc();
                 metrics.bad(reason);
                 future.complete(Collections.singletonList(model.nullRow()));
                 return future;
@@ -111,7 +111,7 @@ public final class OnnxAsyncPredictFunction extends AsyncPredictFunction {
             }
             return;
         }
-        metrics.batch(n, System.nanoTime() - t0);
+        metrics.run(System.nanoTime() - t0);
         for (int i = 0; i < n; i++) {
             futures[i].complete(Collections.singletonList(model.outputRow(i)));
             futures[i] = null;

@@ -100,11 +100,11 @@ public final class OnnxOptions {
                             + "'");
         }
         Set<String> known = new HashSet<>();
+        known.add(PROVIDER_KEY);
+        known.add(FactoryUtil.PROPERTY_VERSION.key());
         required().forEach(o -> known.add(o.key()));
         optional().forEach(o -> known.add(o.key()));
-        Set<String> given = new HashSet<>(options.keySet());
-        given.remove(PROVIDER_KEY);
-        FactoryUtil.validateUnconsumedKeys(IDENTIFIER, given, known);
+        FactoryUtil.validateUnconsumedKeys(IDENTIFIER, options.keySet(), known);
         Configuration config = Configuration.fromMap(options);
         if (config.getOptional(PATH).isEmpty()) {
             throw new ValidationException(

@@ -51,9 +51,9 @@ public final class OnnxPredictFunction extends PredictFunction {
 
     @Override
     public Collection<RowData> predict(RowData row) {
+        metrics.rows.inc();
         int reason = model.add(row, positions, 0);
         if (reason != Reasons.OK) {
-            metrics.rows.inc();
             metrics.bad(reason);
             return Collections.singletonList(model.nullRow());
         }
@@ -63,7 +63,7 @@ public final class OnnxPredictFunction extends PredictFunction {
         } catch (Exception e) {
             throw new RuntimeException("model " + model.name() + " failed: " + e.getMessage(), e);
         }
-        metrics.batch(1, System.nanoTime() - t0);
+        metrics.run(System.nanoTime() - t0);
         return Collections.singletonList(model.outputRow(0));
     }
 

@@ -155,9 +155,12 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
         if (count == 0) {
             return;
         }
-        long t0 = System.nanoTime();
-        model.run(valid);
-        long nanos = System.nanoTime() - t0;
+        if (valid > 0) {
+            long t0 = System.nanoTime();
+            model.run(valid);
+            metrics.run(System.nanoTime() - t0);
+        }
+        metrics.rows.inc(count);
         for (int i = 0; i < count; i++) {
             RowData in = rows[i];
             RowData out;
@@ -176,9 +179,12 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
             }
             rows[i] = null;
         }
-        metrics.batch(count, nanos);
         count = 0;
         valid = 0;
+    }
+
+    ScoringMetrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -41,8 +41,8 @@ final class ScoringMetrics {
         badByReason[reason - 1].inc();
     }
 
-    void batch(int rowCount, long nanos) {
-        rows.inc(rowCount);
+    /** One session run of {@code nanos}. */
+    void run(long nanos) {
         batches.inc();
         batchLatencyUs.update(nanos / 1000);
     }
