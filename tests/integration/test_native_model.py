@@ -15,6 +15,8 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
+from pyflink.table.expressions import col
+
 from sqlflow import native_model
 from sqlflow.errors import ModelError
 
@@ -24,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CTR = ROOT / "models" / "ctr.onnx"
 FEATURES = [f"f{j}" for j in range(16)]
 COLS = ", ".join(f"f{j} DOUBLE" for j in range(16))
-BOUNDS = ", ".join(f"'fields.f{j}.min' = '-2', 'fields.f{j}.max' = '2'" for j in range(16))
 
 
 def _env(streaming: bool, parallelism: int = 2):
@@ -39,13 +40,17 @@ def _env(streaming: bool, parallelism: int = 2):
     return t_env
 
 
-def _source(t_env, rows: int, null_rate: float = 0.0) -> None:
-    nulls = f", 'fields.f3.null-rate' = '{null_rate}'" if null_rate else ""
+def _source(t_env, rows: int, nulls: bool = False) -> None:
+    """Rows 1..rows whose features are a function of the id, so every job sees the same rows;
+    with ``nulls``, f3 is NULL on every 20th row."""
+    feats = [f"f{j} AS 2 * SIN(id * {0.37 * (j + 1):.2f})" for j in range(16)]
+    if nulls:
+        feats[3] = "f3 AS CASE WHEN MOD(id, 20) = 0 THEN CAST(NULL AS DOUBLE) ELSE 2 * SIN(id * 1.48) END"
     t_env.execute_sql(
-        f"CREATE TEMPORARY TABLE src (id BIGINT, {COLS}, "
+        f"CREATE TEMPORARY TABLE src (id BIGINT, {', '.join(feats)}, "
         "ts AS TO_TIMESTAMP_LTZ(id * 1000, 3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) "
         f"WITH ('connector' = 'datagen', 'number-of-rows' = '{rows}', 'fields.id.kind' = 'sequence', "
-        f"'fields.id.start' = '1', 'fields.id.end' = '{rows}', {BOUNDS}{nulls})")
+        f"'fields.id.start' = '1', 'fields.id.end' = '{rows}')")
 
 
 def _python_scores(features: list[list[float]]) -> np.ndarray:
@@ -84,18 +89,20 @@ def test_sql_provider_streaming_scores_equal_python(mode):
 
 def test_splice_batch_mode_scores_equal_python_and_nulls_are_null():
     t_env = _env(streaming=False)
-    _source(t_env, 1000, null_rate=0.05)
+    _source(t_env, 1000, nulls=True)
     scored = native_model.predict(t_env, t_env.from_path("src"), FEATURES,
                                   {"path": str(CTR), "batch-size": "128"},
                                   [("probability", "FLOAT"), ("model_version", "STRING")])
     names = scored.get_schema().get_field_names()
     assert names == ["id", *FEATURES, "ts", "probability", "model_version"]
-    rows = sorted(scored.execute().collect(), key=lambda r: r[0])
+    rows = sorted(scored.select(*[col(n) for n in names if n != "ts"]).execute().collect(),
+                  key=lambda r: r[0])
     assert [r[0] for r in rows] == list(range(1, 1001))
-    nulls = [r for r in rows if r[4] is None]
-    assert nulls and all(r[18] is None and r[19] is None for r in nulls)
-    assert {r[19] for r in rows if r[4] is not None} == {"ctr-v3"}
-    _check_scores(rows, 1, 18)
+    nulls = [r[0] for r in rows if r[17] is None]
+    assert nulls == list(range(20, 1001, 20))
+    assert all(r[18] is None for r in rows if r[17] is None)
+    assert {r[18] for r in rows if r[17] is not None} == {"ctr-v3"}
+    _check_scores(rows, 1, 17)
 
 
 def test_splice_streaming_keeps_rowtime_and_watermarks_for_a_window():

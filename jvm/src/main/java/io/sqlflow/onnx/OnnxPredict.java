@@ -105,7 +105,7 @@ public final class OnnxPredict {
         DataType outRow = row(outNames, outTypes);
         RowType outType = (RowType) outRow.getLogicalType();
 
-        OnnxPredictOperator op = new OnnxPredictOperator(spec, features, outputs, positions, inType);
+        OnnxPredictOperator op = new OnnxPredictOperator(spec, features, outputs, positions, inType, outType);
         SingleOutputStreamOperator<RowData> scored =
                 in.transform("OnnxPredict[" + spec.path() + "]", InternalTypeInfo.of(outType), op);
         ((PhysicalTransformation<RowData>) scored.getTransformation())

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTim
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.table.runtime.typeutils.InternalSerializers;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.File;
@@ -35,10 +36,12 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
     private final Columns outputs;
     private final int[] positions;
     private final RowType inputType;
+    private final RowType outputType;
 
     private transient OnnxModel model;
     private transient ScoringMetrics metrics;
     private transient TypeSerializer<RowData> copier; // set when object reuse is on
+    private transient RowDataSerializer binary; // set when it is off: rows go out as binary rows
     private transient RowData[] rows;
     private transient long[] timestamps;
     private transient boolean[] stamped;
@@ -52,14 +55,21 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
     /**
      * @param positions the field of the input row holding each DESCRIPTOR column
      * @param inputType the input rows' type
+     * @param outputType the output rows' type: the input's fields, then the OUTPUT columns
      */
     public OnnxPredictOperator(
-            ModelSpec spec, Columns features, Columns outputs, int[] positions, RowType inputType) {
+            ModelSpec spec,
+            Columns features,
+            Columns outputs,
+            int[] positions,
+            RowType inputType,
+            RowType outputType) {
         this.spec = spec;
         this.features = features;
         this.outputs = outputs;
         this.positions = positions;
         this.inputType = inputType;
+        this.outputType = outputType;
     }
 
     @Override
@@ -71,6 +81,10 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
         metrics = new ScoringMetrics(getMetricGroup(), model.device(), model.version());
         if (getExecutionConfig().isObjectReuseEnabled()) {
             copier = InternalSerializers.create(inputType);
+        } else {
+            // the next chained operator gets a copy of each row anyway: a binary row is copied
+            // with one memcpy, the joined row field by field, boxing each value
+            binary = new RowDataSerializer(outputType);
         }
         int cap = spec.batchSize();
         rows = new RowData[cap];
@@ -170,7 +184,10 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
                 out = model.nullRow();
                 metrics.bad(-slots[i]);
             }
-            JoinedRowData joined = new JoinedRowData(in.getRowKind(), in, out);
+            RowData joined = new JoinedRowData(in.getRowKind(), in, out);
+            if (binary != null) {
+                joined = binary.toBinaryRow(joined);
+            }
             if (stamped[i]) {
                 output.collect(reuse.replace(joined, timestamps[i]));
             } else {

@@ -22,8 +22,46 @@ final class Sessions {
 
     private Sessions() {}
 
+    private static volatile OrtEnvironment environment;
+
+    /**
+     * The onnxruntime environment, its native library loaded on a thread with a large stack:
+     * onnxruntime 1.29.0's native library crashes the JVM (SIGSEGV) while it loads on a thread
+     * of the default 1 MB stack when the JVM's classpath is long (seen with 70 jars). Once
+     * loaded, sessions and runs are fine on any thread.
+     */
     static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "sqlflow");
+        OrtEnvironment env = environment;
+        if (env != null) {
+            return env;
+        }
+        synchronized (Sessions.class) {
+            if (environment == null) {
+                Object[] out = new Object[1];
+                Thread loader = new Thread(null, () -> {
+                    try {
+                        out[0] = OrtEnvironment.getEnvironment(
+                                OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "sqlflow");
+                    } catch (Throwable t) {
+                        out[0] = t;
+                    }
+                }, "sqlflow-onnx-load", 64L << 20);
+                loader.start();
+                try {
+                    loader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while loading onnxruntime", e);
+                }
+                if (out[0] instanceof Throwable) {
+                    throw new IllegalStateException(
+                            "cannot load onnxruntime: " + ((Throwable) out[0]).getMessage(),
+                            (Throwable) out[0]);
+                }
+                environment = (OrtEnvironment) out[0];
+            }
+            return environment;
+        }
     }
 
     /** A session and where it runs ("CPU" or "CUDA:<gpu>"). */

@@ -6,8 +6,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.DoubleType;
+import org.apache.flink.table.types.logical.FloatType;
+import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,10 @@ class OnnxPredictOperatorTest {
     private static final RowType INPUT = RowType.of(
             new LogicalType[] {new BigIntType(), new DoubleType(), new DoubleType(), new DoubleType()},
             new String[] {"id", "a", "b", "c"});
+    private static final RowType OUTPUT = RowType.of(
+            new LogicalType[] {new BigIntType(), new DoubleType(), new DoubleType(), new DoubleType(),
+                new FloatType(), new VarCharType(VarCharType.MAX_LENGTH)},
+            new String[] {"id", "a", "b", "c", "probability", "model_version"});
 
     private static OneInputStreamOperatorTestHarness<RowData, RowData> harness(int batch)
             throws Exception {
@@ -39,8 +46,11 @@ class OnnxPredictOperatorTest {
                 TestData.doubles("f", 3),
                 TestData.columns("probability", "FLOAT", "model_version", "STRING"),
                 new int[] {1, 2, 3},
-                INPUT);
-        return new OneInputStreamOperatorTestHarness<>(op);
+                INPUT,
+                OUTPUT);
+        var h = new OneInputStreamOperatorTestHarness<RowData, RowData>(op);
+        h.setup(new RowDataSerializer(OUTPUT));
+        return h;
     }
 
     private static double[] features(long id) {
