@@ -10,7 +10,6 @@ import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTim
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.table.runtime.typeutils.InternalSerializers;
-import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.File;
@@ -41,7 +40,7 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
     private transient OnnxModel model;
     private transient ScoringMetrics metrics;
     private transient TypeSerializer<RowData> copier; // set when object reuse is on
-    private transient RowDataSerializer binary; // set when it is off: rows go out as binary rows
+    private transient BinaryRows binary; // set when it is off: rows go out as binary rows
     private transient RowData[] rows;
     private transient long[] timestamps;
     private transient boolean[] stamped;
@@ -84,7 +83,7 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
         } else {
             // the next chained operator gets a copy of each row anyway: a binary row is copied
             // with one memcpy, the joined row field by field, boxing each value
-            binary = new RowDataSerializer(outputType);
+            binary = new BinaryRows(outputType);
         }
         int cap = spec.batchSize();
         rows = new RowData[cap];
@@ -186,7 +185,7 @@ public final class OnnxPredictOperator extends AbstractStreamOperator<RowData>
             }
             RowData joined = new JoinedRowData(in.getRowKind(), in, out);
             if (binary != null) {
-                joined = binary.toBinaryRow(joined);
+                joined = binary.write(joined);
             }
             if (stamped[i]) {
                 output.collect(reuse.replace(joined, timestamps[i]));
