@@ -12,7 +12,7 @@ export SQLFLOW_CACHE := $(CURDIR)/.cache
 NATIVE_VERSION := 0.1.0
 NATIVE_JAR := $(SQLFLOW_CACHE)/jars/native/sqlflow-onnx-$(NATIVE_VERSION).jar
 JVM_SOURCES := jvm/pom.xml $(shell find jvm/src -type f 2>/dev/null)
-MVN := mvn -B -q -Dstyle.color=never -Dmaven.repo.local=$(SQLFLOW_CACHE)/m2 -f jvm/pom.xml
+MVN := mvn -B -ntp -Dstyle.color=never -Dmaven.repo.local=$(SQLFLOW_CACHE)/m2 -f jvm/pom.xml
 MVN_TIMEOUT ?= 1200
 
 .PHONY: all install jars jvm test-jvm system-deps demo test test-unit test-integration bench bench-native validate clean distclean
@@ -39,7 +39,7 @@ jars: $(JARS)
 $(NATIVE_JAR): $(JVM_SOURCES)
 	@command -v mvn >/dev/null || { echo "error: mvn not found (Maven builds the native model runtime in jvm/)"; exit 1; }
 	@command -v javac >/dev/null || { echo "error: javac not found (Java 17 builds the native model runtime in jvm/)"; exit 1; }
-	timeout $(MVN_TIMEOUT) $(MVN) package -DskipTests
+	timeout $(MVN_TIMEOUT) $(MVN) -q package -DskipTests
 	mkdir -p $(dir $@)
 	cp jvm/target/sqlflow-onnx-$(NATIVE_VERSION).jar $@
 

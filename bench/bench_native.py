@@ -11,6 +11,10 @@ mean much):
   'async', 'max-concurrent-operations' = batch size and 'timeout' = '0');
 * ``splice``: the micro-batching operator spliced in by ``sqlflow.native_model.predict``.
 
+``--object-reuse`` repeats everything with ``pipeline.object-reuse = true``: without it
+Flink copies each row between chained operators, and the splice adds three such hops
+(table to stream, the operator, stream to table).
+
 Streaming and batch runtime mode, parallelism 1 and 2. Each is measured per job
 (rows over the job's net runtime) and steady (the extra rows of a run ``--factor``
 times longer over its extra time, so fixed costs cancel), with the CPU time of the
@@ -21,6 +25,7 @@ sizes. Results go to ``bench/native_results.json``.
 Usage::
 
     python bench/bench_native.py [--rows N] [--repeats R] [--factor F] [--sweep] [--quick]
+                                 [--object-reuse]
 """
 
 from __future__ import annotations
@@ -76,7 +81,7 @@ def jvm_cpu_seconds() -> float:
     return total
 
 
-def make_env(streaming: bool, parallelism: int):
+def make_env(streaming: bool, parallelism: int, object_reuse: bool = False):
     from pyflink.datastream import StreamExecutionEnvironment
     from pyflink.table import EnvironmentSettings, StreamTableEnvironment
 
@@ -85,6 +90,7 @@ def make_env(streaming: bool, parallelism: int):
     t_env = StreamTableEnvironment.create(env, environment_settings=settings)
     native_model.add_jar(t_env)
     t_env.get_config().set("parallelism.default", str(parallelism))
+    t_env.get_config().set("pipeline.object-reuse", str(object_reuse).lower())
     return t_env
 
 
@@ -129,11 +135,12 @@ def steady(rows: int, rate: float, big_rows: int, big_rate: float) -> float:
 
 
 def measure(streaming: bool, parallelism: int, kinds: tuple[str, ...], rows: int, repeats: int,
-            factor: int, model: Path, batch: int, label: str) -> dict:
-    t_env = make_env(streaming, parallelism)
+            factor: int, model: Path, batch: int, label: str, object_reuse: bool = False) -> dict:
+    t_env = make_env(streaming, parallelism, object_reuse)
     job: dict[str, list[float]] = {k: [] for k in kinds}
     stead: dict[str, list[float]] = {k: [] for k in kinds}
     cpu: dict[str, list[float]] = {k: [] for k in kinds}
+    scpu: dict[str, list[float]] = {k: [] for k in kinds}
     refused: dict[str, str] = {}
     for k in kinds:  # warm the JVM's code paths
         try:
@@ -148,21 +155,29 @@ def measure(streaming: bool, parallelism: int, kinds: tuple[str, ...], rows: int
             job[k].append(rate)
             cpu[k].append(per_row)
             if factor > 1:
-                big_rate, _ = run_job(t_env, k, small_rows * factor, model, batch)
+                big_rate, big_per_row = run_job(t_env, k, small_rows * factor, model, batch)
                 stead[k].append(steady(small_rows, rate, small_rows * factor, big_rate))
+                extra_cpu = big_per_row * small_rows * factor - per_row * small_rows
+                scpu[k].append(extra_cpu / (small_rows * (factor - 1)))
     med = {k: statistics.median(v) for k, v in job.items() if v}
     smed = {k: statistics.median(v) for k, v in stead.items() if v}
     cmed = {k: statistics.median(v) for k, v in cpu.items() if v}
+    scmed = {k: statistics.median(v) for k, v in scpu.items() if v}
     rec = {"label": label, "mode": "streaming" if streaming else "batch", "parallelism": parallelism,
+           "object_reuse": object_reuse,
            "batch_size": batch, "rows": rows, "rows_per_s": med, "steady_rows_per_s": smed,
            "cpu_us_per_row": {k: v * 1e6 for k, v in cmed.items()},
            "ratio": {k: med[k] / med["sql"] for k in med if k != "sql" and "sql" in med},
            "steady_ratio": {k: smed[k] / smed["sql"] for k in smed if k != "sql" and "sql" in smed},
            "cpu_vs_sql": {k: cmed[k] / cmed["sql"] for k in cmed if k != "sql" and "sql" in cmed},
+           "steady_cpu_us_per_row": {k: v * 1e6 for k, v in scmed.items()},
+           "steady_cpu_vs_sql": {k: scmed[k] / scmed["sql"] for k in scmed if k != "sql" and "sql" in scmed},
            "refused": refused, "all": job, "steady_all": stead}
     line = "  ".join(f"{k} {med[k]:>9,.0f} ({rec['ratio'].get(k, 1):.2f}, steady "
-                     f"{rec['steady_ratio'].get(k, 1) if smed else float('nan'):.2f}, cpu "
-                     f"{rec['cpu_vs_sql'].get(k, 1):.2f}x)" for k in med)
+                     f"{rec['steady_ratio'].get(k, 1) if smed else float('nan'):.2f}, cpu/row "
+                     f"{rec['cpu_vs_sql'].get(k, 1):.2f}x, steady "
+                     f"{rec['steady_cpu_vs_sql'].get(k, 1) if scmed else float('nan'):.2f}x)"
+                     for k in med)
     print(f"{label:28s} {line}" + (f"  refused: {', '.join(refused)}" if refused else ""), flush=True)
     return rec
 
@@ -175,6 +190,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--sweep", action="store_true", help="also sweep the splice's batch size")
     ap.add_argument("--quick", action="store_true", help="one repeat, no steady runs")
+    ap.add_argument("--object-reuse", action="store_true",
+                    help="also run every job with pipeline.object-reuse = true")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     if args.quick:
@@ -183,18 +200,19 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench_native_"))
     model = build_mlp(work / "mlp16.onnx", LAYERS, seed=0, version="bench")
     print(f"native  rows={args.rows} per job (sync: a tenth), datagen -> model -> blackhole; "
-          f"ratio to the SQL-expression job: per job, steady ({args.factor}x run), JVM CPU per row; "
+          f"ratio to the SQL-expression job: per job, steady ({args.factor}x run), JVM CPU per row (per job, steady); "
           f"median of {args.repeats}", flush=True)
     t0 = time.time()
     runs = []
-    for streaming in (True, False):
-        for par in (1, 2):
-            mode = "streaming" if streaming else "batch"
-            runs.append(measure(streaming, par, KINDS, args.rows, args.repeats, args.factor, model,
-                                args.batch, f"{mode} p{par}"))
+    for reuse in (False, True) if args.object_reuse else (False,):
+        for streaming in (True, False):
+            for par in (1, 2):
+                label = f"{'streaming' if streaming else 'batch'} p{par}" + (" reuse" if reuse else "")
+                runs.append(measure(streaming, par, KINDS, args.rows, args.repeats, args.factor,
+                                    model, args.batch, label, reuse))
     sweep = []
     if args.sweep:
-        for batch in (64, 256, 512, 1024, 2048):
+        for batch in (64, 512, 2048):
             sweep.append(measure(True, 1, ("sql", "splice"), args.rows, args.repeats, args.factor,
                                  model, batch, f"sweep streaming p1 B={batch}"))
     out = {"rows": args.rows, "repeats": args.repeats, "factor": args.factor, "model": LAYERS,
