@@ -1,5 +1,6 @@
 # The README's commands. Everything is installed from nothing: a virtual
-# environment with pinned packages, and pinned jars from Maven Central in .cache/.
+# environment with pinned packages, pinned jars from Maven Central in .cache/, and
+# the native ONNX model runtime (jvm/, Maven) built into .cache/jars/native/.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -7,10 +8,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JARS := .cache/jars/.complete
 export SQLFLOW_CACHE := $(CURDIR)/.cache
+# the native model runtime: its version is also in jvm/pom.xml and sqlflow/flink/native.py
+NATIVE_VERSION := 0.1.0
+NATIVE_JAR := $(SQLFLOW_CACHE)/jars/native/sqlflow-onnx-$(NATIVE_VERSION).jar
+JVM_SOURCES := jvm/pom.xml $(shell find jvm/src -type f 2>/dev/null)
+MVN := mvn -B -ntp -Dstyle.color=never -Dmaven.repo.local=$(SQLFLOW_CACHE)/m2 -f jvm/pom.xml
+MVN_TIMEOUT ?= 1200
 
-.PHONY: all install jars system-deps demo test test-unit test-integration test-sql lint bench validate clean distclean
+.PHONY: all install jars jvm test-jvm system-deps demo test test-unit test-integration test-sql lint bench \
+	bench-native validate clean distclean
 
-all: install jars
+all: install jars jvm
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
@@ -28,6 +36,19 @@ $(JARS): $(STAMP) sqlflow/__init__.py sqlflow/jars.py
 
 jars: $(JARS)
 
+# Rebuilt only when jvm/ changes; Flink is provided by the cluster, onnxruntime is inside.
+$(NATIVE_JAR): $(JVM_SOURCES)
+	@command -v mvn >/dev/null || { echo "error: mvn not found (Maven builds the native model runtime in jvm/)"; exit 1; }
+	@command -v javac >/dev/null || { echo "error: javac not found (Java 17 builds the native model runtime in jvm/)"; exit 1; }
+	timeout $(MVN_TIMEOUT) $(MVN) -q package -DskipTests
+	mkdir -p $(dir $@)
+	cp jvm/target/sqlflow-onnx-$(NATIVE_VERSION).jar $@
+
+jvm: $(NATIVE_JAR)
+
+test-jvm: $(NATIVE_JAR)
+	timeout $(MVN_TIMEOUT) $(MVN) test
+
 # Debian packages some tests use (headless Chromium for the dashboard test,
 # docker-compose to check the compose file). Skipped where apt-get is not usable;
 # those tests then skip with the reason.
@@ -38,15 +59,16 @@ system-deps:
 		|| echo "warning: could not install chromium/docker-compose; their tests will skip"; \
 	else echo "note: chromium/docker-compose missing and apt-get not usable; their tests will skip"; fi
 
-demo: install jars
+demo: install jars jvm
 	$(BIN)/sqlflow demo
 
-# the layer contract, pytest's tiers, then the shipped project's own SQL tests (the *.test.yaml beside the jobs)
-test: install jars system-deps lint
+# the layer contract, the native runtime's JUnit tests, pytest's tiers, then the shipped project's own
+# SQL tests (the *.test.yaml beside the jobs)
+test: install jars jvm system-deps lint test-jvm
 	$(BIN)/pytest -m "not gpu" -p no:cacheprovider tests
 	$(BIN)/sqlflow test sql/
 
-test-sql: install jars
+test-sql: install jars jvm
 	$(BIN)/sqlflow test sql/
 
 # the package's layers (pyproject.toml [tool.importlinter]): a module imports only from layers below it
@@ -56,7 +78,7 @@ lint: install
 test-unit: install lint
 	$(BIN)/pytest -m "not integration and not e2e and not gpu" -p no:cacheprovider tests
 
-test-integration: install jars system-deps
+test-integration: install jars jvm system-deps
 	$(BIN)/pytest -m "integration or e2e" -p no:cacheprovider tests
 
 validate: install
@@ -69,12 +91,16 @@ bench: install jars
 	$(BIN)/python bench/bench_udf.py flink --quick
 	$(BIN)/python bench/bench_scoring.py
 
+# native model runtime vs the same job with a SQL expression (writes bench/native_results.json)
+bench-native: install jars jvm
+	$(BIN)/python bench/bench_native.py
+
 .PHONY: bench-spark
 bench-spark: install jars
 	$(BIN)/python bench/bench_spark.py
 
 clean:
-	rm -rf .sqlflow out .pytest_cache
+	rm -rf .sqlflow out .pytest_cache jvm/target
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

@@ -1,0 +1,70 @@
+"""sqlflow.flink.native without a JVM: where the jar is, and the error when it is not built."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sqlflow.flink import native as native_model
+from sqlflow.errors import SetupError
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_one_version_in_pom_makefile_and_python():
+    pom = (ROOT / "jvm" / "pom.xml").read_text()
+    project = pom.split("<dependencies>")[0]
+    assert re.search(r"<artifactId>sqlflow-onnx</artifactId>\s*<version>([^<]+)</version>",
+                     project).group(1) == native_model.NATIVE_VERSION
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^NATIVE_VERSION := (\S+)$", makefile, re.M).group(1) == native_model.NATIVE_VERSION
+
+
+def test_jar_path_is_in_the_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("SQLFLOW_CACHE", str(tmp_path))
+    assert native_model.jar_path() == tmp_path / "jars" / "native" / "sqlflow-onnx-0.1.0.jar"
+
+
+def test_missing_jar_names_make(monkeypatch, tmp_path):
+    monkeypatch.setenv("SQLFLOW_CACHE", str(tmp_path))
+    with pytest.raises(SetupError) as err:
+        native_model.native_jar()
+    assert err.value.message == (f"the native ONNX model runtime is not built: "
+                                 f"{tmp_path}/jars/native/sqlflow-onnx-0.1.0.jar is missing")
+    assert err.value.hint == "run `make` in the sqlflow checkout (it builds jvm/ with Maven and Java 17)"
+    jar = tmp_path / "jars" / "native" / "sqlflow-onnx-0.1.0.jar"
+    jar.parent.mkdir(parents=True)
+    jar.write_bytes(b"PK")
+    assert native_model.native_jar() == jar
+
+
+class _Config:
+    def __init__(self, jars: str = ""):
+        self.values = {"pipeline.jars": jars} if jars else {}
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def set(self, key, value):
+        self.values[key] = value
+
+
+class _Env:
+    def __init__(self, jars: str = ""):
+        self.config = _Config(jars)
+
+    def get_config(self):
+        return self.config
+
+
+def test_add_jar_appends_once(monkeypatch, tmp_path):
+    monkeypatch.setenv("SQLFLOW_CACHE", str(tmp_path))
+    jar = tmp_path / "jars" / "native" / "sqlflow-onnx-0.1.0.jar"
+    jar.parent.mkdir(parents=True)
+    jar.write_bytes(b"PK")
+    env = _Env("file:///opt/kafka.jar")
+    native_model.add_jar(env)
+    native_model.add_jar(env)
+    assert env.config.values["pipeline.jars"] == f"file:///opt/kafka.jar;{jar.as_uri()}"
