@@ -78,6 +78,22 @@ def cause_of(text: str) -> str:
     return (strip_class(lines[0]) or lines[0])[:600]
 
 
+def root_message(exc: BaseException) -> str:
+    """The whole message of the deepest Java cause (several lines where Flink writes several, as
+    its option checks do), without the stack trace."""
+    java = getattr(exc, "java_exception", None)
+    if java is None or isinstance(java, str):
+        return message_of(exc)
+    try:
+        root = java
+        while root.getCause() is not None and root.getCause() != root:
+            root = root.getCause()
+        message = root.getMessage() or java.getMessage() or root.getClass().getName()
+    except Exception:  # the gateway went away: what Python holds will do
+        return message_of(exc)
+    return str(message).strip()
+
+
 def message_of(exc: BaseException) -> str:
     """:func:`cause_of` for a py4j (or any) exception."""
     return cause_of(java_text(exc))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from sqlflow.errors import ModelError, SetupError
-from sqlflow.flink.java import message_of
+from sqlflow.flink.java import root_message
 from sqlflow.paths import cache_dir
 
 if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
@@ -79,7 +79,7 @@ def predict(t_env: StreamTableEnvironment, table: Table, features: Sequence[str]
                                j_options, to_jarray(string, [n for n, _ in outputs]),
                                to_jarray(string, [t for _, t in outputs]))
     except Exception as exc:  # py4j: the Java side refused
-        raise ModelError(f"native ONNX model ({options.get('path', '?')}): {message_of(exc)}",
+        raise ModelError(f"native ONNX model ({options.get('path', '?')}): {root_message(exc)}",
                          rule="model-native") from None
     return Table(j_table, t_env)
 

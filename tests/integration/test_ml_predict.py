@@ -51,8 +51,8 @@ def _run(root: Path, flink_cluster, tmp_path: Path):
         raise compiled.errors[0]
     job = compiled.job("sql/predict.sql")
     staged = stage_python_files(root, config.udfs_dir, config.models_dir, tmp_path / "pyfiles", job.modules)
-    t_env = flink_cluster.table_env(streaming=False, python_files=[staged])
-    job_id = run_job(t_env, job)
+    t_env = flink_cluster.job_env(job, streaming=False, python_files=[staged])
+    job_id = run_job(t_env, job, base=root)
     assert flink_cluster.wait_for_job(job_id, timeout=180) == "FINISHED"
     return job_id
 
