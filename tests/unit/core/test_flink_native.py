@@ -68,3 +68,10 @@ def test_add_jar_appends_once(monkeypatch, tmp_path):
     native_model.add_jar(env)
     native_model.add_jar(env)
     assert env.config.values["pipeline.jars"] == f"file:///opt/kafka.jar;{jar.as_uri()}"
+
+
+def test_the_image_builds_and_ships_the_same_version():
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+    shipped = re.findall(r"sqlflow-onnx-([\d.]+)\.jar", dockerfile)
+    assert shipped and set(shipped) == {native_model.NATIVE_VERSION}
+    assert "COPY jvm ./jvm" in dockerfile and "jars/native/" in dockerfile
