@@ -65,9 +65,12 @@ def predict(t_env: StreamTableEnvironment, table: Table, features: Sequence[str]
     """
     # pyflink's gateway and table API: imported when a job runs, not on the CLI's start-up path
     from pyflink.java_gateway import get_gateway
-    from pyflink.table import Table
+    from pyflink.table import StreamTableEnvironment, Table
     from pyflink.util.java_utils import to_jarray
 
+    if not isinstance(t_env, StreamTableEnvironment):
+        raise SetupError("a native model step needs a StreamTableEnvironment (it turns the table into a stream "
+                         "and back)", hint="create the job's environment with sqlflow.flink.env.job_table_env")
     gateway = get_gateway()
     j_options = gateway.jvm.java.util.HashMap()
     for key, value in options.items():

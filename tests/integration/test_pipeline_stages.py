@@ -78,8 +78,9 @@ def run(kafka_broker, tmp_path_factory):
 
 
 def submit(flink_cluster, run: Run, rel: str, streaming: bool = True) -> str:
-    env = flink_cluster.table_env(streaming=streaming, python_files=[run.pyfiles])
-    return run_job(env, run.compiled.job(rel))
+    job = run.compiled.job(rel)
+    env = flink_cluster.job_env(job, streaming=streaming, python_files=[run.pyfiles])
+    return run_job(env, job, base=REPO)
 
 
 def run_jobs(flink_cluster, run: Run, *jobs: tuple[str, bool]) -> None:
