@@ -109,7 +109,7 @@ def start_local_cluster(config: TargetSettings | Config | Path | str, timeout: f
     """Start (or find already running) this project's standalone Flink cluster."""
     settings = as_settings(config)
     conf_dir, log_dir, pid_dir = _dirs(settings)
-    rest = FlinkRest(settings.rest_url)
+    rest = FlinkRest.for_target(settings)
     gpu = gpu_present()
     running = [p for p in _pids(settings) if _alive(p)]
     if running and rest.reachable():

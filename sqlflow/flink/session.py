@@ -14,6 +14,7 @@ from sqlflow.errors import JobError
 from sqlflow.flink.cluster import EmbeddedCluster
 from sqlflow.flink.env import stage_python_files
 from sqlflow.flink.job import run_job
+from sqlflow.flink.preflight import check_kafka
 
 TERMINAL = ("FINISHED", "FAILED", "CANCELED")
 #: States of a job that is in trouble: it failed, or it fails and restarts.
@@ -59,7 +60,12 @@ class EmbeddedSession:
 
     def submit(self, job: JobFile, streaming: bool = True,
                extra_config: Mapping[str, str] | None = None) -> SubmittedJob:
-        """Run one compiled job file (its INSERTs become one Flink job); a batch job runs in batch mode."""
+        """Run one compiled job file (its INSERTs become one Flink job); a batch job runs in batch mode.
+
+        The Kafka brokers its tables name must answer first (:func:`~sqlflow.flink.preflight.check_kafka`).
+        """
+        if self.config.kafka.check:
+            check_kafka(job.session, job.name)
         if job.batch:
             streaming = False  # the file's own SET (or INSERT OVERWRITE) wins
         staged = self.python_files(job)
