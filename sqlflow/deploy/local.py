@@ -61,10 +61,19 @@ def _env(settings: TargetSettings) -> dict[str, str]:
     return env
 
 
+#: How long one of Flink's start/stop scripts may take (it forks the JVM and returns).
+SCRIPT_TIMEOUT_S = 120
+
+
 def _script(name: str, action: str, settings: TargetSettings) -> None:
     home = flink_home()
-    proc = subprocess.run(["bash", str(home / "bin" / name), action], env=_env(settings),
-                          capture_output=True, text=True, timeout=120)
+    try:
+        proc = subprocess.run(["bash", str(home / "bin" / name), action], env=_env(settings),
+                              capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        _, log_dir, _ = _dirs(settings)
+        raise ServiceError(f"bin/{name} {action} did not return within {SCRIPT_TIMEOUT_S} s",
+                           hint=f"see the logs in {log_dir}; `sqlflow down` stops what did start") from None
     if proc.returncode != 0:
         raise ServiceError(f"bin/{name} {action} failed: {(proc.stderr or proc.stdout).strip()[-400:]}")
 

@@ -17,6 +17,7 @@ from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
 from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
+from sqlflow.compiler.rules.project_paths import PathOutsideProject
 from sqlflow.compiler.rules.reserved_word import ReservedWord
 from sqlflow.compiler.rules.streaming_sort import StreamingSort
 from sqlflow.compiler.rules.syntax import Syntax
@@ -51,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     MissingWatermark(),
     AppendOnlySink(),
     StreamingSort(),
+    PathOutsideProject(),
     ModelFile(),
     ModelSignatureRule(),
     StateTtl(),
