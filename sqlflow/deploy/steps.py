@@ -215,7 +215,8 @@ class Deployer:
             check_kafka(sources, job.name)
         jid = submit_job(self.settings, job, savepoint, allow_non_restored)
         try:
-            state = watch_job(self.rest, jid, job, echo=self.echo, settle=self.settle, timeout=self.timeout)
+            state = watch_job(self.rest, jid, job, echo=self.echo, settle=self.settle, timeout=self.timeout,
+                              root=self.settings.root)
         except ServiceError as exc:
             raise ServiceError(f"lost the cluster at {self.rest.url} while {job.name} (job {jid}) was starting",
                                rule="cluster-lost", hint=exc.hint) from None
