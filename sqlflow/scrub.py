@@ -5,7 +5,7 @@ Two things are hidden, wherever they appear:
 - **known values**: the value of every ``${NAME}`` that is a secret (its name looks secret,
   or it comes from the secrets file, ``SQLFLOW_SECRETS_FILE``) is registered here the moment
   the configuration reads it (:func:`add_secret`), and replaced by ``*****`` by value;
-- **values of secret-looking keys**: ``password=...``, ``'properties.sasl.jaas.config' = '...'``,
+- **values of secret-looking keys**: ``password=...``, the secrets inside ``sasl.jaas.config``,
   ``secret_access_key=...``, ``aws.secret.access.key: ...``, ``Authorization: Bearer ...``, and
   the password in a URL (``jdbc:postgresql://user:pw@host``, ``?password=...``), whatever
   their value (a ``${NAME}`` reference, which is no secret, is left as it is).
@@ -37,11 +37,14 @@ _known: set[str] = set()
 
 #: A key naming a secret: the word as a whole part of a dotted/dashed/underscored name.
 _SECRET_WORD = (r"(?:password|passwd|passphrase|secret|token|credentials?|api[._-]?key|access[._-]?key"
-                r"|private[._-]?key|secret[._-]?key|jaas\.config)")
+                r"|private[._-]?key|secret[._-]?key)")
 _KEY = rf"(?<![\w.\-])['\"]?(?:[\w.\-]*[._\-])?{_SECRET_WORD}(?:[._\-][\w.\-]*)?['\"]?"
 _KEY_VALUE = re.compile(rf"(?i)({_KEY}\s*[=:]\s*)('[^']*'|\"[^\"]*\"|[^\s,;)&'\"]+)")
 #: ``scheme://user:password@host``: the password part.
 _URL_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*://[^\s/:@'\"]+:)([^\s/@'\"]+)(@)")
+#: A secret inside a JAAS configuration (``sasl.jaas.config``): ``password="..."``, ``clientSecret="..."``;
+#: the login module and user name stay readable.
+_JAAS_PAIR = re.compile(r'(?i)(\b\w*(?:password|secret|token)\w*\s*=\s*)("[^"]*"|\'[^\']*\')')
 #: ``Authorization: Bearer <token>`` / ``Basic <token>``.
 _AUTH_HEADER = re.compile(r"(?i)(\b(?:bearer|basic)\s+)([A-Za-z0-9._~+/=\-]{8,})")
 _REFERENCE = re.compile(r"^['\"]?\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}['\"]?$")
@@ -87,6 +90,7 @@ def scrub(text: str, secrets: Iterable[str] = (), keys: bool = True) -> str:
     if not keys:
         return text
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    text = _JAAS_PAIR.sub(_mask_value, text)
     text = _AUTH_HEADER.sub(lambda m: m.group(1) + MASK, text)
     return _KEY_VALUE.sub(_mask_value, text)
 

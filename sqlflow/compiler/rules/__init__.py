@@ -12,6 +12,7 @@ from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
 from sqlflow.compiler.rules.duplicate import DuplicateDefinition
 from sqlflow.compiler.rules.grouping import Grouping
+from sqlflow.compiler.rules.kafka_security import KafkaSecurity, SecretInSql
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
@@ -49,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     UnknownConnector(),
     MissingOption(),
     UnknownOption(),
+    KafkaSecurity(),
     MissingWatermark(),
     AppendOnlySink(),
     StreamingSort(),
@@ -60,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     UdfNotVectorized(),
     ProctimeWindow(),
     MixedComparison(),
+    SecretInSql(),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
