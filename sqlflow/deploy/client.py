@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 
 from sqlflow.config import TargetSettings
 from sqlflow.errors import ConfigError, SetupError
+from sqlflow.process import run_bounded
 
 #: How long building the truststore may take (one keytool JVM per certificate).
 KEYTOOL_TIMEOUT_S = 60
@@ -100,9 +101,9 @@ def truststore(settings: TargetSettings, ca_file: Path) -> tuple[Path, str]:
         pem_file = folder / f".ca-{digest[:16]}-{i}.pem"
         pem_file.write_text(cert + "\n")
         try:
-            proc = subprocess.run(["keytool", "-importcert", "-noprompt", "-alias", f"ca{i}", "-file", str(pem_file),
-                                   "-keystore", str(partial), "-storetype", "PKCS12", "-storepass", password],
-                                  capture_output=True, text=True, timeout=KEYTOOL_TIMEOUT_S)
+            proc = run_bounded(["keytool", "-importcert", "-noprompt", "-alias", f"ca{i}", "-file", str(pem_file),
+                                "-keystore", str(partial), "-storetype", "PKCS12", "-storepass", password],
+                               KEYTOOL_TIMEOUT_S)
         except FileNotFoundError:
             raise SetupError("keytool (part of Java) is not on PATH: it builds the truststore Flink's client needs "
                              "for an https endpoint", hint="install a JDK 17") from None

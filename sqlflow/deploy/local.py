@@ -21,6 +21,7 @@ from sqlflow.flink.rest import FlinkRest
 from sqlflow.config import Config, TargetSettings, resolve_settings
 from sqlflow.errors import ServiceError
 from sqlflow.paths import flink_home
+from sqlflow.process import run_bounded
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,7 @@ SCRIPT_TIMEOUT_S = 120
 def _script(name: str, action: str, settings: TargetSettings) -> None:
     home = flink_home()
     try:
-        proc = subprocess.run(["bash", str(home / "bin" / name), action], env=_env(settings),
-                              capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S)
+        proc = run_bounded(["bash", str(home / "bin" / name), action], SCRIPT_TIMEOUT_S, env=_env(settings))
     except subprocess.TimeoutExpired:
         _, log_dir, _ = _dirs(settings)
         raise ServiceError(f"bin/{name} {action} did not return within {SCRIPT_TIMEOUT_S} s",

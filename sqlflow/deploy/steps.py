@@ -36,6 +36,7 @@ from sqlflow.flink.java import cause_of, locate, position, without_position
 from sqlflow.flink.preflight import check_kafka
 from sqlflow.flink.rest import FlinkRest
 from sqlflow.jars import ensure_jars
+from sqlflow.process import run_bounded
 
 #: How long the process that submits one job may take (a JVM start, the SQL planned, files uploaded).
 SUBMIT_TIMEOUT_S = 300
@@ -143,8 +144,8 @@ def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None 
         spec["config"]["execution.state-recovery.ignore-unclaimed-state"] = "true"
     python = settings.python_executable if Path(settings.python_executable).exists() else sys.executable
     try:
-        proc = subprocess.run([python, "-m", "sqlflow.deploy.submit", "-"], cwd=ship, input=json.dumps(spec),
-                              capture_output=True, text=True, timeout=SUBMIT_TIMEOUT_S)
+        proc = run_bounded([python, "-m", "sqlflow.deploy.submit", "-"], SUBMIT_TIMEOUT_S, input=json.dumps(spec),
+                           cwd=ship)
     except subprocess.TimeoutExpired:
         raise DeployError(f"{job.name}: submitting the job to {settings.rest_url} did not finish within "
                           f"{SUBMIT_TIMEOUT_S} s; it was not started", location=_statement_location(job, None, ""),
@@ -159,6 +160,10 @@ def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None 
     if out.get("job_id"):
         return out["job_id"]
     text = out.get("error") or (proc.stderr.strip().splitlines() or ["the submitting process failed"])[-1]
+    if not FlinkRest.for_target(settings).reachable():
+        raise ServiceError(f"lost the cluster at {settings.rest_url} while submitting {job.name}: {cause_of(text)}",
+                           rule="cluster-lost", hint="is the cluster running? `sqlflow deploy` again takes the "
+                                                      "steps still needed once it answers")
     message = cause_of(text)
     where = _statement_location(job, out.get("statement"), message if position(message) else text)
     raise DeployError(f"{job.name}: Flink rejected the job: {without_position(message)}", location=where,
