@@ -196,12 +196,13 @@ class Deployer:
 
     def _progress(self, steps: list[Step], failed: int) -> list[str]:
         """Notes for an error at step ``failed``: what was done, what was not, where that is recorded."""
-        done = [f"{i}. {s.name}" + (f" {s.change.name}" if s.change else "")
-                + (f" (job {self.started[s.change.name]})" if s.change and s.change.name in self.started else "")
-                for i, s in enumerate(steps[:failed - 1], 1)]
-        left = [f"{i}. {s.name}" + (f" {s.change.name}" if s.change else "")
-                for i, s in enumerate(steps[failed:], failed + 1)]
-        notes = [f"done: {', '.join(done) if done else 'nothing'}; failed: {failed}. {steps[failed - 1].name}"]
+        def label(i: int, s: Step) -> str:
+            return f"{i}. {s.name}" + (f" {s.change.name}" if s.change else "")
+
+        done = [label(i, s) + (f" (job {self.started[s.change.name]})" if s.change and s.change.name in self.started
+                               else "") for i, s in enumerate(steps[:failed - 1], 1)]
+        left = [label(i, s) for i, s in enumerate(steps[failed:], failed + 1)]
+        notes = [f"done: {', '.join(done) if done else 'nothing'}; failed: {label(failed, steps[failed - 1])}"]
         if left:
             notes.append(f"not taken: {', '.join(left)}")
         notes.append(f"{state_file(self.settings)} records what runs; `sqlflow deploy` again takes the "

@@ -77,7 +77,7 @@ def test_the_cluster_going_away_between_two_submissions(project, fake_flink, fak
                         "Connection refused")
     first = load_state(settings)["demo.copy"]["jid"]
     assert e.notes == [
-        f"done: 1. submit demo.copy (job {first}); failed: 2. submit",
+        f"done: 1. submit demo.copy (job {first}); failed: 2. submit demo.feedback.counts",
         "not taken: 3. watch",
         f"{state_file(settings)} records what runs; `sqlflow deploy` again takes the steps still needed",
     ]
@@ -113,7 +113,7 @@ def test_the_cluster_going_away_during_an_upgrades_savepoint(project, fake_flink
                         f"{target}: whether it completed is unknown")
     assert e.hint == ("no finished savepoint of demo.copy is in that folder; when the cluster is back, `sqlflow jobs` "
                       "shows whether it still runs and `sqlflow deploy` takes the remaining steps")
-    assert e.notes[0] == "done: nothing; failed: 1. upgrade"
+    assert e.notes[0] == "done: nothing; failed: 1. upgrade demo.copy"
     assert load_state(settings) == before  # nothing recorded that did not happen
 
 
