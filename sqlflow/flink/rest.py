@@ -46,8 +46,8 @@ def _tls_reason(exc: Exception) -> str:
                    "wrong version number", "bad certificate"):
         i = text.lower().find(marker)
         if i >= 0:
-            end = text.find(")", i)
-            return text[i:end if end > 0 else i + 120].strip(" ':")
+            ends = [e for e in (text.find(" (_ssl", i), text.find(")", i)) if e > 0]
+            return text[i:min(ends) if ends else i + 120].strip(" ':")
     return type(exc).__name__
 
 
@@ -60,10 +60,8 @@ class FlinkRest:
         self.access = access or RestAccess()
         self._session = requests.Session()
         self._session.headers.update(self.access.headers())
-        options = self.access.requests_options()
-        self._session.verify = options["verify"]
-        if "cert" in options:
-            self._session.cert = options["cert"]
+        # per request: a session's own verify loses to REQUESTS_CA_BUNDLE in the environment
+        self._tls = self.access.requests_options()
 
     @classmethod
     def for_target(cls, settings: TargetSettings, timeout: float = 10.0) -> "FlinkRest":
@@ -72,7 +70,7 @@ class FlinkRest:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            resp = self._session.request(method, self.url + path, timeout=self.timeout, **kwargs)
+            resp = self._session.request(method, self.url + path, timeout=self.timeout, **self._tls, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise ServiceError(f"cannot reach Flink at {self.url}: the TLS handshake failed ({_tls_reason(exc)})",
                                rule="rest-tls",
@@ -103,7 +101,7 @@ class FlinkRest:
 
     def reachable(self) -> bool:
         try:
-            self._session.get(self.url + "/config", timeout=2).raise_for_status()
+            self._session.get(self.url + "/config", timeout=2, **self._tls).raise_for_status()
             return True
         except requests.RequestException:
             return False
