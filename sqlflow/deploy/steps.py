@@ -40,6 +40,9 @@ from sqlflow.process import run_bounded
 
 #: How long the process that submits one job may take (a JVM start, the SQL planned, files uploaded).
 SUBMIT_TIMEOUT_S = 300
+#: How long a job with Python UDFs (or ONNX models) must run steadily to count as started: a Python
+#: UDF opens (loads its model) with the first batch of rows, after Flink already reports RUNNING.
+PYTHON_SETTLE_S = 20.0
 
 Echo = Callable[[str], None]
 
@@ -220,8 +223,9 @@ class Deployer:
         if sources and self.settings.config.kafka.check:
             check_kafka(sources, job.name)
         jid = submit_job(self.settings, job, savepoint, allow_non_restored)
+        settle = max(self.settle, PYTHON_SETTLE_S) if job.udf_modules or job.modules else self.settle
         try:
-            state = watch_job(self.rest, jid, job, echo=self.echo, settle=self.settle, timeout=self.timeout,
+            state = watch_job(self.rest, jid, job, echo=self.echo, settle=settle, timeout=max(self.timeout, settle + 30),
                               root=self.settings.root)
         except ServiceError as exc:
             raise ServiceError(f"lost the cluster at {self.rest.url} while {job.name} (job {jid}) was starting",

@@ -90,7 +90,7 @@ def python_failure(text: str, statements: Iterable[CompiledStatement], root: Pat
         model = _model(statements, named.group(1)[len(_LOWERED_PREFIX):])
         where = model.location if model is not None else None
         name = model.name if model is not None else named.group(1)[len(_LOWERED_PREFIX):]
-        detail = short.split(": ", 1)[-1].replace(f"UDF {named.group(1)}: ", "")
+        detail = exception[named.end():].strip()
         return PythonFailure(f"model '{name}' failed in {phase}: {detail}", _with_source(where, root),
                              exception, phase)
     if user:
@@ -105,7 +105,7 @@ def python_failure(text: str, statements: Iterable[CompiledStatement], root: Pat
         udf = called.get(named.group(1))
         spec = udf.spec if udf is not None else None
         where = Location(_relative(spec.file, root), spec.line, 1) if spec is not None and spec.file else None
-        detail = short.split(": ", 1)[-1].replace(f"UDF {named.group(1)}: ", "")
+        detail = exception[named.end():].strip()
         return PythonFailure(f"UDF {named.group(1)} failed in {phase}: {detail}", _with_source(where, root),
                              exception, phase)
     return PythonFailure(f"a Python UDF failed in {phase}: {short}", None, exception, phase)
