@@ -242,9 +242,8 @@ class Config:
     def kafka_client(self, bootstrap: str | None = None) -> KafkaConnection:
         """How sqlflow's own Kafka clients connect: ``bootstrap`` (default the configured servers) and
         the ``kafka:`` security settings, secrets resolved."""
-        raw = self.kafka
-        resolved = {k: self.resolve_setting("kafka", k, v) if isinstance(v, str) else v
-                    for k, v in raw.__dict__.items()}
+        raw = {f.name: getattr(self.kafka, f.name) for f in fields(self.kafka)}
+        resolved = {k: self.resolve_setting("kafka", k, v) if isinstance(v, str) else v for k, v in raw.items()}
         add_secret(*secret_settings(resolved))
         return KafkaConnection(bootstrap or self.kafka_bootstrap, KafkaSecurity(**resolved))
 

@@ -8,12 +8,9 @@ is sqlflow's KRaft broker with a second listener, SASL_PLAINTEXT with the PLAIN 
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
 import threading
-import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
