@@ -37,6 +37,7 @@ from sqlflow.flink.preflight import check_kafka
 from sqlflow.flink.rest import FlinkRest
 from sqlflow.jars import ensure_jars
 from sqlflow.process import run_bounded
+from sqlflow.scrub import scrub
 
 #: How long the process that submits one job may take (a JVM start, the SQL planned, files uploaded).
 SUBMIT_TIMEOUT_S = 300
@@ -401,8 +402,11 @@ def deploy(settings: TargetSettings, *, dry_run: bool = False, allow_state_reset
     """Plan, show the steps, and (unless ``dry_run``) take them.
 
     A remote cluster that does not answer is an error before any step (the local target's cluster is
-    started by the first step); only one deploy per target runs at a time.
+    started by the first step); only one deploy per target runs at a time. Every line given to ``echo``
+    is scrubbed of secrets first (a library caller's ``print`` too, not only the CLI's streams).
     """
+    raw_echo = echo
+    echo = lambda line: raw_echo(scrub(line))  # noqa: E731
     if dry_run:
         changes = changes_for(settings, compiled=compiled)
         steps = plan_steps(changes, settings, allow_state_reset)

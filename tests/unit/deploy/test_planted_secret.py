@@ -124,3 +124,18 @@ def test_fmt_never_writes_a_secret_into_the_sql(project, monkeypatch, capsys):
     _cli(["fmt", str(job)], capsys)
     assert "${SINK_SECRET}" in job.read_text() and ENV_SECRET not in job.read_text()
     shutil.rmtree(project / ".sqlflow", ignore_errors=True)
+
+
+def test_a_library_callers_deploy_lines_are_scrubbed_too(project, fake_flink, fake_submit, monkeypatch):
+    from sqlflow.config import resolve_settings
+    from sqlflow.deploy.steps import deploy
+
+    monkeypatch.setenv("PROXY_TOKEN", FILE_SECRET)  # a name that looks secret
+    fake_flink.prefix = "/" + FILE_SECRET
+    (project / "sqlflow.yaml").write_text(
+        "name: demo\ntargets:\n  remote:\n    rest_url: http://127.0.0.1:" + str(fake_flink.port) + "/${PROXY_TOKEN}\n")
+    fake_submit(fake_flink)
+    lines: list[str] = []
+    deploy(resolve_settings(project, target="remote"), echo=lines.append, settle=0.1)  # no CLI streams here
+    assert lines[-1] == f"dashboard: http://127.0.0.1:{fake_flink.port}/*****"
+    assert [line for line in lines if FILE_SECRET in line] == []
