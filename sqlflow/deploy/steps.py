@@ -147,9 +147,12 @@ def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None 
     if allow_non_restored:
         spec["config"]["execution.state-recovery.ignore-unclaimed-state"] = "true"
     python = settings.python_executable if Path(settings.python_executable).exists() else sys.executable
+    # a process that ran Python UDFs in PyFlink's loopback mode (tests, notebooks) has this set; the
+    # child must start its own JVM client
+    env = {k: v for k, v in os.environ.items() if k != "PYFLINK_GATEWAY_DISABLED"}
     try:
         proc = run_bounded([python, "-m", "sqlflow.deploy.submit", "-"], SUBMIT_TIMEOUT_S, input=json.dumps(spec),
-                           cwd=ship)
+                           cwd=ship, env=env)
     except subprocess.TimeoutExpired:
         raise DeployError(f"{job.name}: submitting the job to {settings.rest_url} did not finish within "
                           f"{SUBMIT_TIMEOUT_S} s; it was not started", location=_statement_location(job, None, ""),

@@ -119,6 +119,8 @@ def test_deploy_and_jobs_through_an_https_proxy_that_checks_a_token(flink_cluste
             f"    rest_url: https://127.0.0.1:{proxy.port}\n    ca_file: {tls_files['ca']}\n"
             "    token: ${FLINK_TOKEN}\n")
         monkeypatch.setenv("FLINK_TOKEN", TOKEN)
+        # as in a process that ran Python UDFs in PyFlink's loopback mode: the submitting child starts anyway
+        monkeypatch.setenv("PYFLINK_GATEWAY_DISABLED", "true")
         settings = resolve_settings(root, target="remote")
         lines: list[str] = []
         result = deploy(settings, echo=lines.append, settle=2)

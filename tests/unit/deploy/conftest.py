@@ -178,7 +178,7 @@ def fake_submit(monkeypatch):
     def use(fake: FakeFlink) -> list[dict]:
         specs: list[dict] = []
 
-        def run(args, timeout, input=None, cwd=None, **kwargs):
+        def run(args, timeout, input=None, cwd=None, env=None, **kwargs):
             assert args[1:] == ["-m", "sqlflow.deploy.submit", "-"] and timeout
             spec = json.loads(input)
             specs.append(spec)
