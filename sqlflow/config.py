@@ -9,11 +9,16 @@ variables override the file for the settings a deployment sets:
 ``SQLFLOW_REST_URL``   the REST address of the remote target
 ``KAFKA_BOOTSTRAP``    the Kafka bootstrap servers the SQL reaches
 ``SQLFLOW_PARALLELISM`` default parallelism of the jobs
+``SQLFLOW_SECRETS_FILE`` a file of secrets (``NAME: value``) outside the project
+``SQLFLOW_KAFKA_CHECK`` ``0`` skips the check that a job's Kafka brokers answer
 =====================  ===============================================
 
-``${NAME}`` in SQL is replaced by ``vars.NAME`` from the file, else the
-environment variable ``NAME``; secrets are referenced that way and never
-written into SQL.
+``${NAME}`` in SQL (and in the ``kafka:`` and ``targets.remote`` settings) is
+replaced by ``vars.NAME`` from the file, else the secrets file's ``NAME``, else
+the environment variable ``NAME``; secrets are referenced that way and never
+written into SQL. The value of a secret (its name looks secret, or it comes from
+the secrets file) is registered with the scrubber (:mod:`sqlflow.scrub`) the
+moment it is read, so no output of sqlflow shows it.
 
 Each target's settings (:class:`TargetSettings`) are derived from this one
 object by :meth:`Config.target_settings`, so every default lives here once.
@@ -30,8 +35,11 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from sqlflow.access import (KAFKA_KEYS, SECRETS_FILE_ENV, KafkaConnection, KafkaSecurity, RestAccess,
+                            check_kafka_security, read_secrets_file, secret_settings)
 from sqlflow.errors import ConfigError, Location, did_you_mean
-from sqlflow.paths import find_project_root
+from sqlflow.paths import find_project_root, within
+from sqlflow.scrub import add_secret
 
 CONFIG_FILE = "sqlflow.yaml"
 TARGETS = ("embedded", "local", "remote", "kubernetes")
@@ -62,10 +70,20 @@ class LocalTarget:
 
 @dataclass(frozen=True)
 class RemoteTarget:
-    """Any Flink session cluster reached through its REST API."""
+    """Any Flink session cluster reached through its REST API (https, a CA, a client certificate,
+    a token for a proxy in front of it: see :class:`sqlflow.access.RestAccess`)."""
 
     rest_url: str = "http://localhost:8081"
     parallelism: int = 1
+    ca_file: str = ""
+    verify: bool = True
+    client_cert: str = ""
+    client_key: str = ""
+    keystore: str = ""
+    keystore_password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
+    username: str = ""
+    password: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,7 @@ class TargetSettings:
     vars: Mapping[str, str]
     requirements: tuple[str, ...]
     config: Config = field(compare=False, repr=False)  # the project configuration these come from
+    rest_access: RestAccess = field(default_factory=RestAccess, repr=False)  # TLS and credentials (remote)
 
     @property
     def kubernetes(self) -> KubernetesTarget:
@@ -146,10 +165,13 @@ class Config:
     remote: RemoteTarget = field(default_factory=RemoteTarget)
     kubernetes: KubernetesTarget = field(default_factory=KubernetesTarget)
     kafka_bootstrap: str = "localhost:9092"
+    kafka: KafkaSecurity = field(default_factory=KafkaSecurity)  # how sqlflow's own clients reach Kafka
     flink: Mapping[str, str] = field(default_factory=dict)
     vars: Mapping[str, str] = field(default_factory=dict)
     requirements: tuple[str, ...] = ()
     file: Path | None = None  # the sqlflow.yaml read, if any
+    secrets_file: Path | None = None  # SQLFLOW_SECRETS_FILE, if set
+    secret_values: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sql_path(self) -> Path:
@@ -168,21 +190,71 @@ class Config:
         return self.root / ".sqlflow"
 
     def lookup_var(self, name: str) -> str | None:
-        """The value of ``${name}``: config vars first, then the environment."""
+        """The value of ``${name}``: config vars first, then the secrets file, then the environment.
+
+        A secret's value (:meth:`is_secret`) is registered with the scrubber as it is read.
+        """
         if name in self.vars:
-            return str(self.vars[name])
-        if name == "KAFKA_BOOTSTRAP":
-            return os.environ.get(name, self.kafka_bootstrap)
-        return os.environ.get(name)
+            value: str | None = str(self.vars[name])
+        elif name in self.secret_values:
+            value = self.secret_values[name]
+        elif name == "KAFKA_BOOTSTRAP":
+            value = os.environ.get(name, self.kafka_bootstrap)
+        else:
+            value = os.environ.get(name)
+        if value and self.is_secret(name):
+            add_secret(value)
+        return value
+
+    def is_secret(self, name: str) -> bool:
+        """Whether the value of ``${name}`` is a secret: its name looks secret, or the secrets file sets it."""
+        return is_secret_name(name) or name in self.secret_values
 
     def substitute(self, text: str, location: Location | None = None) -> str:
         """Replace ``${NAME}`` and ``${NAME:-default}``; an unset name is a ConfigError."""
-        out, replacements = substitute(text, self.lookup_var)
+        out, replacements = substitute(text, self.lookup_var, self.is_secret)
         for r in replacements:
             if not r.defined:
                 raise ConfigError(f"${{{r.name}}} is not set", location=location, rule="unset-variable",
                                   hint=f"set it under vars: in {CONFIG_FILE} or export {r.name}=...")
         return out
+
+    def resolve_setting(self, section: str, key: str, raw: str) -> str:
+        """A sqlflow.yaml setting with its ``${NAME}`` references substituted; an unset one is an error
+        at the setting's line."""
+        if "${" not in raw:
+            return raw
+        out, replacements = substitute(raw, self.lookup_var, self.is_secret)
+        for r in replacements:
+            if not r.defined:
+                raise ConfigError(f"{section}.{key} uses ${{{r.name}}}, which is not set",
+                                  location=self.setting_location(key), rule="unset-variable",
+                                  hint=f"export {r.name}=..., put it in the secrets file ({SECRETS_FILE_ENV}), "
+                                       "or under vars: in " + CONFIG_FILE)
+        return out
+
+    def setting_location(self, key: str) -> Location | None:
+        """Where ``key:`` is written in sqlflow.yaml (None without the file)."""
+        if self.file is None or not self.file.exists():
+            return None
+        return _loc(self.file, self.file.read_text(encoding="utf-8"), key)
+
+    def kafka_client(self, bootstrap: str | None = None) -> KafkaConnection:
+        """How sqlflow's own Kafka clients connect: ``bootstrap`` (default the configured servers) and
+        the ``kafka:`` security settings, secrets resolved."""
+        raw = {f.name: getattr(self.kafka, f.name) for f in fields(self.kafka)}
+        resolved = {k: self.resolve_setting("kafka", k, v) if isinstance(v, str) else v for k, v in raw.items()}
+        add_secret(*secret_settings(resolved))
+        return KafkaConnection(bootstrap or self.kafka_bootstrap, KafkaSecurity(**resolved))
+
+    def rest_access(self) -> RestAccess:
+        """The remote target's REST TLS and credentials, secrets resolved."""
+        remote = self.remote
+        resolved = {k: self.resolve_setting("targets.remote", k, getattr(remote, k))
+                    if isinstance(getattr(remote, k), str) else getattr(remote, k)
+                    for k in RestAccess.__dataclass_fields__}
+        add_secret(*secret_settings(resolved))
+        return RestAccess(**resolved)
 
     def target_settings(self, target: str | None = None, rest_url: str | None = None) -> TargetSettings:
         """The resolved settings of ``target`` (default: the configured one); ``rest_url`` overrides
@@ -208,8 +280,8 @@ class Config:
             url = f"http://localhost:{self.embedded.rest_port}"
             common.update(rest_port=self.embedded.rest_port, parallelism=self.embedded.parallelism)
         elif name == "remote":
-            url = rest_url or self.remote.rest_url
-            common.update(parallelism=self.remote.parallelism)
+            url = self.resolve_setting("targets.remote", "rest_url", rest_url or self.remote.rest_url)
+            common.update(parallelism=self.remote.parallelism, rest_access=self.rest_access())
         else:  # kubernetes: the session cluster's REST service, inside the cluster
             k8s = self.kubernetes
             url = rest_url or f"http://{self.name.replace('_', '-').replace('.', '-')}-rest.{k8s.namespace}:8081"
@@ -218,8 +290,11 @@ class Config:
         return TargetSettings(rest_url=url.rstrip("/"), **common)
 
     def secrets(self) -> list[str]:
-        """Values that must never be shown (vars whose names look secret)."""
-        return [str(v) for k, v in self.vars.items() if is_secret_name(k) and v]
+        """Values known at load time that must never be shown: vars whose names look secret, and
+        every value of the secrets file (values of secret ``${NAME}`` from the environment are added
+        as they are read, by :meth:`lookup_var`)."""
+        return [str(v) for k, v in self.vars.items() if is_secret_name(k) and v] + \
+            [v for v in self.secret_values.values() if v]
 
 
 def is_secret_name(name: str) -> bool:
@@ -239,9 +314,12 @@ class Replacement:
     name: str
     defined: bool
     value: str = ""  # what replaced it
+    secret: bool = False  # the value is a secret (kept out of what is stored and shown)
 
 
-def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Replacement]]:
+def substitute(text: str, lookup: Callable[[str], str | None],
+               is_secret: Callable[[str], bool] = lambda name: is_secret_name(name)
+               ) -> tuple[str, list[Replacement]]:
     """Replace ``${NAME}`` (``${NAME:-default}``) line by line, recording each replacement; an unset name
     without a default is left as the bare name, its replacement marked undefined."""
     out_lines = []
@@ -258,7 +336,7 @@ def substitute(text: str, lookup: Callable[[str], str | None]) -> tuple[str, lis
             pieces.append(line[last:m.start()])
             pieces.append(value)
             subs.append(Replacement(lineno, m.start() + 1, len(m.group(0)),
-                                     m.start() + 1 + shift, len(value), name, defined, value))
+                                     m.start() + 1 + shift, len(value), name, defined, value, is_secret(name)))
             shift += len(value) - len(m.group(0))
             last = m.end()
         pieces.append(line[last:])
@@ -323,7 +401,12 @@ def _build(cls: type, data: Any, file: Path, text: str, section: str) -> Any:
                               rule="unknown-setting", hint=f"did you mean '{hint}'?" if hint else
                               "known settings: " + ", ".join(known))
         want = type(getattr(cls(), key))
-        if want is int and not isinstance(value, int):
+        if want is bool and not isinstance(value, bool):
+            if str(value).lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
+                raise ConfigError(f"'{section}.{key}' must be true or false, not {value!r}",
+                                  location=_loc(file, text, key), rule="bad-setting")
+            value = str(value).lower() in ("true", "yes", "on", "1")
+        elif want is int and not isinstance(value, int):
             try:
                 value = int(value)
             except (TypeError, ValueError):
@@ -366,10 +449,14 @@ def load_config(root: Path | None = None, overrides: Mapping[str, Any] | None = 
                               hint=f"did you mean '{hint}'?" if hint else "targets: " + ", ".join(_SECTIONS))
     kafka = _section(data, "kafka", dict, file, text)
     for key in kafka:
-        if key != "bootstrap":
+        if key not in KAFKA_KEYS:
+            hint = did_you_mean(str(key), KAFKA_KEYS)
             raise ConfigError(f"unknown setting 'kafka.{key}'", location=_loc(file, text, str(key)),
-                              rule="unknown-setting", hint="did you mean 'bootstrap'?"
-                              if did_you_mean(str(key), ("bootstrap",)) else "known settings: bootstrap")
+                              rule="unknown-setting", hint=f"did you mean '{hint}'?" if hint
+                              else "known settings: " + ", ".join(KAFKA_KEYS))
+    security = _build(KafkaSecurity, {k: v for k, v in kafka.items() if k != "bootstrap"}, file, text, "kafka")
+    check_kafka_security(security, lambda key: _loc(file, text, key))
+    folders = {key: _project_folder(root, data, key, file, text) for key in ("sql", "udfs", "models")}
     target = str(data.get("target", "embedded"))
     if target not in TARGETS:
         hint = did_you_mean(target, TARGETS)
@@ -379,18 +466,33 @@ def load_config(root: Path | None = None, overrides: Mapping[str, Any] | None = 
     cfg = Config(
         root=root,
         name=str(data.get("name") or root.name),
-        sql_dir=Path(data.get("sql", "sql")),
-        udfs_dir=Path(data.get("udfs", "udfs")),
-        models_dir=Path(data.get("models", "models")),
+        sql_dir=folders["sql"],
+        udfs_dir=folders["udfs"],
+        models_dir=folders["models"],
         target=target,
         kafka_bootstrap=str(kafka.get("bootstrap", "localhost:9092")),
+        kafka=security,
         flink={str(k): str(v) for k, v in _section(data, "flink", dict, file, text).items()},
         vars={str(k): str(v) for k, v in _section(data, "vars", dict, file, text).items()},
         requirements=tuple(str(r) for r in _section(data, "requirements", list, file, text)),
         file=file if file.exists() else None,
         **{name: _build(cls, targets.get(name), file, text, f"targets.{name}") for name, cls in _SECTIONS.items()},
     )
-    return apply_env(cfg, overrides)
+    cfg = apply_env(cfg, overrides)
+    add_secret(*cfg.secrets())
+    return cfg
+
+
+def _project_folder(root: Path, data: Mapping[str, Any], key: str, file: Path, text: str) -> Path:
+    """The ``sql:``/``udfs:``/``models:`` folder, which must lie inside the project (a job ships
+    udfs/ and models/ to the cluster: nothing from outside may travel with it)."""
+    value = Path(str(data.get(key, key)))
+    if not within(root, root / value):
+        raise ConfigError(f"'{key}: {value}' points outside the project ({root})",
+                          location=_value_loc(file, text, key, str(data.get(key))), rule="path-outside-project",
+                          hint=f"keep {key}/ inside the project folder (not '..', an absolute path elsewhere, "
+                               "or a symlink out of it)")
+    return value
 
 
 def apply_env(cfg: Config, overrides: Mapping[str, Any] | None = None) -> Config:
@@ -410,6 +512,12 @@ def apply_env(cfg: Config, overrides: Mapping[str, Any] | None = None) -> Config
         p = _env_int(env, "SQLFLOW_PARALLELISM")
         cfg = replace(cfg, embedded=replace(cfg.embedded, parallelism=p), local=replace(cfg.local, parallelism=p),
                       remote=replace(cfg.remote, parallelism=p))
+    if env.get("SQLFLOW_KAFKA_CHECK"):
+        cfg = replace(cfg, kafka=replace(cfg.kafka, check=env["SQLFLOW_KAFKA_CHECK"].lower()
+                                         not in ("0", "false", "no", "off")))
+    if env.get(SECRETS_FILE_ENV):
+        path = Path(env[SECRETS_FILE_ENV])
+        cfg = replace(cfg, secrets_file=path, secret_values=read_secrets_file(path, cfg.root))
     if cfg.target not in TARGETS:
         hint = did_you_mean(cfg.target, TARGETS)
         raise ConfigError(f"unknown target '{cfg.target}'", rule="unknown-target",

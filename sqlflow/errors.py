@@ -13,10 +13,11 @@ shows them the way a compiler does::
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
+
+from sqlflow.scrub import scrub
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,10 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 1) -> str | None
     return by_lower[found[0]] if found else None
 
 
-_SECRET_KEYS = re.compile(
-    r"(?i)(['\"]?(?:password|passwd|secret|token|api[._-]?key|sasl\.jaas\.config)['\"]?\s*[=:]\s*)"
-    r"('[^']*'|\"[^\"]*\"|[^\s,;)]+)"
-)
-
-
 def scrub_secrets(text: str, secrets: Sequence[str] = ()) -> str:
-    """Hide secret values: known secret strings, and values of secret-looking keys."""
-    for s in secrets:
-        if s and len(s) >= 4:
-            text = text.replace(s, "*****")
-    return _SECRET_KEYS.sub(lambda m: m.group(1) + "'*****'", text)
+    """Hide secret values: the known ones (and ``secrets``), and values of secret-looking keys
+    (see :mod:`sqlflow.scrub`, the one scrubber)."""
+    return scrub(text, secrets)
 
 
 @dataclass
@@ -91,10 +84,10 @@ class SqlflowError(Exception):
         text = f"{prefix}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return scrub(text)
 
     def render(self, color: bool = False) -> str:
-        """The compiler-style text: header, source line, caret, help."""
+        """The compiler-style text: header, source line, caret, help (secret values hidden)."""
         where = f"{self.location}: " if self.location else ""
         head = f"{where}{self.severity}[{self.rule}]: {self.message}"
         out = [head]
@@ -116,18 +109,18 @@ class SqlflowError(Exception):
             out.append(f"  = note: {note}")
         if self.hint:
             out.append(f"  = help: {self.hint}")
-        return "\n".join(out)
+        return scrub("\n".join(out))
 
     def to_dict(self) -> dict:
         loc = self.location
         return {
             "severity": self.severity,
             "rule": self.rule,
-            "message": self.message,
+            "message": scrub(self.message),
             "file": loc.file if loc else None,
             "line": loc.line if loc else None,
             "column": loc.column if loc else None,
-            "hint": self.hint,
+            "hint": scrub(self.hint) if self.hint else None,
         }
 
 

@@ -36,6 +36,12 @@ def state_dir(project_root: Path) -> Path:
     return path
 
 
+def within(root: Path, path: Path) -> bool:
+    """Whether ``path`` lies inside ``root`` once symlinks and ``..`` are resolved (``root`` itself counts)."""
+    real, base = Path(path).resolve(), Path(root).resolve()
+    return real == base or base in real.parents
+
+
 def find_project_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` holding sqlflow.yaml (else ``start``)."""
     start = (start or Path.cwd()).resolve()

@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pytest
 
+from sqlflow.access import KafkaConnection, kafka_options
 from sqlflow.kafka.broker import KafkaBroker
 from sqlflow.sqltest import SqlTestRunner, TestResult
 from sqlflow.flink.cluster import EmbeddedCluster
@@ -86,11 +87,14 @@ def check_sql_test(runner: SqlTestRunner, test: str | Path | Mapping[str, Any], 
     return result
 
 
-def produce_json(bootstrap: str, topic: str, records: Iterable[Any], key: str | None = None) -> int:
-    """Send records as JSON values (keyed by ``record[key]`` if given); returns the count."""
+def produce_json(bootstrap: str | KafkaConnection, topic: str, records: Iterable[Any], key: str | None = None) -> int:
+    """Send records as JSON values (keyed by ``record[key]`` if given); returns the count.
+
+    ``bootstrap`` is the servers, or a :class:`~sqlflow.access.KafkaConnection` (TLS, SASL:
+    ``load_config().kafka_client()``)."""
     from kafka import KafkaProducer
 
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5,
+    producer = KafkaProducer(**kafka_options(bootstrap), linger_ms=5,
                              value_serializer=lambda v: v if isinstance(v, bytes) else json.dumps(v).encode())
     n = 0
     try:
@@ -104,12 +108,12 @@ def produce_json(bootstrap: str, topic: str, records: Iterable[Any], key: str | 
     return n
 
 
-def consume(bootstrap: str, topic: str, expected: int | None = None, timeout: float = 30.0,
+def consume(bootstrap: str | KafkaConnection, topic: str, expected: int | None = None, timeout: float = 30.0,
             decode: bool = True) -> list[Any]:
     """Read a topic from the start: until ``expected`` records arrived, or until it stays quiet."""
     from kafka import KafkaConsumer
 
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+    consumer = KafkaConsumer(topic, **kafka_options(bootstrap), auto_offset_reset="earliest",
                              enable_auto_commit=False, consumer_timeout_ms=2000)
     out: list[Any] = []
     deadline = time.monotonic() + timeout

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from sqlflow.config import load_config
 from sqlflow.errors import ConfigError
 
 
@@ -49,7 +50,7 @@ def command(out: str | None, kafka: str | None, rows: int, seed: int, broken_sha
         summary = write_files(cfg, out, truth=truth, progress=show)
         where = f"wrote {out}"
     else:
-        summary = write_kafka(cfg, kafka, topic_prefix=topic_prefix, progress=show)
+        summary = write_kafka(cfg, load_config().kafka_client(kafka), topic_prefix=topic_prefix, progress=show)
         where = f"sent to Kafka at {kafka}" + (f" (topic prefix {topic_prefix!r})" if topic_prefix else "")
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2))

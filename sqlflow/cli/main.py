@@ -1,5 +1,9 @@
 """The ``sqlflow`` entry point: the command group and the one error handler.
 
+Everything a command prints (results, progress lines, errors, log records) leaves
+through standard output and error, which :func:`run` routes through the one
+scrubber (:mod:`sqlflow.scrub`): no secret value reaches the terminal or a log.
+
 Each command is a module under ``sqlflow.cli`` that defines a click command
 named ``command`` (or a group); adding a command means adding its module name
 to ``COMMANDS``.
@@ -17,7 +21,8 @@ import traceback
 import click
 
 from sqlflow import __version__
-from sqlflow.errors import Diagnostics, SqlflowError, scrub_secrets
+from sqlflow.errors import Diagnostics, SqlflowError
+from sqlflow.scrub import scrub_logging, scrubbed_output
 
 #: Modules under sqlflow.cli, each exporting ``command``.
 COMMANDS: tuple[str, ...] = (
@@ -73,10 +78,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    scrub_logging()
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Run the CLI; known errors become ``error: ...`` and exit code 1."""
+    """Run the CLI; known errors become ``error: ...`` and exit code 1. Every line it prints is scrubbed."""
+    with scrubbed_output():
+        _run(argv)
+
+
+def _run(argv: list[str] | None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("SQLFLOW_DEBUG"))
     try:
         cli.main(args=argv, prog_name="sqlflow", standalone_mode=False)
@@ -94,8 +105,7 @@ def run(argv: list[str] | None = None) -> None:
     except SqlflowError as exc:
         if debug:
             traceback.print_exc()
-        text = exc.render()
-        click.echo(scrub_secrets(text if exc.location else f"error: {exc}"), err=True)
+        click.echo(exc.render() if exc.location else f"error: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -104,6 +114,6 @@ def run(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         else:
-            click.echo(f"internal error: {type(exc).__name__}: {scrub_secrets(str(exc))}"
+            click.echo(f"internal error: {type(exc).__name__}: {exc}"
                        " (run with --debug for the traceback)", err=True)
         sys.exit(2)

@@ -21,4 +21,6 @@ def command(target: str | None, rest_url: str | None, project: Path | None, allo
     ctx = Context.load(project, overrides={"SQLFLOW_TARGET": target, "SQLFLOW_REST_URL": rest_url})
     settings, changes, steps = ctx.plan(target, rest_url, allow_state_reset)
     click.echo(describe(changes, steps, settings))
+    if changes.unreachable and settings.kind != "local":
+        click.echo(f"note: {changes.unreachable}: the plan assumes no job runs there", err=True)
     note_warnings(len(changes.plan.warnings))

@@ -7,13 +7,13 @@ import json
 
 import click
 
+from sqlflow.access import KafkaConnection
 from sqlflow.config import load_config
 
 
-def _bootstrap(value: str | None) -> str:
-    if value:
-        return value
-    return load_config().kafka_bootstrap
+def _bootstrap(value: str | None) -> KafkaConnection:
+    """The project's Kafka connection (sqlflow.yaml's kafka: TLS and SASL), at ``value`` if given."""
+    return load_config().kafka_client(value or None)
 
 
 _PREFIX = click.option("--topic-prefix", envvar="TOPIC_PREFIX", default="", show_default=True,
@@ -24,7 +24,9 @@ _BOOTSTRAP = click.option("--bootstrap", envvar="KAFKA_BOOTSTRAP", metavar="HOST
 
 @click.group("review")
 def command() -> None:
-    """Human review of doubtful records (the review_queue topic)."""
+    """Human review of doubtful records (the review_queue topic).
+
+    The Kafka clients use sqlflow.yaml's kafka: settings (security_protocol, sasl_*, ssl_*)."""
 
 
 @command.command("list")

@@ -26,7 +26,7 @@ from sqlflow.compiler.catalog import Catalog, Definition, FunctionDef, ModelDef,
 from sqlflow.compiler.lowering import LoweredJob, NativePredict, lower_job
 from sqlflow.compiler.project import Positions, SourceFile
 from sqlflow.compiler.rules import RULES, Rule
-from sqlflow.config import Config, is_secret_name, load_config
+from sqlflow.config import Config, load_config
 from sqlflow.errors import Location, SqlflowError
 from sqlflow.udf.spec import UdfSpec
 
@@ -363,8 +363,7 @@ def _statement(info: StatementInfo, lowered: LoweredJob) -> CompiledStatement:
 def _template(file: SourceFile, start: Location, sql: str) -> str | None:
     """``sql`` with the secret ``${NAME}`` values of its lines put back as ``${NAME}`` (None if none)."""
     last = start.line + sql.count("\n")
-    secret = [s for s in file.substitutions if start.line <= s.line <= last and s.value
-              and is_secret_name(s.name)]
+    secret = [s for s in file.substitutions if start.line <= s.line <= last and s.value and s.secret]
     if not secret:
         return None
     out = sql

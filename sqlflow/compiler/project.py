@@ -80,7 +80,7 @@ def load_sql_file(path: Path, rel: str, config: Config) -> SourceFile:
     """Read, substitute and parse one file; syntax errors are kept, never raised."""
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
-    parsed_text, subs = substitute(text, config.lookup_var)
+    parsed_text, subs = substitute(text, config.lookup_var, config.is_secret)
     src = SourceFile(path, rel, text, substitutions=subs)
     try:
         parsed = parse_script_partial(parsed_text, rel)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlflow.flink.rest import FlinkRest, JobSummary
 from sqlflow.config import TargetSettings
+from sqlflow.deploy.savepoints import take_savepoint
 from sqlflow.deploy.state import record
 from sqlflow.errors import DeployError, did_you_mean
 
@@ -82,7 +83,7 @@ def _io(detail: dict) -> tuple[int, int]:
 
 def list_jobs(settings: TargetSettings, all_states: bool = False) -> list[JobRow]:
     """The project's jobs on the target (running ones, or all with ``all_states``)."""
-    rest = FlinkRest(settings.rest_url)
+    rest = FlinkRest.for_target(settings)
     rows = []
     now = time.time() * 1000
     for j in rest.jobs():
@@ -98,7 +99,7 @@ def list_jobs(settings: TargetSettings, all_states: bool = False) -> list[JobRow
 
 def find_job(settings: TargetSettings, name: str) -> JobSummary:
     """The active job called ``name`` (or ``<project>.name``)."""
-    rest = FlinkRest(settings.rest_url)
+    rest = FlinkRest.for_target(settings)
     active = [j for j in rest.jobs() if j.active]
     for j in active:
         if j.name in (name, f"{settings.project}.{name}") or j.jid == name:
@@ -111,10 +112,10 @@ def find_job(settings: TargetSettings, name: str) -> JobSummary:
 def stop_job(settings: TargetSettings, name: str, savepoint: bool = True) -> str | None:
     """Stop a job, with a savepoint (its location) or by cancelling it (None)."""
     job = find_job(settings, name)
-    rest = FlinkRest(settings.rest_url)
+    rest = FlinkRest.for_target(settings)
     if not savepoint:
         return cancel_job(settings, name)
-    location = rest.savepoint(job.jid, settings.savepoint_dir.resolve().as_uri(), stop=True)
+    location = take_savepoint(rest, settings, job.name, job.jid, stop=True)
     rest.wait_state(job.jid, {"FINISHED", "CANCELED", "FAILED"}, timeout=60)
     record(settings, job.name, stopped=True, savepoint=location, jid=job.jid)
     return location
@@ -123,7 +124,7 @@ def stop_job(settings: TargetSettings, name: str, savepoint: bool = True) -> str
 def cancel_job(settings: TargetSettings, name: str) -> None:
     """Cancel a job without a savepoint."""
     job = find_job(settings, name)
-    rest = FlinkRest(settings.rest_url)
+    rest = FlinkRest.for_target(settings)
     rest.cancel(job.jid)
     rest.wait_state(job.jid, {"CANCELED", "FAILED", "FINISHED"}, timeout=60)
     record(settings, job.name, stopped=True, savepoint=None, jid=job.jid)
@@ -133,7 +134,7 @@ def cancel_job(settings: TargetSettings, name: str) -> None:
 def savepoint_job(settings: TargetSettings, name: str) -> str:
     """Take a savepoint of a running job; its location."""
     job = find_job(settings, name)
-    location = FlinkRest(settings.rest_url).savepoint(job.jid, settings.savepoint_dir.resolve().as_uri())
+    location = take_savepoint(FlinkRest.for_target(settings), settings, job.name, job.jid, stop=False)
     record(settings, job.name, last_savepoint=location)
     return location
 

@@ -7,11 +7,15 @@ per planned job. Each session job runs Flink's ``PythonDriver`` with
 baked into the image and submits that one job, the same code path as the
 other targets. The plan hash is in the job's arguments, so a changed job
 changes its spec and the operator upgrades it through a savepoint
-(``upgradeMode: savepoint``); an unchanged one is left alone.
+(``upgradeMode: savepoint``); an unchanged one is left alone. No secret value is
+written into a manifest: the in-cluster runner substitutes ``${NAME}`` from the
+pods' environment (a Kubernetes Secret), and any value that looks secret is
+scrubbed from what is written.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,9 @@ import yaml
 from sqlflow.deploy.flinkconf import GPU_CONFIG
 from sqlflow.deploy.plan import Plan, build_plan
 from sqlflow.config import TargetSettings
+from sqlflow.scrub import scrub_data
+
+log = logging.getLogger(__name__)
 
 API_VERSION = "flink.apache.org/v1beta1"
 FLINK_VERSION = "2.2.1"
@@ -112,6 +119,10 @@ def emit_manifests(settings: TargetSettings, out_dir: Path, plan: Plan | None = 
     docs += [(f"sessionjob-{k8s_name(j.name)}.yaml", session_job(settings, plan, j.name)) for j in plan.jobs]
     for fname, doc in docs:
         path = out_dir / fname
-        path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        clean = scrub_data(doc)  # a manifest is a file people commit: no secret value goes into it
+        if clean != doc:
+            log.warning("%s: secret values were replaced by ***** (give them to the cluster as a Kubernetes "
+                        "Secret, not through sqlflow.yaml's flink: settings)", path)
+        path.write_text(yaml.safe_dump(clean, sort_keys=False))
         written.append(path)
     return written

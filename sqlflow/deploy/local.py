@@ -21,6 +21,7 @@ from sqlflow.flink.rest import FlinkRest
 from sqlflow.config import Config, TargetSettings, resolve_settings
 from sqlflow.errors import ServiceError
 from sqlflow.paths import flink_home
+from sqlflow.process import run_bounded
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,18 @@ def _env(settings: TargetSettings) -> dict[str, str]:
     return env
 
 
+#: How long one of Flink's start/stop scripts may take (it forks the JVM and returns).
+SCRIPT_TIMEOUT_S = 120
+
+
 def _script(name: str, action: str, settings: TargetSettings) -> None:
     home = flink_home()
-    proc = subprocess.run(["bash", str(home / "bin" / name), action], env=_env(settings),
-                          capture_output=True, text=True, timeout=120)
+    try:
+        proc = run_bounded(["bash", str(home / "bin" / name), action], SCRIPT_TIMEOUT_S, env=_env(settings))
+    except subprocess.TimeoutExpired:
+        _, log_dir, _ = _dirs(settings)
+        raise ServiceError(f"bin/{name} {action} did not return within {SCRIPT_TIMEOUT_S} s",
+                           hint=f"see the logs in {log_dir}; `sqlflow down` stops what did start") from None
     if proc.returncode != 0:
         raise ServiceError(f"bin/{name} {action} failed: {(proc.stderr or proc.stdout).strip()[-400:]}")
 
@@ -109,7 +118,7 @@ def start_local_cluster(config: TargetSettings | Config | Path | str, timeout: f
     """Start (or find already running) this project's standalone Flink cluster."""
     settings = as_settings(config)
     conf_dir, log_dir, pid_dir = _dirs(settings)
-    rest = FlinkRest(settings.rest_url)
+    rest = FlinkRest.for_target(settings)
     gpu = gpu_present()
     running = [p for p in _pids(settings) if _alive(p)]
     if running and rest.reachable():

@@ -227,6 +227,7 @@ class Changes:
 
     plan: Plan
     changes: tuple[JobChange, ...] = field(default_factory=tuple)
+    unreachable: str | None = None  # why the target's REST API did not answer (the plan then assumes no job runs)
 
     def of(self, action: str) -> list[JobChange]:
         return [c for c in self.changes if c.action == action]

@@ -1,4 +1,5 @@
-"""The process that submits one planned job: ``python -m sqlflow.deploy.submit SPEC.json``.
+"""The process that submits one planned job: ``python -m sqlflow.deploy.submit -`` (the spec on
+standard input, so the job's secret values are never written to a file; ``SPEC.json`` works too).
 
 One process per job, since a PyFlink TableEnvironment fixes its
 configuration when the JVM starts (:mod:`sqlflow.flink.submit` does the
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--project" in argv:
         spec = _in_cluster(argv)
+    elif argv[0] == "-":
+        spec = json.load(sys.stdin)
     else:
         with open(argv[0], encoding="utf-8") as f:
             spec = json.load(f)

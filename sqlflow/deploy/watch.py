@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Callable
 
 from sqlflow.deploy.plan import PlannedJob
 from sqlflow.errors import DeployError, Location
 from sqlflow.flink.java import cause_of, locate
+from sqlflow.flink.pyerrors import python_failure
 from sqlflow.flink.rest import FlinkRest
 
 _FAILING = {"FAILED", "FAILING", "RESTARTING", "CANCELED", "CANCELLING", "SUSPENDED"}
@@ -55,6 +57,19 @@ def _slots_error(rest: FlinkRest, job: PlannedJob) -> DeployError:
                             "or stop a job (sqlflow jobs stop NAME)")
 
 
+def _failed(jid: str, job: PlannedJob, trace: str, root: Path | None) -> StartFailure:
+    """The start failure of a job whose exception text is ``trace``: a Python UDF's own error at the UDF
+    (or the CREATE MODEL), else Flink's root cause at the job's INSERT."""
+    python = python_failure(trace, [s.source for s in job.statements if s.source is not None], root)
+    if python is not None:
+        return StartFailure(jid, DeployError(f"{job.name} failed to start: {python.message}",
+                                             location=python.location or failure_location(job, ""),
+                                             rule="udf-failed"))
+    cause = cause_of(trace)
+    return StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}", location=failure_location(job, cause),
+                                         rule="job-failed"))
+
+
 def failure_location(job: PlannedJob, message: str) -> Location:
     """The job's INSERT (or the line Flink names inside it)."""
     stmt = job.inserts[0] if job.inserts else job.statements[-1]
@@ -64,8 +79,9 @@ def failure_location(job: PlannedJob, message: str) -> Location:
 
 
 def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], None] = print,
-              settle: float = 5.0, timeout: float = 120.0) -> str:
-    """Wait until job ``jid`` runs steadily (or finished cleanly); that state, or :class:`StartFailure`."""
+              settle: float = 5.0, timeout: float = 120.0, root: Path | None = None) -> str:
+    """Wait until job ``jid`` runs steadily (or finished cleanly); that state, or :class:`StartFailure`
+    (``root``: the project, to show a failing UDF's line)."""
     deadline = time.monotonic() + timeout
     running_since: float | None = None
     last_state = ""
@@ -83,11 +99,12 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
                 traces = rest.exceptions(jid)
             if state == "FINISHED" and not traces:
                 return state  # a bounded job that already did its work
-            cause = cause_of(traces[0]) if traces else f"the job went {state}"
             if traces and _NO_RESOURCES.search(traces[0]):
                 raise StartFailure(jid, _slots_error(rest, job))
-            raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
-                                                location=failure_location(job, cause), rule="job-failed"))
+            if traces:
+                raise _failed(jid, job, traces[0], root)
+            raise StartFailure(jid, DeployError(f"{job.name} failed to start: the job went {state}",
+                                                location=failure_location(job, ""), rule="job-failed"))
         if state == "RUNNING" and not _all_running(detail) and running_since is None:
             if _waiting_for_slots(rest, detail):
                 raise StartFailure(jid, _slots_error(rest, job))
@@ -95,9 +112,7 @@ def watch_job(rest: FlinkRest, jid: str, job: PlannedJob, echo: Callable[[str], 
             running_since = running_since or time.monotonic()
             traces = rest.exceptions(jid)
             if traces:
-                cause = cause_of(traces[0])
-                raise StartFailure(jid, DeployError(f"{job.name} failed to start: {cause}",
-                                                    location=failure_location(job, cause), rule="job-failed"))
+                raise _failed(jid, job, traces[0], root)
             if time.monotonic() - running_since >= settle:
                 return state
         else:

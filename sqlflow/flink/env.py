@@ -19,8 +19,10 @@ from sqlflow import KAFKA_CONNECTOR_VERSION
 from sqlflow.compiler.catalog import TableDef
 from sqlflow.compiler.compiled import JobFile
 from sqlflow.compiler.lowering import write_modules
+from sqlflow.errors import ConfigError
 from sqlflow.flink.native import native_jar
 from sqlflow.jars import cached_jars, ensure_jars, jars_dir
+from sqlflow.paths import within
 
 if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
     from pyflink.table import TableEnvironment
@@ -30,6 +32,24 @@ CONNECTOR_JARS = {
     "kafka": f"connector/flink-sql-connector-kafka-{KAFKA_CONNECTOR_VERSION}.jar",
     "upsert-kafka": f"connector/flink-sql-connector-kafka-{KAFKA_CONNECTOR_VERSION}.jar",
 }
+
+
+def inside_project(root: Path, path: Path, what: str) -> Path:
+    """``path``, refused (a ConfigError) when it resolves outside the project: nothing from outside
+    the project is copied into a job's shipped folder."""
+    if not within(root, path):
+        raise ConfigError(f"{what} {path} lies outside the project ({Path(root).resolve()}): it is not shipped",
+                          rule="path-outside-project",
+                          hint="copy it into the project instead of linking to it ('sqlflow validate' shows where)")
+    return path
+
+
+def copy_tree_within(root: Path, src: Path, dest: Path) -> None:
+    """``shutil.copytree`` of a project folder, refusing any entry (a link) that resolves outside the project."""
+    for path in src.rglob("*"):
+        if "__pycache__" not in path.parts:
+            inside_project(root, path, "the file")
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 def stage_python_files(project_root: Path, udfs_dir: Path, models_dir: Path, dest: Path,
@@ -42,19 +62,19 @@ def stage_python_files(project_root: Path, udfs_dir: Path, models_dir: Path, des
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    src = project_root / udfs_dir
+    src = inside_project(project_root, project_root / udfs_dir, "the UDF folder")
     if src.is_dir():
-        shutil.copytree(src, dest / udfs_dir.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        copy_tree_within(project_root, src, dest / udfs_dir.name)
         init = dest / udfs_dir.name / "__init__.py"
         if not init.exists():
             init.write_text("")
-    msrc = project_root / models_dir
+    msrc = inside_project(project_root, project_root / models_dir, "the models folder")
     if msrc.is_dir():
         mdest = dest / models_dir.name
         mdest.mkdir()
         for f in msrc.iterdir():
             if f.suffix in (".onnx", ".json") and f.is_file():
-                shutil.copy2(f, mdest / f.name)
+                shutil.copy2(inside_project(project_root, f, "the model file"), mdest / f.name)
     write_modules(dest, tuple(modules))
     return dest
 

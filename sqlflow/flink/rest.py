@@ -3,7 +3,9 @@
 Only the endpoints sqlflow needs, each a method; errors become
 :class:`~sqlflow.errors.ServiceError` (cannot reach the cluster) or
 :class:`~sqlflow.errors.DeployError` (the cluster refused), never a raw
-Java stack trace.
+Java stack trace. An https endpoint is verified against the target's CA file,
+with a client certificate and a bearer token or basic auth where the target
+sets them (:class:`~sqlflow.access.RestAccess`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import requests
 
+from sqlflow.access import RestAccess
+from sqlflow.config import TargetSettings
 from sqlflow.errors import DeployError, ServiceError
 from sqlflow.flink.java import cause_of
 
@@ -35,21 +39,52 @@ class JobSummary:
         return self.state not in TERMINAL_STATES
 
 
+def _tls_reason(exc: Exception) -> str:
+    """The part of an SSL error a person can act on (certificate verify failed, wrong host, ...)."""
+    text = str(exc)
+    for marker in ("certificate verify failed", "hostname mismatch", "unknown ca", "certificate required",
+                   "wrong version number", "bad certificate"):
+        i = text.lower().find(marker)
+        if i >= 0:
+            ends = [e for e in (text.find(" (_ssl", i), text.find(")", i)) if e > 0]
+            return text[i:min(ends) if ends else i + 120].strip(" ':")
+    return type(exc).__name__
+
+
 class FlinkRest:
     """Talks to one Flink cluster's REST endpoint (the dashboard's address)."""
 
-    def __init__(self, url: str, timeout: float = 10.0):
+    def __init__(self, url: str, timeout: float = 10.0, access: RestAccess | None = None):
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.access = access or RestAccess()
         self._session = requests.Session()
+        self._session.headers.update(self.access.headers())
+        # per request: a session's own verify loses to REQUESTS_CA_BUNDLE in the environment
+        self._tls = self.access.requests_options()
+
+    @classmethod
+    def for_target(cls, settings: TargetSettings, timeout: float = 10.0) -> "FlinkRest":
+        """The REST API of a target, with its TLS settings and credentials."""
+        return cls(settings.rest_url, timeout=timeout, access=settings.rest_access)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            resp = self._session.request(method, self.url + path, timeout=self.timeout, **kwargs)
+            resp = self._session.request(method, self.url + path, timeout=self.timeout, **self._tls, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise ServiceError(f"cannot reach Flink at {self.url}: the TLS handshake failed ({_tls_reason(exc)})",
+                               rule="rest-tls",
+                               hint="set targets.remote.ca_file to the CA that signed the endpoint's certificate "
+                                    "(and client_cert/client_key if it asks for one)") from None
         except requests.RequestException as exc:
             raise ServiceError(f"cannot reach Flink at {self.url}: {type(exc).__name__}",
                                hint="is the cluster running? local: sqlflow up; embedded: a sqlflow run --keep "
                                     "or sqlflow demo process; remote: check the target's rest_url") from None
+        if resp.status_code in (401, 403):
+            raise ServiceError(f"Flink at {self.url} refused sqlflow's credentials (HTTP {resp.status_code})",
+                               rule="rest-auth",
+                               hint="check targets.remote.token (or username/password) in sqlflow.yaml and the "
+                                    "secret it references")
         if resp.status_code >= 400:
             try:
                 errors = resp.json().get("errors") or [resp.text]
@@ -66,10 +101,15 @@ class FlinkRest:
 
     def reachable(self) -> bool:
         try:
-            self._session.get(self.url + "/config", timeout=2).raise_for_status()
+            self._session.get(self.url + "/config", timeout=2, **self._tls).raise_for_status()
             return True
         except requests.RequestException:
             return False
+
+    def check(self) -> None:
+        """Raise the :class:`ServiceError` that says why the cluster does not answer (TLS, credentials,
+        nothing listening); return when it does."""
+        self._call("GET", "/config")
 
     def overview(self) -> dict[str, Any]:
         """/overview: task managers, slots, job counts, Flink version."""

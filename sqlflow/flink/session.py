@@ -10,10 +10,13 @@ from typing import Callable, Mapping
 from sqlflow.compiler.compiled import JobFile
 from sqlflow.compiler.lowering import write_modules
 from sqlflow.config import Config
-from sqlflow.errors import JobError
+from sqlflow.errors import JobError, Location, SqlflowError
 from sqlflow.flink.cluster import EmbeddedCluster
 from sqlflow.flink.env import stage_python_files
 from sqlflow.flink.job import run_job
+from sqlflow.flink.java import cause_of
+from sqlflow.flink.preflight import check_kafka
+from sqlflow.flink.pyerrors import python_failure
 
 TERMINAL = ("FINISHED", "FAILED", "CANCELED")
 #: States of a job that is in trouble: it failed, or it fails and restarts.
@@ -37,6 +40,7 @@ class EmbeddedSession:
     cluster: EmbeddedCluster
     jobs: list[SubmittedJob] = field(default_factory=list)
     _staged: Path | None = None
+    _files: dict[str, JobFile] = field(default_factory=dict)
 
     @classmethod
     def start(cls, config: Config) -> "EmbeddedSession":
@@ -59,11 +63,17 @@ class EmbeddedSession:
 
     def submit(self, job: JobFile, streaming: bool = True,
                extra_config: Mapping[str, str] | None = None) -> SubmittedJob:
-        """Run one compiled job file (its INSERTs become one Flink job); a batch job runs in batch mode."""
+        """Run one compiled job file (its INSERTs become one Flink job); a batch job runs in batch mode.
+
+        The Kafka brokers its tables name must answer first (:func:`~sqlflow.flink.preflight.check_kafka`).
+        """
+        if self.config.kafka.check:
+            check_kafka(job.session, job.name)
         staged = self.python_files(job)
         t_env = self.cluster.job_env(job, streaming=streaming, python_files=[staged],
                                      config={**self.config.flink, **(extra_config or {})})
         job_id = run_job(t_env, job, base=self.config.root)
+        self._files[job.name] = job
         submitted = SubmittedJob(name=job.name, file=job.path, job_id=job_id)
         self.jobs.append(submitted)
         return submitted
@@ -86,7 +96,9 @@ class EmbeddedSession:
                 on_tick(states)
             for job in self.jobs:
                 if job.job_id and states.get(job.name) == "FAILED":
-                    raise JobError(f"job {job.name} failed: {self.cluster.job_failure(job.job_id)}")
+                    message, where = self._why(job)
+                    raise JobError(f"job {job.name} failed: {message}", location=where,
+                                   rule="udf-failed" if where is not None else "job-failed")
             if all(s in TERMINAL for s in states.values()):
                 return states
             if deadline is not None and time.monotonic() > deadline:
@@ -98,8 +110,25 @@ class EmbeddedSession:
         job = next((j for j in self.jobs if j.name == name and j.job_id), None)
         if job is None:
             return None
-        cause = self.cluster.job_failure(job.job_id)
+        cause, _ = self._why(job)
         return None if cause == "unknown cause" else cause
+
+    def _why(self, job: SubmittedJob) -> tuple[str, Location | None]:
+        """Why a job failed: a Python UDF's own error at its place in the project, else Flink's root cause."""
+        try:
+            traces = self.cluster.client.exceptions(job.job_id)
+        except SqlflowError:
+            return "unknown cause", None
+        compiled = self._files.get(job.name)
+        for text in traces:
+            failure = python_failure(text, compiled.session if compiled else (), self.config.root)
+            if failure is not None:
+                return failure.message, failure.location
+        for text in traces:
+            cause = cause_of(text)
+            if cause:
+                return cause, None
+        return "unknown cause", None
 
     def close(self) -> None:
         self.cluster.close()

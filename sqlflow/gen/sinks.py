@@ -22,6 +22,7 @@ from typing import IO, Iterable, Iterator
 import pandas as pd
 from tqdm import tqdm
 
+from sqlflow.access import KafkaConnection, bootstrap_of, kafka_options
 from sqlflow.errors import ServiceError
 from sqlflow.gen.config import GenConfig
 from sqlflow.gen.generate import Batch, Summary, iter_batches
@@ -127,16 +128,18 @@ def kafka_messages(batch: Batch, prefix: str = "") -> Iterator[tuple[str, bytes]
 
 def write_kafka(
     cfg: GenConfig,
-    bootstrap: str,
+    bootstrap: str | KafkaConnection,
     topic_prefix: str = "",
     progress: bool = False,
     producer_config: dict | None = None,
 ) -> Summary:
-    """Send every source to Kafka through a batching KafkaProducer; waits for all acks."""
+    """Send every source to Kafka through a batching KafkaProducer; waits for all acks.
+
+    ``bootstrap`` is the servers, or a :class:`~sqlflow.access.KafkaConnection` (TLS, SASL)."""
     from kafka import KafkaProducer
     from kafka.errors import KafkaError, KafkaTimeoutError
 
-    config = {"bootstrap_servers": bootstrap, "linger_ms": 50, "batch_size": 512 * 1024,
+    config = {**kafka_options(bootstrap), "linger_ms": 50, "batch_size": 512 * 1024,
               "acks": 1, "max_request_size": 4 * 1024 * 1024, "client_id": "sqlflow-gen",
               "bootstrap_timeout_ms": 10_000}
     config.update(producer_config or {})
@@ -147,11 +150,11 @@ def write_kafka(
     try:
         producer = KafkaProducer(**config)
     except KafkaTimeoutError as exc:
-        raise ServiceError(f"cannot reach Kafka at {bootstrap}: no broker answered within "
+        raise ServiceError(f"cannot reach Kafka at {bootstrap_of(bootstrap)}: no broker answered within "
                            f"{config['bootstrap_timeout_ms'] / 1000:g} s",
                            hint="is the broker running? (sqlflow up)", rule="kafka") from exc
     except KafkaError as exc:
-        raise ServiceError(f"cannot reach Kafka at {bootstrap}: {exc}",
+        raise ServiceError(f"cannot reach Kafka at {bootstrap_of(bootstrap)}: {exc}",
                            hint="is the broker running? (sqlflow up)", rule="kafka") from exc
     finally:
         kafka_log.setLevel(level)

@@ -12,6 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from sqlflow.access import KafkaConnection, kafka_options
+
+#: The servers (plain text), or a connection with its TLS and SASL settings (``Config.kafka_client()``).
+Bootstrap = str | KafkaConnection
+
 @dataclass(frozen=True)
 class Message:
     """One Kafka record: where it is, when it was written, and its JSON value."""
@@ -22,11 +27,11 @@ class Message:
     value: Any
 
 
-def end_offsets(bootstrap: str, topics: Iterable[str]) -> dict[str, int]:
+def end_offsets(bootstrap: Bootstrap, topics: Iterable[str]) -> dict[str, int]:
     """Records in each topic (the sum of its partitions' end offsets)."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(**kafka_options(bootstrap), enable_auto_commit=False)
     try:
         out: dict[str, int] = {}
         for topic in topics:
@@ -39,11 +44,11 @@ def end_offsets(bootstrap: str, topics: Iterable[str]) -> dict[str, int]:
         consumer.close()
 
 
-def read_topic(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Message]:
+def read_topic(bootstrap: Bootstrap, topic: str, timeout: float = 60.0) -> list[Message]:
     """Every record of ``topic`` up to its end offsets now, JSON-decoded (raw text if not JSON)."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+    consumer = KafkaConsumer(**kafka_options(bootstrap), enable_auto_commit=False,
                              max_partition_fetch_bytes=8 * 1024 * 1024)
     try:
         parts = sorted(consumer.partitions_for_topic(topic) or set())
@@ -67,16 +72,16 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Messag
         consumer.close()
 
 
-def values(bootstrap: str, topic: str) -> list[Any]:
+def values(bootstrap: Bootstrap, topic: str) -> list[Any]:
     """The decoded values of every record of ``topic``."""
     return [m.value for m in read_topic(bootstrap, topic)]
 
 
-def produce(bootstrap: str, topic: str, records: Iterable[Any]) -> int:
+def produce(bootstrap: Bootstrap, topic: str, records: Iterable[Any]) -> int:
     """Send records (dicts as JSON, str as text) to partition 0 of ``topic``; returns the count."""
     from kafka import KafkaProducer
 
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, acks=1)
+    producer = KafkaProducer(**kafka_options(bootstrap), linger_ms=20, acks=1)
     n = 0
     try:
         for rec in records:

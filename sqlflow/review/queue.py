@@ -10,8 +10,9 @@ from typing import Iterable
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from sqlflow.access import bootstrap_of, kafka_options
 from sqlflow.errors import ServiceError, ValidationError
-from sqlflow.kafka.topics import read_topic
+from sqlflow.kafka.topics import Bootstrap, read_topic
 
 QUEUE_TOPIC = "review_queue"
 DECISIONS_TOPIC = "review_decisions"
@@ -43,15 +44,15 @@ class Decision:
     decided_at: int
 
 
-def _read(bootstrap: str, topic: str) -> list[dict]:
+def _read(bootstrap: Bootstrap, topic: str) -> list[dict]:
     try:
         return [m.value for m in read_topic(bootstrap, topic) if isinstance(m.value, dict)]
     except KafkaError as exc:
-        raise ServiceError(f"cannot read topic {topic} at {bootstrap}: {exc}",
+        raise ServiceError(f"cannot read topic {topic} at {bootstrap_of(bootstrap)}: {exc}",
                            hint="is the broker running? (sqlflow up)", rule="kafka") from exc
 
 
-def queue_state(bootstrap: str, prefix: str = "") -> tuple[list[ReviewItem], dict[str, Decision]]:
+def queue_state(bootstrap: Bootstrap, prefix: str = "") -> tuple[list[ReviewItem], dict[str, Decision]]:
     """Every item ever queued (first occurrence of each id) and the first decision per id.
 
     ``prefix`` is the topic name prefix the jobs ran with (``${TOPIC_PREFIX}`` in the SQL).
@@ -68,14 +69,14 @@ def queue_state(bootstrap: str, prefix: str = "") -> tuple[list[ReviewItem], dic
     return list(items.values()), decided
 
 
-def pending(bootstrap: str, prefix: str = "") -> list[ReviewItem]:
+def pending(bootstrap: Bootstrap, prefix: str = "") -> list[ReviewItem]:
     """Items without a decision, oldest event first."""
     items, decided = queue_state(bootstrap, prefix)
     waiting = [i for i in items if i.review_id not in decided]
     return sorted(waiting, key=lambda i: (i.event_time or 0, i.review_id))
 
 
-def decide(bootstrap: str, review_ids: Iterable[str], decision: str, reviewer: str,
+def decide(bootstrap: Bootstrap, review_ids: Iterable[str], decision: str, reviewer: str,
            note: str = "", prefix: str = "") -> list[Decision]:
     """Write one decision per id; unknown or already decided ids are refused before anything is written."""
     if decision not in DECISIONS:
@@ -99,9 +100,9 @@ def decide(bootstrap: str, review_ids: Iterable[str], decision: str, reviewer: s
     return out
 
 
-def _write(bootstrap: str, topic: str, records: list[dict]) -> None:
+def _write(bootstrap: Bootstrap, topic: str, records: list[dict]) -> None:
     try:
-        producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+        producer = KafkaProducer(**kafka_options(bootstrap), acks="all", linger_ms=5)
         try:
             for rec in records:
                 producer.send(topic, key=rec["review_id"].encode(), value=json.dumps(rec).encode())
@@ -109,5 +110,5 @@ def _write(bootstrap: str, topic: str, records: list[dict]) -> None:
         finally:
             producer.close()
     except KafkaError as exc:
-        raise ServiceError(f"cannot write decisions to {topic} at {bootstrap}: {exc}",
+        raise ServiceError(f"cannot write decisions to {topic} at {bootstrap_of(bootstrap)}: {exc}",
                            rule="kafka") from exc

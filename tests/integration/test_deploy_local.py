@@ -323,3 +323,88 @@ def test_a_job_that_does_not_fit_the_slots_is_a_clear_error(cluster):
         "no-slots", "itest.wide cannot start: it needs more task slots than the cluster has free (4 in all)")
     assert list_jobs(settings) == []  # the waiting job was canceled
     assert FlinkRest(settings.rest_url).overview()["slots-available"] == 4
+
+
+def test_a_model_missing_on_the_cluster_fails_the_upgrade_and_the_previous_version_runs_on(cluster, monkeypatch):
+    import shutil as _shutil
+
+    from sqlflow.deploy import steps as steps_module
+
+    settings, info = cluster
+    root = settings.root
+    (root / "models").mkdir(exist_ok=True)
+    _shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "projects" / "good" / "models" / "ctr.onnx",
+                 root / "models" / "ctr_gone.onnx")
+    write_job(settings, "mm", job_sql("mm1"))
+    only(settings, {"mm"})
+    deploy(settings, echo=lambda s: None, settle=2)
+    wait_count(info, "mm1", 5)
+    old = load_state(settings)["itest.mm"]
+    write_job(settings, "mm", SOURCE.format(tag="mm2")
+              + "CREATE TABLE out_mm2 (k INT, c BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'mm2');\n"
+              + "CREATE MODEL gone\nINPUT (f1 FLOAT, f2 FLOAT, f3 FLOAT, f4 FLOAT)\nOUTPUT (probability FLOAT)\n"
+              + "WITH ('provider' = 'onnx', 'path' = 'models/ctr_gone.onnx');\n"
+              + "CREATE TEMPORARY VIEW feats_mm2 AS SELECT k, CAST(k AS FLOAT) AS f1, CAST(k AS FLOAT) AS f2, "
+              + "CAST(k AS FLOAT) AS f3, CAST(k AS FLOAT) AS f4 FROM src_mm2;\n"
+              + "INSERT INTO out_mm2\nSELECT k, COUNT(*) AS c\n"
+              + "FROM ML_PREDICT(TABLE feats_mm2, MODEL gone, DESCRIPTOR(f1, f2, f3, f4))\n"
+              + "WHERE probability >= 0\nGROUP BY k;\n")
+    real_ship = steps_module.ship_files
+
+    def ship_without_the_model(settings_, job):  # the folder shipped with the job lacks the model
+        folder = real_ship(settings_, job)
+        for f in folder.rglob("ctr_gone.onnx"):
+            f.unlink()
+        return folder
+
+    monkeypatch.setattr(steps_module, "ship_files", ship_without_the_model)
+    with pytest.raises(DeployError) as err:
+        deploy(settings, echo=lambda s: None, settle=3, allow_state_reset=True)
+    e = err.value
+    assert e.rule == "deploy-failed"
+    assert f"the previous version ({old['hash']}) runs again from savepoint" in e.message
+    assert "model 'gone' failed in open(): model file 'models/ctr_gone.onnx' not found" in e.message
+    assert (Path(e.location.file).name, e.location.line) == ("mm.sql", 3)  # CREATE MODEL gone
+    assert "Caused by" not in e.render()
+    assert printed(info, "mm2") == []
+    last = counts(info, "mm1")[-1]
+    assert (running_job(settings, "itest.mm").state, load_state(settings)["itest.mm"]["hash"]) == (
+        "RUNNING", old["hash"])
+    resumed = wait_count(info, "mm1", last + 2)  # the old version goes on from its savepoint
+    assert resumed[resumed.index(last) + 1:][:2] == [last + 1, last + 2]
+    cancel_job(settings, "mm")
+
+
+def test_a_savepoint_folder_the_cluster_cannot_write_leaves_the_job_running(cluster, monkeypatch, tmp_path):
+    from sqlflow.deploy import savepoints
+
+    settings, info = cluster
+    write_job(settings, "spd", job_sql("spd1"))
+    only(settings, {"spd"})
+    jid = deploy(settings, echo=lambda s: None, settle=2).jobs["itest.spd"]
+    wait_count(info, "spd1", 3)
+    write_job(settings, "spd", job_sql("spd2", "k, COUNT(*) AS c, 'v2' AS v", ", v STRING"))
+    # a folder on this machine that cannot be written: refused before the job is touched
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    blocked = replace(settings, flink_config={**settings.flink_config,
+                                              "state.savepoints.dir": f"{blocker.as_uri()}/savepoints"})
+    with pytest.raises(DeployError) as err:
+        deploy(blocked, echo=lambda s: None, settle=2)
+    assert (err.value.rule, err.value.message) == (
+        "savepoint-dir", f"cannot write savepoints into {blocker}/savepoints: Not a directory; itest.spd keeps "
+                         "running and nothing was changed")
+    # a folder only the JobManager finds it cannot write (/proc): Flink refuses the savepoint
+    monkeypatch.setattr(savepoints, "check_writable", lambda settings, job: None)
+    refused = replace(settings, flink_config={**settings.flink_config,
+                                              "state.savepoints.dir": "file:///proc/sqlflow-savepoints"})
+    with pytest.raises(DeployError) as err:
+        deploy(refused, echo=lambda s: None, settle=2)
+    assert err.value.rule == "savepoint-failed"
+    assert err.value.message.startswith("the savepoint of itest.spd into file:///proc/sqlflow-savepoints failed: ")
+    assert err.value.message.endswith("; itest.spd keeps running and nothing was changed")
+    last = counts(info, "spd1")[-1]
+    assert running_job(settings, "itest.spd").jid == jid
+    assert wait_count(info, "spd1", last + 2)[-1] >= last + 2
+    assert printed(info, "spd2") == []
+    cancel_job(settings, "spd")

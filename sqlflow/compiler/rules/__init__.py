@@ -12,11 +12,13 @@ from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
 from sqlflow.compiler.rules.duplicate import DuplicateDefinition
 from sqlflow.compiler.rules.grouping import Grouping
+from sqlflow.compiler.rules.kafka_security import KafkaSecurity, SecretInSql
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
 from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
+from sqlflow.compiler.rules.project_paths import PathOutsideProject
 from sqlflow.compiler.rules.reserved_word import ReservedWord
 from sqlflow.compiler.rules.streaming_sort import StreamingSort
 from sqlflow.compiler.rules.syntax import Syntax
@@ -48,9 +50,11 @@ RULES: tuple[Rule, ...] = (
     UnknownConnector(),
     MissingOption(),
     UnknownOption(),
+    KafkaSecurity(),
     MissingWatermark(),
     AppendOnlySink(),
     StreamingSort(),
+    PathOutsideProject(),
     ModelFile(),
     ModelSignatureRule(),
     StateTtl(),
@@ -58,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     UdfNotVectorized(),
     ProctimeWindow(),
     MixedComparison(),
+    SecretInSql(),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
