@@ -294,7 +294,8 @@ class NativePredict:
     options: tuple[tuple[str, str], ...]  # the model's options the runtime takes (path relative to the root)
     outputs: tuple[tuple[str, str], ...]  # OUTPUT columns: (name, SQL type)
     model: str
-    location: Location | None = None
+    location: Location | None = None  # the ML_PREDICT call
+    model_location: Location | None = None  # the model's CREATE MODEL (where the runtime's errors are shown)
 
     @property
     def path(self) -> str:
@@ -325,7 +326,7 @@ def lower_native(node: exp.Expression, models: dict[str, ModelDecl], views: list
         view = f"__ml_predict_{len(views) + 1}"
         options = tuple((k, str(decl.options[k])) for k in NATIVE_OPTIONS if decl.options.get(k) not in (None, ""))
         views.append(NativePredict(view, table_arg.this.sql(dialect="flink"), features, options, decl.outputs,
-                                   decl.name, locate(n) if locate else None))
+                                   decl.name, locate(n) if locate else None, decl.location))
         table = exp.Table(this=exp.to_identifier(view, quoted=True))
         alias = n.args.get("alias")
         table.set("alias", alias.copy() if alias else exp.TableAlias(this=exp.to_identifier("__ml_predict")))

@@ -16,7 +16,8 @@ from typing import Callable
 from sqlflow.deploy.plan import PlannedJob
 from sqlflow.errors import DeployError, Location
 from sqlflow.flink.java import cause_of, locate
-from sqlflow.flink.pyerrors import python_failure
+from sqlflow.flink.native import native_failure
+from sqlflow.flink.pyerrors import python_failure, with_source
 from sqlflow.flink.rest import FlinkRest
 
 _FAILING = {"FAILED", "FAILING", "RESTARTING", "CANCELED", "CANCELLING", "SUSPENDED"}
@@ -60,7 +61,13 @@ def _slots_error(rest: FlinkRest, job: PlannedJob) -> DeployError:
 def _failed(jid: str, job: PlannedJob, trace: str, root: Path | None) -> StartFailure:
     """The start failure of a job whose exception text is ``trace``: a Python UDF's own error at the UDF
     (or the CREATE MODEL), else Flink's root cause at the job's INSERT."""
-    python = python_failure(trace, [s.source for s in job.statements if s.source is not None], root)
+    sources = [s.source for s in job.statements if s.source is not None]
+    native = native_failure(trace, sources)
+    if native is not None:
+        return StartFailure(jid, DeployError(f"{job.name} failed to start: {native[0]}",
+                                             location=with_source(native[1], root) or failure_location(job, ""),
+                                             rule="model-failed"))
+    python = python_failure(trace, sources, root)
     if python is not None:
         return StartFailure(jid, DeployError(f"{job.name} failed to start: {python.message}",
                                              location=python.location or failure_location(job, ""),

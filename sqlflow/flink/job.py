@@ -123,7 +123,11 @@ def register_predict(t_env: TableEnvironment, step: NativePredict, base: Path | 
     try:
         scored = native.predict(t_env, t_env.sql_query(f"SELECT * FROM {step.source}"), step.features,
                                 options, step.outputs)
-    except SqlflowError as exc:
+    except SqlflowError as exc:  # the runtime refused the model: shown at its CREATE MODEL
+        if step.model_location is not None:
+            if step.location is not None:
+                exc.notes.append(f"called by ML_PREDICT at {step.location}")
+            exc.location = step.model_location
         exc.location = exc.location or step.location
         raise
     t_env.create_temporary_view(f"`{step.view}`", scored)

@@ -13,10 +13,11 @@ kept, in streaming and batch mode alike.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from sqlflow.errors import ModelError, SetupError
-from sqlflow.flink.java import root_message
+from sqlflow.compiler.compiled import CompiledStatement
+from sqlflow.errors import Location, ModelError, SetupError
+from sqlflow.flink.java import cause_of, root_message
 from sqlflow.paths import cache_dir
 
 if TYPE_CHECKING:  # pyflink's table API is heavy to import: only for annotations
@@ -97,3 +98,23 @@ def _java_class(gateway, name: str):
                          "pipeline.jars of this table environment",
                          hint="call sqlflow.flink.native.add_jar(t_env) first")
     return view
+
+
+#: The runtime's classes, as they appear in a job's exception text.
+RUNTIME_PACKAGE = "io.sqlflow.onnx"
+
+
+def native_failure(text: str, statements: Iterable[CompiledStatement]) -> tuple[str, Location | None] | None:
+    """A job failure raised by the native model runtime (a model file missing on the cluster, a model
+    that does not load, a batch too large): the message and the model's CREATE MODEL; None when the
+    job failed for another reason."""
+    if RUNTIME_PACKAGE not in text:
+        return None
+    cause = cause_of(text)
+    steps = [p for s in statements for p in s.predicts]
+    hit = next((p for p in steps if p.path and (p.path in text or Path(p.path).name in text)), None)
+    if hit is None and len({p.model for p in steps}) == 1:
+        hit = steps[0]
+    if hit is None:
+        return f"the native model runtime failed: {cause}", None
+    return f"model '{hit.model}' failed in open(): {cause}", hit.model_location

@@ -91,7 +91,7 @@ def python_failure(text: str, statements: Iterable[CompiledStatement], root: Pat
         where = model.location if model is not None else None
         name = model.name if model is not None else named.group(1)[len(_LOWERED_PREFIX):]
         detail = exception[named.end():].strip()
-        return PythonFailure(f"model '{name}' failed in {phase}: {detail}", _with_source(where, root),
+        return PythonFailure(f"model '{name}' failed in {phase}: {detail}", with_source(where, root),
                              exception, phase)
     if user:
         path, line, func = user[-1]
@@ -99,14 +99,14 @@ def python_failure(text: str, statements: Iterable[CompiledStatement], root: Pat
         name = _udf_of(rel, functions, called) or (named.group(1) if named else None)
         where = Location(rel, line, 1) if rel else None
         what = f"UDF {name}" if name else f"a Python function ({rel or path}:{line})"
-        return PythonFailure(f"{what} failed in {phase}: {short}", _with_source(where, root, frame=True),
+        return PythonFailure(f"{what} failed in {phase}: {short}", with_source(where, root, frame=True),
                              exception, phase)
     if named:  # raised by sqlflow's runtime for a declared UDF (its model, its result)
         udf = called.get(named.group(1))
         spec = udf.spec if udf is not None else None
         where = Location(_relative(spec.file, root), spec.line, 1) if spec is not None and spec.file else None
         detail = exception[named.end():].strip()
-        return PythonFailure(f"UDF {named.group(1)} failed in {phase}: {detail}", _with_source(where, root),
+        return PythonFailure(f"UDF {named.group(1)} failed in {phase}: {detail}", with_source(where, root),
                              exception, phase)
     return PythonFailure(f"a Python UDF failed in {phase}: {short}", None, exception, phase)
 
@@ -174,7 +174,7 @@ def _relative(file: str | None, root: Path | None) -> str | None:
     return file
 
 
-def _with_source(loc: Location | None, root: Path | None, frame: bool = False) -> Location | None:
+def with_source(loc: Location | None, root: Path | None, frame: bool = False) -> Location | None:
     """``loc`` with its file's text, so the error shows the line (files are relative to ``root``); a
     traceback ``frame`` is underlined from its first character to its last."""
     if loc is None or root is None or not loc.file:
@@ -193,4 +193,4 @@ def _with_source(loc: Location | None, root: Path | None, frame: bool = False) -
     return Location(loc.file, loc.line, column, length, source=text)
 
 
-__all__ = ["PythonFailure", "python_failure"]
+__all__ = ["PythonFailure", "python_failure", "with_source"]

@@ -16,7 +16,8 @@ from sqlflow.flink.env import stage_python_files
 from sqlflow.flink.job import run_job
 from sqlflow.flink.java import cause_of
 from sqlflow.flink.preflight import check_kafka
-from sqlflow.flink.pyerrors import python_failure
+from sqlflow.flink.native import native_failure
+from sqlflow.flink.pyerrors import python_failure, with_source as _with_source
 
 TERMINAL = ("FINISHED", "FAILED", "CANCELED")
 #: States of a job that is in trouble: it failed, or it fails and restarts.
@@ -121,6 +122,9 @@ class EmbeddedSession:
             return "unknown cause", None
         compiled = self._files.get(job.name)
         for text in traces:
+            native = native_failure(text, compiled.session if compiled else ())
+            if native is not None:
+                return native[0], _with_source(native[1], self.config.root)
             failure = python_failure(text, compiled.session if compiled else (), self.config.root)
             if failure is not None:
                 return failure.message, failure.location

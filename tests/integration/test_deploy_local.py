@@ -343,7 +343,7 @@ def test_a_model_missing_on_the_cluster_fails_the_upgrade_and_the_previous_versi
     write_job(settings, "mm", SOURCE.format(tag="mm2")
               + "CREATE TABLE out_mm2 (k INT, c BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'mm2');\n"
               + "CREATE MODEL gone\nINPUT (f1 FLOAT, f2 FLOAT, f3 FLOAT, f4 FLOAT)\nOUTPUT (probability FLOAT)\n"
-              + "WITH ('provider' = 'onnx', 'path' = 'models/ctr_gone.onnx');\n"
+              + "WITH ('provider' = 'onnx', 'path' = 'models/ctr_gone.onnx', 'runtime' = 'python');\n"
               + "CREATE TEMPORARY VIEW feats_mm2 AS SELECT k, CAST(k AS FLOAT) AS f1, CAST(k AS FLOAT) AS f2, "
               + "CAST(k AS FLOAT) AS f3, CAST(k AS FLOAT) AS f4 FROM src_mm2;\n"
               + "INSERT INTO out_mm2\nSELECT k, COUNT(*) AS c\n"

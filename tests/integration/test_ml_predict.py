@@ -11,9 +11,10 @@ import pytest
 
 from sqlflow.compiler import compile_project
 from sqlflow.config import load_config
-from sqlflow.errors import ValidationError
+from sqlflow.errors import JobError, ValidationError
 from sqlflow.flink.env import stage_python_files
 from sqlflow.flink.job import run_job
+from sqlflow.flink.session import EmbeddedSession
 from sqlflow.udf.testmodels import build_linear, build_mlp
 
 pytestmark = pytest.mark.integration
@@ -122,3 +123,29 @@ INSERT INTO scored SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL lin
     assert err.value.rule == "model-signature"
     assert err.value.message == "model 'lin' takes 3 input column(s), DESCRIPTOR gives 2"
     assert err.value.location.line == 9
+
+
+def test_a_model_the_native_runtime_cannot_find_is_named_at_its_create_model(flink_cluster, tmp_path):
+    root = _project(tmp_path, SOURCE + """
+CREATE MODEL lin
+INPUT (a FLOAT, b FLOAT, c FLOAT)
+OUTPUT (probability FLOAT)
+WITH ('provider' = 'onnx', 'path' = 'models/lin.onnx');
+CREATE TABLE scored (id BIGINT, probability FLOAT)
+WITH ('connector' = 'filesystem', 'path' = '@OUT@', 'format' = 'json');
+INSERT INTO scored SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL lin, DESCRIPTOR(f1, f2, f3));
+""")
+    config = load_config(root)
+    compiled = compile_project(config=config)
+    assert compiled.ok
+    job = compiled.job("sql/predict.sql")
+    (root / "models" / "lin.onnx").unlink()  # gone between checking and running
+    session = EmbeddedSession(config=config, cluster=flink_cluster)
+    session.submit(job, streaming=False)
+    with pytest.raises(JobError) as err:
+        session.wait(timeout=180)
+    e = err.value
+    assert (e.location.file, e.location.line) == ("sql/predict.sql", 5)  # its CREATE MODEL
+    assert e.message.startswith("job ml.predict failed: model 'lin' failed in open(): model file '")
+    assert "lin.onnx' not found" in e.message
+    assert "Caused by" not in e.render() and "at io.sqlflow" not in e.render()

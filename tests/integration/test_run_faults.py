@@ -114,7 +114,7 @@ CREATE TABLE scored (id BIGINT, probability FLOAT) WITH ('connector' = 'blackhol
 CREATE MODEL gone
 INPUT (f1 FLOAT, f2 FLOAT, f3 FLOAT, f4 FLOAT)
 OUTPUT (probability FLOAT)
-WITH ('provider' = 'onnx', 'path' = 'models/ctr_gone.onnx');
+WITH ('provider' = 'onnx', 'path' = 'models/ctr_gone.onnx', 'runtime' = 'python');
 
 INSERT INTO scored
 SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL gone, DESCRIPTOR(f1, f2, f3, f4));

@@ -75,3 +75,36 @@ def test_the_image_builds_and_ships_the_same_version():
     shipped = re.findall(r"sqlflow-onnx-([\d.]+)\.jar", dockerfile)
     assert shipped and set(shipped) == {native_model.NATIVE_VERSION}
     assert "COPY jvm ./jvm" in dockerfile and "jars/native/" in dockerfile
+
+
+NATIVE_TRACE = """org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy
+\tat org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler.handleFailure(X.java:1)
+Caused by: org.apache.flink.table.api.ValidationException: model file '/srv/proj/models/ctr.onnx' not found (looked at /srv/proj/models/ctr.onnx and the files shipped with the job)
+\tat io.sqlflow.onnx.ModelFiles.find(ModelFiles.java:64)
+\tat io.sqlflow.onnx.OnnxPredictOperator.open(OnnxPredictOperator.java:80)
+"""
+
+
+def test_a_failure_of_the_native_runtime_is_the_model_s_at_its_create_model():
+    from sqlflow.compiler import compile_project
+
+    root = ROOT / "tests" / "fixtures" / "projects" / "good"
+    sql = ("CREATE TEMPORARY MODEL ctr\nINPUT (f1 FLOAT, f2 FLOAT)\nOUTPUT (probability FLOAT)\n"
+           "WITH ('provider' = 'onnx', 'path' = 'models/ctr.onnx');\n"
+           "CREATE TEMPORARY TABLE feats (f1 FLOAT, f2 FLOAT) WITH ('connector' = 'datagen');\n"
+           "CREATE TEMPORARY TABLE scored (probability FLOAT) WITH ('connector' = 'blackhole');\n"
+           "INSERT INTO scored SELECT probability FROM ML_PREDICT(TABLE feats, MODEL ctr, DESCRIPTOR(f1, f2));\n")
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "p"
+        shutil.copytree(root, project, ignore=shutil.ignore_patterns("__pycache__"))
+        (project / "sql" / "zz_native.sql").write_text(sql)
+        job = compile_project(project).job("sql/zz_native.sql")
+    assert job.native
+    message, where = native_model.native_failure(NATIVE_TRACE, job.session)
+    assert message == ("model 'ctr' failed in open(): model file '/srv/proj/models/ctr.onnx' not found (looked at "
+                       "/srv/proj/models/ctr.onnx and the files shipped with the job)")
+    assert (where.file, where.line) == ("sql/zz_native.sql", 1)
+    assert native_model.native_failure("java.lang.OutOfMemoryError: Java heap space", job.session) is None
