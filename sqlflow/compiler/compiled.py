@@ -172,24 +172,36 @@ def _job(project: Project, f) -> JobFile:
                 udfs[call.udf.name] = call.udf.spec
                 if call.udf.spec is not None and call.udf.spec.model:
                     models.append(call.udf.spec.model)
+                if call.udf.index >= 0:  # a CREATE FUNCTION (of this file or a shared one)
+                    shared.append(call.udf)
         for p in info.facts.predicts:
+            shared.append(p.model)
             if p.model.path:
                 models.append(p.model.path)
 
+    shared: list[Definition] = []
     for info in infos:
         collect(info)
         if info.kind == "insert" and info.sink_name:
             sinks.append(info.sink_name)
+        if info.kind == "alter" and info.definition is not None and info.definition.revision_of is not None:
+            shared.append(info.definition.revision_of)  # the table an ALTER changes must exist in the session
+    for d in reads + shared:  # an ALTER's table comes from where it was created
+        while d.revision_of is not None:
+            d = d.revision_of
+            shared.append(d)
     sources = sorted({d.name for d in reads if isinstance(d, TableDef)})
     for d in list(reads):  # CREATE TABLE ... LIKE needs its base defined first
         while isinstance(d, TableDef) and d.like_base is not None:
             d = d.like_base
             reads.append(d)
-    requires = sorted({f"{d.file}:{d.location.line if d.location else 0}" for d in reads if d.file != f.rel})
+    reads_and_shared = reads + [d for d in shared if d.file != f.rel]
+    requires = sorted({f"{d.file}:{d.location.line if d.location else 0}" for d in reads_and_shared
+                       if d.file != f.rel and d.index >= 0})
     statements = tuple(CompiledStatement(i.kind, _normal_sql(i), replace(i.location, source=None), i.sink_name,
                                          i.in_statement_set) for i in infos)
     udf_modules = sorted({s.module for s in udfs.values() if s is not None})
-    digest = _hash(project, statements, [d for d in reads if d.file != f.rel], udfs, sorted(set(models)))
+    digest = _hash(project, statements, [d for d in reads_and_shared if d.file != f.rel], udfs, sorted(set(models)))
     return JobFile(f.rel, statements, tuple(sources), tuple(dict.fromkeys(sinks)), tuple(sorted(udfs)),
                    tuple(udf_modules), tuple(sorted(set(models))), tuple(requires), digest)
 
