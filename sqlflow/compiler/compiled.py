@@ -123,9 +123,28 @@ def run_rules(project: Project, rules: tuple[Rule, ...] = RULES) -> list[Sqlflow
                 if st is not None and d.rule in disabled.get(id(st.statement), set()):
                     continue
             out.append(d)
+    out = _without_knock_ons(project, out)
     out.sort(key=lambda d: (d.location.file if d.location else "", d.location.line if d.location else 0,
                             d.location.column if d.location else 0, order.get(d.rule, 99)))
     return out
+
+
+#: Rules whose findings assume the statement resolves and types cleanly: where the statement has an
+#: error of another rule (an unknown name, a grouping mistake, a syntax error...), theirs are knock-ons
+#: of that cause (a column count off by the column the cause lost) and are left out, so the cause is
+#: the first and only thing said about the statement.
+DERIVED_RULES = frozenset({"insert-column-count", "insert-column-type", "append-only-sink", "missing-watermark",
+                           "streaming-sort", "state-ttl", "select-star-sink", "proctime-window"})
+
+
+def _without_knock_ons(project: Project, diagnostics: list[SqlflowError]) -> list[SqlflowError]:
+    def statement(d: SqlflowError):
+        st = project.statement_at(d.location) if d.location is not None and d.location.line else None
+        return id(st.statement) if st is not None else None
+
+    causes = {statement(d) for d in diagnostics
+              if d.severity == "error" and d.rule not in DERIVED_RULES and statement(d) is not None}
+    return [d for d in diagnostics if d.rule not in DERIVED_RULES or statement(d) not in causes]
 
 
 def _disabled_by_statement(project: Project) -> dict[int, set[str]]:

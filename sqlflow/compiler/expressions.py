@@ -303,6 +303,9 @@ class ExprTyper:
         loc = self.locate(f)
         udf = self.catalog.function(name, self.file) if isinstance(f, exp.Anonymous) else None
         known = builtin(name)
+        if udf is not None and udf.index < 0:  # found in udfs/ only: the SQL never declares it to Flink
+            self.facts.calls.append(Call(name, loc, arg_types, arg_locs, node=f, undeclared=udf))
+            return ANY
         if udf is not None:
             self.facts.calls.append(Call(name, loc, arg_types, arg_locs, udf=udf, node=f))
             if udf.spec is not None:

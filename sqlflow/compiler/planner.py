@@ -96,11 +96,10 @@ def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerR
             report.diagnostics.append(SetupError(f"cannot start Flink's planner: {first_line(exc)}", rule=RULE))
             return report
         own = project.in_file(f)
-        own_names = {s.definition.name for s in own if s.definition is not None}
+        own_names = {s.definition.name for s in own if s.definition is not None and s.definition.revision_of is None}
         preamble = [s for g in shared if g is not f for s in project.in_file(g)
                     if s.definition is not None and s.definition.name not in own_names]
         part = PlannerReport()
-        _register_udfs(compiled, env, part)
         _check_statements(env, preamble + own, part, quiet=set(map(id, preamble)))
         report.checked += part.checked
         report.skipped += part.skipped
@@ -132,9 +131,18 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
             for key, value in _set_pairs(info):
                 env.get_config().set(key, value)
             continue
+        if info.kind in ("alter", "drop"):
+            if not reason:
+                _run(env.execute_sql, info, _sql(info), report)
+            continue
         if info.kind in ("table", "view", "function"):
             d = info.definition
             if d is None:
+                continue
+            if isinstance(d, TableDef) and d.materialized:
+                skipped_tables[d.name] = "a materialized table needs Flink's SQL gateway"
+                if id(info) not in quiet:
+                    _note(report, info, f"table '{d.name}' is not checked by the planner: {skipped_tables[d.name]}")
                 continue
             if isinstance(d, TableDef) and d.connector not in available:
                 skipped_tables[d.name] = f"connector '{d.connector}' is not on the planner's classpath"
@@ -144,9 +152,9 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
             if isinstance(d, ViewDef) and reason:
                 skipped_tables[d.name] = reason
                 continue
-            if info.kind == "function" and d.language == "PYTHON" and d.spec is not None:
-                continue  # registered from udfs/ already
-            _run(env.execute_sql, info, _sql(info), report)
+            # a Python UDF's CREATE FUNCTION registers it (not counted as a check); without one, Flink has no such function
+            _run(env.execute_sql, info, _sql(info), report,
+                 count=not (info.kind == "function" and d.language == "PYTHON" and d.spec is not None))
         elif info.kind in ("insert", "query"):
             if reason:
                 _note(report, info, f"not checked by the planner: {reason}")
@@ -200,17 +208,6 @@ class _Lowered:
         return node.sql(dialect="flink")
 
 
-def _register_udfs(compiled: CompiledProject, env: Any, report: PlannerReport) -> None:
-    for spec in compiled.udfs:
-        sql = f"CREATE TEMPORARY SYSTEM FUNCTION `{spec.name}` AS '{spec.module}.{spec.attr}' LANGUAGE PYTHON"
-        try:
-            env.execute_sql(sql)
-        except Exception as exc:
-            where = Location(spec.file or str(compiled.config.udfs_dir), spec.line, 1)
-            report.diagnostics.append(ValidationError(
-                f"Flink cannot register UDF '{spec.name}': {flink_message(exc)[0]}", where, rule=RULE))
-
-
 def _skip_reason(info: StatementInfo, skipped: dict[str, str]) -> str | None:
     for d, _ in info.facts.reads:
         if d.name in skipped:
@@ -233,8 +230,8 @@ def _set_pairs(info: StatementInfo) -> list[tuple[str, str]]:
 
 
 def _sql(info: StatementInfo) -> str:
-    if info.in_statement_set:
-        return info.node.sql(dialect="flink")
+    if info.in_statement_set:  # the INSERT's own text, so Flink's positions map back to the file
+        return info.statement.source_of(info.node)[0]
     return str(info.statement.sql)
 
 
@@ -243,8 +240,9 @@ def _note(report: PlannerReport, info: StatementInfo, message: str) -> None:
     report.diagnostics.append(ValidationError(message, info.location, rule=RULE, severity="note"))
 
 
-def _run(call: Any, info: StatementInfo, sql: str, report: PlannerReport, exact: bool = True) -> None:
-    report.checked += 1
+def _run(call: Any, info: StatementInfo, sql: str, report: PlannerReport, exact: bool = True,
+         count: bool = True) -> None:
+    report.checked += count
     try:
         call(sql)
     except Exception as exc:
@@ -321,9 +319,10 @@ def _clean(line: str) -> str:
 
 
 def _locate(info: StatementInfo, pos: tuple[int, int, int] | None) -> Location:
-    if pos is None or info.in_statement_set:
+    if pos is None:
         return info.sink_location or info.location
-    start = info.statement.location  # in the text as parsed; remap() maps back to the file
+    # where the text Flink was given starts, in the text as parsed; remap() maps back to the file
+    start = info.statement.source_of(info.node)[1] if info.in_statement_set else info.statement.location
     line, col, length = pos
     file_line = start.line + line - 1
     file_col = start.column + col - 1 if line == 1 else col

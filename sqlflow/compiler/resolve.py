@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlflow.compiler.catalog import Catalog, ModelDef, TableDef, ViewDef, table_name
 from sqlflow.compiler.expressions import ExprTyper, Scope, is_aggregate_call
 from sqlflow.compiler.grouping import check_grouping
-from sqlflow.compiler.facts import Col, Facts, JoinUse, PredictUse, Relation, Unresolved, WindowUse
+from sqlflow.compiler.facts import Col, Facts, JoinUse, PredictUse, Relation, SetOpUse, Unresolved, WindowUse
 from sqlflow.compiler.types import ANY, FlinkType
 from sqlflow.errors import Location
 
@@ -61,8 +61,10 @@ class QueryResolver:
                 left = self.query(node.left, ctes, outer)
                 right = self.query(node.right, ctes, outer)
                 distinct = isinstance(node, exp.Union) and node.args.get("distinct", True)
+                self._set_op(node, left, right)
                 return Relation(left.columns, left.updating or right.updating or bool(distinct),
-                                has_rowtime=left.has_rowtime or right.has_rowtime)
+                                has_rowtime=left.has_rowtime or right.has_rowtime,
+                                opaque=left.opaque or right.opaque)
             if isinstance(node, exp.Select):
                 return self.select(node, ctes, outer)
             if isinstance(node, exp.Values):
@@ -71,6 +73,25 @@ class QueryResolver:
             return Relation([])
         finally:
             self.depth -= 1
+
+    def _set_op(self, node: exp.SetOperation, left: Relation, right: Relation) -> None:
+        """Record both branches' column types and places, for the set-operation rule."""
+        if left.opaque or right.opaque:
+            return
+        kind = {"union": "UNION", "intersect": "INTERSECT", "except": "EXCEPT"}.get(node.key, node.key.upper())
+        if not node.args.get("distinct", True):
+            kind += " ALL"
+
+        def places(branch: exp.Expression, rel: Relation) -> tuple[Location, ...]:
+            sel = _first_select(branch)
+            items = sel.expressions if sel is not None else []
+            if len(items) != len(rel.columns) or any(isinstance(i, exp.Star) for i in items):
+                return tuple(self.locate(branch) for _ in rel.columns)
+            return tuple(self.locate(i.this if isinstance(i, exp.Alias) else i) for i in items)
+
+        self.facts.set_ops.append(SetOpUse(
+            kind, tuple(c.type for c in left.columns), tuple(c.type for c in right.columns),
+            places(node.left, left), places(node.right, right), self.locate(node.right)))
 
     def _subquery(self, node: exp.Expression, scope: Scope) -> Relation:
         return self.query(node, None, scope)
@@ -450,3 +471,10 @@ def _renamed(rel: Relation, alias: exp.Expression | None) -> Relation:
         return rel
     cols = [Col(names[i] if i < len(names) else c.name, c.type) for i, c in enumerate(rel.columns)]
     return Relation(cols, rel.updating, rel.windowed, rel.rank_column, rel.rank_append, rel.has_rowtime, rel.opaque)
+
+
+def _first_select(query: exp.Expression) -> exp.Select | None:
+    """The first SELECT of a query (the left-most branch of a set operation)."""
+    while isinstance(query, (exp.Subquery, exp.SetOperation)):
+        query = query.this if isinstance(query, exp.Subquery) else query.left
+    return query if isinstance(query, exp.Select) else None

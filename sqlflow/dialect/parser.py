@@ -308,6 +308,15 @@ class FlinkParser(DdlMixin, AlterMixin, TypeMixin, StatementMixin, QueryMixin, F
         return super()._parse_select(nested=nested, table=table, parse_subquery_alias=parse_subquery_alias,
                                      parse_set_operation=parse_set_operation, consume_pipe=consume_pipe)
 
+    def _parse_alias(self, this: exp.Expr | None, explicit: bool = False) -> exp.Expr | None:
+        """sqlglot's alias, marked ``implicit_alias`` when written without AS (``a b``): a missing comma
+        between two SELECT items reads that way, and the compiler tells the two apart."""
+        written_as = self._curr is not None and self._curr.token_type == TokenType.ALIAS
+        node = super()._parse_alias(this, explicit)
+        if isinstance(node, exp.Alias) and node is not this and not written_as:
+            node.meta["implicit_alias"] = True
+        return node
+
     def _parse_lateral(self) -> exp.Lateral | None:
         if (
             self._curr

@@ -79,6 +79,7 @@ class StatementMixin:
         def __getattr__(self, name: str) -> t.Any: ...
 
     def _parse_flink_insert(self, upsert: bool = False) -> exp.Insert:
+        keyword = self._prev  # INSERT / UPSERT: where the statement's text starts
         if not upsert and self._match(TokenType.OVERWRITE):
             overwrite = True
         elif self._match(TokenType.INTO):
@@ -99,7 +100,7 @@ class StatementMixin:
             self._expect(TokenType.R_PAREN, ")")
             this = self.expression(exp.Schema(this=table, expressions=cols))
         cls = fx.Upsert if upsert else exp.Insert
-        return self.expression(cls(this=this, overwrite=overwrite, expression=self._parse_query()))
+        return self.expression(cls(this=this, overwrite=overwrite, expression=self._parse_query()), keyword)
 
     def _parse_partition_spec(self) -> exp.Expr:
         key = self._parse_id_var()

@@ -18,6 +18,7 @@ from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl
 from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
 from sqlflow.compiler.rules.reserved_word import ReservedWord
+from sqlflow.compiler.rules.set_operation import SetOperation
 from sqlflow.compiler.rules.streaming_sort import StreamingSort
 from sqlflow.compiler.rules.syntax import Syntax
 from sqlflow.compiler.rules.udf_argument_type import UdfArgumentType
@@ -28,6 +29,7 @@ from sqlflow.compiler.rules.unknown_model import UnknownModel
 from sqlflow.compiler.rules.unknown_table import UnknownTable
 from sqlflow.compiler.rules.variables import UndefinedVariable
 from sqlflow.compiler.rules.watermark import MissingWatermark
+from sqlflow.compiler.rules.watermark_type import WatermarkType
 
 RULES: tuple[Rule, ...] = (
     Syntax(),
@@ -42,9 +44,11 @@ RULES: tuple[Rule, ...] = (
     Grouping(),
     UdfArity(),
     UdfArgumentType(),
+    SetOperation(),
     InsertColumnCount(),
     InsertColumnType(),
     MixedEquality(),
+    WatermarkType(),
     UnknownConnector(),
     MissingOption(),
     UnknownOption(),
