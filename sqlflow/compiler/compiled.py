@@ -138,13 +138,31 @@ DERIVED_RULES = frozenset({"insert-column-count", "insert-column-type", "append-
 
 
 def _without_knock_ons(project: Project, diagnostics: list[SqlflowError]) -> list[SqlflowError]:
-    def statement(d: SqlflowError):
-        st = project.statement_at(d.location) if d.location is not None and d.location.line else None
-        return id(st.statement) if st is not None else None
+    """Drop derived findings of a statement with an error, or that reads a definition with one
+    (Flink refuses that definition, and every statement reading it fails with it)."""
+    def info(d: SqlflowError) -> StatementInfo | None:
+        return project.statement_at(d.location) if d.location is not None and d.location.line else None
 
-    causes = {statement(d) for d in diagnostics
-              if d.severity == "error" and d.rule not in DERIVED_RULES and statement(d) is not None}
-    return [d for d in diagnostics if d.rule not in DERIVED_RULES or statement(d) not in causes]
+    causes = {id(st.statement) for d in diagnostics
+              if d.severity == "error" and d.rule not in DERIVED_RULES and (st := info(d)) is not None}
+    broken = {id(s.definition) for s in project.statements
+              if s.definition is not None and id(s.statement) in causes}
+    grew = True
+    while grew:  # a view over a broken definition is broken too
+        grew = False
+        for s in project.statements:
+            if s.definition is not None and id(s.definition) not in broken \
+                    and any(id(r) in broken for r, _ in s.facts.reads):
+                broken.add(id(s.definition))
+                grew = True
+
+    def knock_on(d: SqlflowError) -> bool:
+        st = info(d)
+        if d.rule not in DERIVED_RULES or st is None:
+            return False
+        return id(st.statement) in causes or any(id(r) in broken for r, _ in st.facts.reads)
+
+    return [d for d in diagnostics if not knock_on(d)]
 
 
 def _disabled_by_statement(project: Project) -> dict[int, set[str]]:
@@ -203,6 +221,8 @@ def _job(project: Project, f) -> JobFile:
         collect(info)
         if info.kind == "insert" and info.sink_name:
             sinks.append(info.sink_name)
+            if info.sink is not None:
+                shared.append(info.sink)  # a sink defined in another file must be in the session too
         if info.kind == "alter" and info.definition is not None and info.definition.revision_of is not None:
             shared.append(info.definition.revision_of)  # the table an ALTER changes must exist in the session
     for d in reads + shared:  # an ALTER's table comes from where it was created

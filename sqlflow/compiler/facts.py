@@ -132,5 +132,8 @@ class Facts:
     sorts: list[tuple[str, Location]] = field(default_factory=list)  # ORDER BY a stream cannot run, why
     reads: list[tuple[Definition, Location]] = field(default_factory=list)
     set_ops: list[SetOpUse] = field(default_factory=list)
+    #: ``a b`` in a SELECT list where ``b`` is also a column of its input, or starts another line:
+    #: most likely ``a, b`` with the comma lost (the expression, the alias, where the expression is)
+    lost_commas: list[tuple[exp.Expression, str, Location]] = field(default_factory=list)
     select_star: Location | None = None
     too_deep: Location | None = None  # resolution gave up: the tree is nested too deeply

@@ -26,6 +26,7 @@ from typing import Any, Callable
 from sqlflow.compiler.analysis import StatementInfo
 from sqlflow.compiler.catalog import TableDef, ViewDef
 from sqlflow.compiler.compiled import CompiledProject
+from sqlflow.compiler.connectors import CONNECTORS
 from sqlflow.errors import Location, SetupError, SqlflowError, ValidationError
 
 RULE = "planner"
@@ -99,6 +100,7 @@ def check(compiled: CompiledProject, envs: EnvFactory | None = None) -> PlannerR
         own_names = {s.definition.name for s in own if s.definition is not None and s.definition.revision_of is None}
         preamble = [s for g in shared if g is not f for s in project.in_file(g)
                     if s.definition is not None and s.definition.name not in own_names]
+        preamble += _from_other_jobs(compiled, f, shared)  # what a run also ships: definitions of other jobs
         part = PlannerReport()
         _check_statements(env, preamble + own, part, quiet=set(map(id, preamble)))
         report.checked += part.checked
@@ -144,7 +146,7 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
                 if id(info) not in quiet:
                     _note(report, info, f"table '{d.name}' is not checked by the planner: {skipped_tables[d.name]}")
                 continue
-            if isinstance(d, TableDef) and d.connector not in available:
+            if isinstance(d, TableDef) and d.connector in CONNECTORS and d.connector not in available:
                 skipped_tables[d.name] = f"connector '{d.connector}' is not on the planner's classpath"
                 if id(info) not in quiet:
                     _note(report, info, f"table '{d.name}' is not checked by the planner: {skipped_tables[d.name]}")
@@ -153,8 +155,11 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
                 skipped_tables[d.name] = reason
                 continue
             # a Python UDF's CREATE FUNCTION registers it (not counted as a check); without one, Flink has no such function
+            refused = len(report.diagnostics)
             _run(env.execute_sql, info, _sql(info), report,
                  count=not (info.kind == "function" and d.language == "PYTHON" and d.spec is not None))
+            if len(report.diagnostics) > refused and info.kind in ("table", "view"):
+                skipped_tables[d.name] = "Flink refused its definition"  # no knock-on "Object not found"
         elif info.kind in ("insert", "query"):
             if reason:
                 _note(report, info, f"not checked by the planner: {reason}")
@@ -206,6 +211,15 @@ class _Lowered:
 
         node = lowering.lower_ml_predict(info.node.copy(), self.models, self.columns, locate=info.statement.locate)
         return node.sql(dialect="flink")
+
+
+def _from_other_jobs(compiled: CompiledProject, f: Any, shared: list[Any]) -> list[StatementInfo]:
+    """The definitions of other job files that ``f`` requires (``sqlflow run`` ships those too)."""
+    wanted = set(compiled.job(f.rel).requires)
+    project = compiled.project
+    return [s for g in project.files if g is not f and g not in shared for s in project.in_file(g)
+            if s.definition is not None and s.definition.location is not None
+            and f"{g.rel}:{s.definition.location.line}" in wanted]
 
 
 def _skip_reason(info: StatementInfo, skipped: dict[str, str]) -> str | None:

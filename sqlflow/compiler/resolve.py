@@ -168,12 +168,23 @@ class QueryResolver:
                 columns.extend(self._star(p, scope))
                 continue
             t = self.typer.typeof(p, scope)
+            if isinstance(p, exp.Alias) and p.meta.get("implicit_alias"):
+                self._lost_comma(p, scope)
             name = p.alias_or_name if (isinstance(p, (exp.Alias, exp.Column, exp.Dot))) else f"EXPR${i}"
             columns.append(Col(name, t))
             inner = p.this if isinstance(p, exp.Alias) else p
             if isinstance(inner, exp.Window) and isinstance(inner.this, exp.RowNumber):
                 rank = (name, self._rank_append(inner, scope))
         return columns, rank
+
+    def _lost_comma(self, item: exp.Alias, scope: Scope) -> None:
+        """``a b``: record it when ``b`` is a column of the input too, or written on a line of its own."""
+        alias = item.alias
+        where, named = self.locate(item.this), self.locate(item.args["alias"])
+        known = any(c.name == alias for _, rel in scope.items for c in rel.columns) or \
+            alias in ("window_start", "window_end", "window_time")
+        if known or (where.line and named.line and named.line > where.line):
+            self.facts.lost_commas.append((item.this, alias, where))
 
     def _star(self, p: exp.Expression, scope: Scope) -> list[Col]:
         qualifier = p.table if isinstance(p, exp.Column) else ""
@@ -313,7 +324,7 @@ class QueryResolver:
         if name:
             self.facts.unresolved.append(Unresolved(
                 "function", str(fn.this), self.locate(fn), tuple(sorted(_WINDOW_TVFS | {"ML_PREDICT"}))))
-        return Relation([])
+        return Relation([], opaque=True)  # its columns are unknown, not missing: only the call is reported
 
     def _descriptor(self, d: exp.Expression, source: Relation) -> list[tuple[str, FlinkType, Location]]:
         out = []
@@ -340,7 +351,7 @@ class QueryResolver:
         cols = [Col(c.name, c.type.plain()) for c in source.columns]
         cols += [Col("window_start", ts_type), Col("window_end", ts_type),
                  Col("window_time", FlinkType(ts_type.root, (3,), time_attr=time_attr or "rowtime"))]
-        return Relation(cols, source.updating, windowed=True, has_rowtime=source.has_rowtime)
+        return Relation(cols, source.updating, windowed=True, has_rowtime=source.has_rowtime, opaque=source.opaque)
 
     def _ml_predict(self, args: list[exp.Expression], source: Relation,
                     described: list[tuple[str, FlinkType, Location]], where: exp.Expression) -> Relation:
@@ -356,7 +367,7 @@ class QueryResolver:
             return Relation(list(source.columns), source.updating, has_rowtime=source.has_rowtime, opaque=True)
         self.facts.predicts.append(PredictUse(model, tuple(described), self.locate(model_arg.this)))
         cols = list(source.columns) + [Col(c.name, c.type) for c in model.outputs]
-        return Relation(cols, source.updating, source.windowed, has_rowtime=source.has_rowtime)
+        return Relation(cols, source.updating, source.windowed, has_rowtime=source.has_rowtime, opaque=source.opaque)
 
     # -------------------------------------------------------------------- joins
 
@@ -408,7 +419,7 @@ class QueryResolver:
         elif kind == "regular":
             updating = outer or any(r.updating for _, r in scope.items)
             scope.items[:] = [(a, Relation([Col(c.name, c.type.plain()) for c in r.columns],
-                                           updating, has_rowtime=r.has_rowtime))
+                                           updating, has_rowtime=r.has_rowtime, opaque=r.opaque))
                               for a, r in scope.items]
 
     def _join_kind(self, on: exp.Expression | None, left_items: list[tuple[str, Relation]],

@@ -59,23 +59,7 @@ class InsertColumnCount(Rule):
 
 
 def _missing_comma(s: StatementInfo) -> tuple[exp.Expression, str] | None:
-    """A SELECT item aliased without AS by a name on another line, or by a column of the query's tables.
-
-    ``window_start\n    user_id,`` is ``window_start AS user_id``: a comma was lost.
-    """
-    query = s.query
-    while isinstance(query, exp.Subquery):
-        query = query.this
-    while isinstance(query, exp.SetOperation):
-        query = query.left
-    if not isinstance(query, exp.Select):
-        return None
-    names = {c.name for d, _ in s.facts.reads for c in getattr(d, "columns", [])}
-    for item in query.expressions:
-        if not isinstance(item, exp.Alias) or not item.meta.get("implicit_alias"):
-            continue
-        alias = item.alias
-        before, after = s.locate(item.this), s.locate(item.args["alias"])
-        if alias in names or (before.line and after.line and after.line > before.line):
-            return item.this, alias
+    """A SELECT item of this INSERT aliased without AS by a name that looks like the next column."""
+    for item, alias, _ in s.facts.lost_commas:
+        return item, alias
     return None

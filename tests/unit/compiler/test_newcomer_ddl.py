@@ -164,3 +164,12 @@ def test_own_copy_of_a_shared_table_is_fine_when_only_it_is_read(project: Path) 
 INSERT INTO nd_sink SELECT order_id, amount FROM nd_orders;
 """
     assert _diagnostics(project, job) == []
+
+
+def test_a_sink_of_another_job_comes_with_the_session(project: Path) -> None:
+    """Writing a table another job file defines: the job's requires hold that definition, as for a read."""
+    (project / "sql" / "nd_other.sql").write_text(SINK + "INSERT INTO nd_sink SELECT order_id, amount FROM nd_orders;\n")
+    job = "INSERT INTO nd_sink SELECT order_id, amount * 2 FROM nd_orders;\n"
+    assert _diagnostics(project, job) == []
+    compiled = compile_project(project)
+    assert compiled.job("sql/nd_job.sql").requires == ("sql/nd_other.sql:1", "sql/nd_shared.sql:1")

@@ -155,3 +155,60 @@ SELECT event_id, ts, CAST(2 AS BIGINT) FROM nf_events;
     assert _errors(project, sql) == [
         "sql/nf_job.sql:29:8: set-operation: column 1 of UNION ALL is BIGINT in the first branch and STRING in the"
         " second"]
+
+
+def test_case_comparing_a_number_with_strings(project: Path) -> None:
+    sql = SOURCE + """
+INSERT INTO nf_sink
+SELECT user_id, ts, CASE user_id WHEN '1' THEN 1 ELSE 2 END FROM nf_events;
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:27:26: mixed-equality: comparing STRING with BIGINT: Flink does not convert between them"
+        " implicitly"]
+
+
+def test_json_value_is_a_string_for_the_sink(project: Path) -> None:
+    sql = SOURCE + """
+INSERT INTO nf_sink
+SELECT JSON_VALUE(event_id, '$.user'), ts, JSON_VALUE(event_id, '$.n' RETURNING BIGINT) FROM nf_events;
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:27:8: insert-column-type: column 1 (JSON_VALUE(event_id, '$.user')) is STRING, but sink"
+        " column 'user_id' of 'nf_sink' is BIGINT"]
+
+
+def test_lost_comma_in_a_view_is_named_where_it_is(project: Path) -> None:
+    sql = SOURCE + """
+CREATE TEMPORARY VIEW nf_v AS
+SELECT
+    user_id
+    amount,
+    ts
+FROM nf_events;
+
+CREATE TEMPORARY VIEW nf_w AS SELECT * FROM nf_v;
+
+INSERT INTO nf_sink
+SELECT user_id, ts, CAST(amount AS BIGINT) FROM nf_w;
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:28:5: unknown-column: missing ',' after 'user_id': 'amount' reads as its alias, so later"
+        " 'user_id' is unknown"]
+
+
+def test_an_unknown_table_or_table_function_is_the_one_error(project: Path) -> None:
+    sql = SOURCE + """
+INSERT INTO nf_sink
+SELECT e.user_id, e.ts, COUNT(*)
+FROM nf_events AS e
+JOIN nf_userz AS u ON e.user_id = u.user_id
+GROUP BY e.user_id, e.ts, u.country;
+
+INSERT INTO nf_sink
+SELECT user_id, window_start, COUNT(*)
+FROM TABLE(TUMBL(TABLE nf_events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+GROUP BY user_id, window_start, window_end;
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:29:6: unknown-table: unknown table 'nf_userz'",
+        "sql/nf_job.sql:34:12: unknown-function: unknown table function 'TUMBL'"]
