@@ -85,7 +85,8 @@ validate: install
 	$(BIN)/sqlflow validate
 
 bench: install jars
-	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_parse.py --flink --json bench/parse_results.json --results bench/RESULTS.md
+	$(BIN)/python bench/bench_agreement.py --json bench/agreement_results.json --results bench/RESULTS.md
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_udf.py micro
 	$(BIN)/python bench/bench_udf.py flink --quick

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from sqlflow.compiler.alter import apply_changes
 from sqlflow.compiler.analysis import Project, StatementInfo
 from sqlflow.compiler.catalog import (Catalog, Column, FunctionDef, ModelDef, TableDef, ViewDef,
                                       Watermark, column_defs, is_temporary, literal_text,
@@ -46,6 +47,7 @@ def analyze(config: Config, paths: list[Path] | None = None) -> Project:
     for info in statements:
         _define(info, catalog, udfs, config)
     apply_like(statements, catalog)
+    apply_changes(statements, catalog, udfs)
     project = Project(config, files, catalog, statements, udfs, list(udf_errors))
     _Resolver(project).run()
     return project
@@ -75,7 +77,12 @@ def _statements(files: list[SourceFile]) -> list[StatementInfo]:
 def _kind(node: exp.Expression) -> str:
     if isinstance(node, exp.Create):
         kind = str(node.args.get("kind") or "").upper()
-        return {"TABLE": "table", "VIEW": "view", "FUNCTION": "function", "MODEL": "model"}.get(kind, "other")
+        return {"TABLE": "table", "MATERIALIZED TABLE": "table", "VIEW": "view", "FUNCTION": "function",
+                "MODEL": "model"}.get(kind, "other")
+    if isinstance(node, exp.Alter):
+        return "alter"
+    if isinstance(node, exp.Drop):
+        return "drop"
     if isinstance(node, exp.Insert):
         return "insert"
     if isinstance(node, exp.Query):
@@ -115,7 +122,7 @@ def _table(info: StatementInfo, node: exp.Create, common: dict) -> TableDef:
     schema = node.this if isinstance(node.this, exp.Schema) else None
     items = schema.expressions if schema is not None else []
     props = node.args.get("properties")
-    t = TableDef(**common, temporary=is_temporary(node))
+    t = TableDef(**common, temporary=is_temporary(node), materialized=node.kind == "MATERIALIZED TABLE")
     for cdef in column_defs(items):
         c = parse_column(cdef)
         t.columns.append(Column(c.name, c.type, c.kind, c.expr, c.metadata_key, c.virtual, info.locate(cdef.this)))
@@ -134,8 +141,9 @@ def _table(info: StatementInfo, node: exp.Create, common: dict) -> TableDef:
                 t.partitioned_by = tuple(c.name for c in p.this.expressions)
             elif isinstance(p, exp.LikeProperty):
                 t.like = p
-    if node.expression is not None:  # CREATE TABLE ... AS SELECT also writes the table
+    if node.expression is not None:  # CREATE TABLE ... AS SELECT (and a materialized table) writes the table
         info.query = node.expression
+        t.query = node.expression
     return t
 
 
@@ -184,10 +192,10 @@ class _Resolver:
                 info.facts.too_deep = info.location
 
     def _statement(self, info: StatementInfo) -> None:
-        if info.kind == "table":
-            self.table_relation(info.definition)  # type: ignore[arg-type]
-            if info.query is not None:
-                info.relation = self._resolver(info).query(info.query)
+        if info.kind in ("table", "alter") and isinstance(info.definition, TableDef):
+            self.table_relation(info.definition)  # resolves its query (CTAS, materialized table) too
+        elif info.kind == "alter" and isinstance(info.definition, ViewDef):
+            info.relation = self.view_relation(info.definition)
         elif info.kind == "view":
             info.relation = self.view_relation(info.definition)  # type: ignore[arg-type]
         elif info.kind == "insert":
@@ -197,8 +205,8 @@ class _Resolver:
             self._projection_locations(info, info.node)
 
     def _resolver(self, info: StatementInfo) -> QueryResolver:
-        return QueryResolver(self.catalog, info.file.rel, info.facts, info.locate,
-                             self.view_relation, self.table_relation)
+        return QueryResolver(self.catalog.at(info.index), info.file.rel, info.facts,  # type: ignore[arg-type]
+                             info.locate, self.view_relation, self.table_relation)
 
     def _insert(self, info: StatementInfo) -> None:
         node: exp.Insert = info.node  # type: ignore[assignment]
@@ -216,7 +224,7 @@ class _Resolver:
         info.sink_location = info.locate(target)
         info.insert_columns = cols
         info.query = node.expression
-        d = self.catalog.relation(info.sink_name, info.file.rel)
+        d = self.catalog.relation(info.sink_name, info.file.rel, info.index)
         if d is None and not self.catalog.is_broken("relation", info.sink_name):
             info.facts.unresolved.append(Unresolved(
                 "table", info.sink_name, info.sink_location, tuple(self.catalog.relations)))
@@ -239,6 +247,15 @@ class _Resolver:
             return
         info.projection_locations = [info.locate(p.this if isinstance(p, exp.Alias) else p)
                                      for p in sel.expressions]
+
+    def _table_query(self, table: TableDef, info: StatementInfo) -> None:
+        """A table's AS <query>: resolved once; its columns follow the declared ones (Flink's CTAS rule)."""
+        rel = self._resolver(info).query(table.query)
+        info.relation = rel
+        self._projection_locations(info, table.query)
+        declared = {c.name for c in table.columns}
+        table.columns = table.columns + [Column(c.name, c.type.plain(), location=info.location)
+                                         for c in rel.columns if c.name not in declared]
 
     def view_relation(self, view: ViewDef) -> Relation:
         key = id(view)
@@ -264,8 +281,12 @@ class _Resolver:
         info = self.by_definition.get(key)
         facts = info.facts if info is not None else Facts()
         locate = info.locate if info is not None else (lambda n: table.location)
+        self.tables[key] = Relation([], opaque=True)  # while its query resolves (a query reading the table itself)
+        if table.query is not None and info is not None:
+            self._table_query(table, info)
         physical = Relation([Col(c.name, c.type) for c in table.columns if c.kind != "computed"])
-        typer = ExprTyper(self.catalog, table.file, facts, locate, lambda q, s: Relation([]))
+        catalog = self.catalog.at(info.index) if info is not None else self.catalog
+        typer = ExprTyper(catalog, table.file, facts, locate, lambda q, s: Relation([]))  # type: ignore[arg-type]
         cols: list[Col] = []
         for c in table.columns:
             t = c.type

@@ -8,6 +8,7 @@ project's first one.
 
 from __future__ import annotations
 
+import typing as t
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -53,11 +54,32 @@ class Definition:
     index: int  # statement index within its file
     location: Location | None
     text: str  # normalized SQL of the defining statement (to compare duplicates)
+    #: the definition an ALTER statement changed into this one (None for a CREATE)
+    revision_of: Definition | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def origin(self) -> Definition:
+        """The CREATE this definition descends from through ALTER statements."""
+        d = self
+        while d.revision_of is not None:
+            d = d.revision_of
+        return d
+
+
+@dataclass
+class DroppedDef(Definition):
+    """``DROP TABLE | VIEW | FUNCTION | MODEL name`` (or the old name of a RENAME): from here on, no such object."""
+
+    kind: str = "table"
 
 
 @dataclass
 class TableDef(Definition):
-    """A ``CREATE TABLE``: columns, watermark, primary key and WITH options."""
+    """A ``CREATE TABLE``: columns, watermark, primary key and WITH options.
+
+    A table with a ``query`` (CREATE TABLE ... AS, REPLACE TABLE ... AS, a
+    materialized table) takes the query's columns after its declared ones.
+    """
 
     columns: list[Column] = field(default_factory=list)
     watermark: Watermark | None = None
@@ -69,6 +91,8 @@ class TableDef(Definition):
     like: exp.Expression | None = field(default=None, repr=False)  # the LIKE clause, merged by like.py
     like_base: TableDef | None = field(default=None, repr=False)  # the table it was merged from
     inherited_options: frozenset[str] = frozenset()  # options taken from like_base (checked there)
+    query: exp.Expression | None = field(default=None, repr=False)  # AS <query> of CTAS, RTAS, materialized
+    materialized: bool = False
 
     @property
     def connector(self) -> str | None:
@@ -185,30 +209,49 @@ class Catalog:
         return (name.lower() if kind == "function" else name) in self.broken.get(kind, set())
 
     def add(self, d: Definition) -> None:
-        if isinstance(d, FunctionDef):
-            self.functions.setdefault(d.name.lower(), []).append(d)
-        elif isinstance(d, ModelDef):
-            self.models.setdefault(d.name, []).append(d)
+        kind = d.kind if isinstance(d, DroppedDef) else None
+        if isinstance(d, FunctionDef) or kind == "function":
+            self.functions.setdefault(d.name.lower(), []).append(d)  # type: ignore[arg-type]
+        elif isinstance(d, ModelDef) or kind == "model":
+            self.models.setdefault(d.name, []).append(d)  # type: ignore[arg-type]
         else:
             self.relations.setdefault(d.name, []).append(d)  # type: ignore[arg-type]
 
     @staticmethod
-    def _pick(defs: list, file: str | None):
+    def _pick(defs: list, file: str | None, index: int | None = None):
+        """The definition a statement of ``file`` (at statement ``index``) sees.
+
+        In its own file: the latest definition, ALTER or DROP at or before the
+        statement (the earliest CREATE when none comes before: the compiler
+        does not insist on order); else the first CREATE of another SQL file
+        (shared definitions); else a UDF discovered in udfs/ (index -1).
+        """
         if not defs:
             return None
-        for d in defs:
-            if d.file == file:
-                return d
-        return defs[0]
+        own = [d for d in defs if d.file == file and d.index >= 0]
+        before = [d for d in own if index is not None and d.index <= index]
+        if before:
+            d = max(before, key=lambda d: d.index)
+            return None if isinstance(d, DroppedDef) else d
+        creates = [d for d in defs if d.revision_of is None and not isinstance(d, DroppedDef)]
+        for group in ([d for d in creates if d.file == file and d.index >= 0], [d for d in creates if d.index >= 0],
+                      creates):
+            if group:
+                return group[0]
+        return None
 
-    def relation(self, name: str, file: str | None = None) -> TableDef | ViewDef | None:
-        return self._pick(self.relations.get(name, []), file)
+    def relation(self, name: str, file: str | None = None, index: int | None = None) -> TableDef | ViewDef | None:
+        return self._pick(self.relations.get(name, []), file, index)
 
-    def function(self, name: str, file: str | None = None) -> FunctionDef | None:
-        return self._pick(self.functions.get(name.lower(), []), file)
+    def function(self, name: str, file: str | None = None, index: int | None = None) -> FunctionDef | None:
+        return self._pick(self.functions.get(name.lower(), []), file, index)
 
-    def model(self, name: str, file: str | None = None) -> ModelDef | None:
-        return self._pick(self.models.get(name, []), file)
+    def model(self, name: str, file: str | None = None, index: int | None = None) -> ModelDef | None:
+        return self._pick(self.models.get(name, []), file, index)
+
+    def at(self, index: int) -> PositionedCatalog:
+        """This catalog as the statement at ``index`` of its file sees it (ALTER and DROP before it apply)."""
+        return PositionedCatalog(self, index)
 
     def tables(self) -> list[TableDef]:
         return [d for defs in self.relations.values() for d in defs if isinstance(d, TableDef)]
@@ -222,3 +265,23 @@ class Catalog:
             for defs in group.values():
                 out.extend(defs)
         return out
+
+
+class PositionedCatalog:
+    """A catalog read from one statement: lookups in its file see the ALTER and DROP statements before it."""
+
+    def __init__(self, catalog: Catalog, index: int) -> None:
+        self.catalog = catalog
+        self.index = index
+
+    def relation(self, name: str, file: str | None = None, index: int | None = None) -> TableDef | ViewDef | None:
+        return self.catalog.relation(name, file, self.index if index is None else index)
+
+    def function(self, name: str, file: str | None = None, index: int | None = None) -> FunctionDef | None:
+        return self.catalog.function(name, file, self.index if index is None else index)
+
+    def model(self, name: str, file: str | None = None, index: int | None = None) -> ModelDef | None:
+        return self.catalog.model(name, file, self.index if index is None else index)
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self.catalog, name)

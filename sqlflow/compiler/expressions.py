@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlflow.compiler.builtins import AGGREGATES, builtin
 from sqlflow.compiler.catalog import Catalog
 from sqlflow.compiler.facts import CallSite, Col, Facts, Relation, Unresolved
+from sqlflow.dialect import expressions as fx
 from sqlflow.compiler.types import (ANY, BIGINT, BOOLEAN, DOUBLE, INT, INTERVAL, NULL, STRING,
                                     FlinkType, TypeSyntaxError, common_type, from_datatype, parse_type)
 from sqlflow.errors import Location
@@ -169,6 +170,8 @@ class ExprTyper:
         if isinstance(e, exp.DPipe):
             self._children(e, scope)
             return STRING
+        if isinstance(e, fx.JsonCall):
+            return self._json_call(e, scope)
         if isinstance(e, exp.Case):
             return self._case(e, scope)
         if isinstance(e, exp.Window):
@@ -232,11 +235,27 @@ class ExprTyper:
             return INTERVAL
         return common_type([left, right])
 
+    def _json_call(self, e: fx.JsonCall, scope: Scope) -> FlinkType:
+        """SQL/JSON functions: JSON_EXISTS is BOOLEAN, JSON_VALUE its RETURNING type (STRING by default),
+        the others build JSON text (STRING)."""
+        for arg in e.expressions:
+            self.typeof(arg.args.get("expression") if isinstance(arg, fx.JsonKeyValue) else arg, scope)
+        if e.name == "JSON_EXISTS":
+            return BOOLEAN
+        returning = next((c for c in e.args.get("clauses") or [] if c.name == "RETURNING"), None)
+        if returning is not None and isinstance(returning.expression, exp.DataType):
+            return from_datatype(returning.expression)
+        return STRING
+
     def _case(self, e: exp.Case, scope: Scope) -> FlinkType:
-        self.typeof(e.this, scope)
+        subject = self.typeof(e.this, scope) if e.this is not None else None
         results = []
+        mixed = False
         for branch in e.args.get("ifs") or []:
-            self.typeof(branch.this, scope)
+            when = self.typeof(branch.this, scope)
+            if subject is not None and not mixed and {subject.family, when.family} == {"string", "numeric"}:
+                mixed = True  # CASE x WHEN v compares x = v: the same rule as =, once per CASE
+                self._comparison(exp.EQ(this=e.this.copy(), expression=branch.this.copy()), scope)
             results.append(self.typeof(branch.args.get("true"), scope))
         if e.args.get("default") is not None:
             results.append(self.typeof(e.args["default"], scope))
@@ -301,6 +320,9 @@ class ExprTyper:
         loc = self.locate(f)
         udf = self.catalog.function(name, self.file) if isinstance(f, exp.Anonymous) else None
         known = builtin(name)
+        if udf is not None and udf.index < 0:  # found in udfs/ only: the SQL never declares it to Flink
+            self.facts.calls.append(CallSite(name, loc, arg_types, arg_locs, node=f, undeclared=udf))
+            return ANY
         if udf is not None:
             self.facts.calls.append(CallSite(name, loc, arg_types, arg_locs, udf=udf, node=f))
             if udf.spec is not None:

@@ -72,6 +72,8 @@ class CallSite:
     udf: FunctionDef | None = None
     builtin: Builtin | None = None
     node: exp.Expression | None = field(default=None, compare=False, hash=False)
+    #: a UDF of udfs/ that no CREATE FUNCTION declares: Flink does not know it ("No match found")
+    undeclared: FunctionDef | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,18 @@ class PredictUse:
     location: Location
 
 
+@dataclass(frozen=True)
+class SetOpUse:
+    """UNION / INTERSECT / EXCEPT: each branch's column types and where its columns are written."""
+
+    kind: str  # "UNION ALL", "UNION", "INTERSECT", "EXCEPT"
+    left: tuple[FlinkType, ...]
+    right: tuple[FlinkType, ...]
+    left_locations: tuple[Location, ...]
+    right_locations: tuple[Location, ...]
+    location: Location
+
+
 @dataclass
 class Facts:
     """Everything one statement's resolution found."""
@@ -117,5 +131,9 @@ class Facts:
     predicts: list[PredictUse] = field(default_factory=list)
     sorts: list[tuple[str, Location]] = field(default_factory=list)  # ORDER BY a stream cannot run, why
     reads: list[tuple[Definition, Location]] = field(default_factory=list)
+    set_ops: list[SetOpUse] = field(default_factory=list)
+    #: ``a b`` in a SELECT list where ``b`` is also a column of its input, or starts another line:
+    #: most likely ``a, b`` with the comma lost (the expression, the alias, where the expression is)
+    lost_commas: list[tuple[exp.Expression, str, Location]] = field(default_factory=list)
     select_star: Location | None = None
     too_deep: Location | None = None  # resolution gave up: the tree is nested too deeply

@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlflow.compiler.catalog import Catalog, ModelDef, TableDef, ViewDef, table_name
 from sqlflow.compiler.expressions import ExprTyper, Scope, is_aggregate_call
 from sqlflow.compiler.grouping import check_grouping
-from sqlflow.compiler.facts import Col, Facts, JoinUse, PredictUse, Relation, Unresolved, WindowUse
+from sqlflow.compiler.facts import Col, Facts, JoinUse, PredictUse, Relation, SetOpUse, Unresolved, WindowUse
 from sqlflow.compiler.types import ANY, FlinkType
 from sqlflow.errors import Location
 
@@ -61,8 +61,10 @@ class QueryResolver:
                 left = self.query(node.left, ctes, outer)
                 right = self.query(node.right, ctes, outer)
                 distinct = isinstance(node, exp.Union) and node.args.get("distinct", True)
+                self._set_op(node, left, right)
                 return Relation(left.columns, left.updating or right.updating or bool(distinct),
-                                has_rowtime=left.has_rowtime or right.has_rowtime)
+                                has_rowtime=left.has_rowtime or right.has_rowtime,
+                                opaque=left.opaque or right.opaque)
             if isinstance(node, exp.Select):
                 return self.select(node, ctes, outer)
             if isinstance(node, exp.Values):
@@ -71,6 +73,25 @@ class QueryResolver:
             return Relation([])
         finally:
             self.depth -= 1
+
+    def _set_op(self, node: exp.SetOperation, left: Relation, right: Relation) -> None:
+        """Record both branches' column types and places, for the set-operation rule."""
+        if left.opaque or right.opaque:
+            return
+        kind = {"union": "UNION", "intersect": "INTERSECT", "except": "EXCEPT"}.get(node.key, node.key.upper())
+        if not node.args.get("distinct", True):
+            kind += " ALL"
+
+        def places(branch: exp.Expression, rel: Relation) -> tuple[Location, ...]:
+            sel = _first_select(branch)
+            items = sel.expressions if sel is not None else []
+            if len(items) != len(rel.columns) or any(isinstance(i, exp.Star) for i in items):
+                return tuple(self.locate(branch) for _ in rel.columns)
+            return tuple(self.locate(i.this if isinstance(i, exp.Alias) else i) for i in items)
+
+        self.facts.set_ops.append(SetOpUse(
+            kind, tuple(c.type for c in left.columns), tuple(c.type for c in right.columns),
+            places(node.left, left), places(node.right, right), self.locate(node.right)))
 
     def _subquery(self, node: exp.Expression, scope: Scope) -> Relation:
         return self.query(node, None, scope)
@@ -147,12 +168,23 @@ class QueryResolver:
                 columns.extend(self._star(p, scope))
                 continue
             t = self.typer.typeof(p, scope)
+            if isinstance(p, exp.Alias) and p.meta.get("implicit_alias"):
+                self._lost_comma(p, scope)
             name = p.alias_or_name if (isinstance(p, (exp.Alias, exp.Column, exp.Dot))) else f"EXPR${i}"
             columns.append(Col(name, t))
             inner = p.this if isinstance(p, exp.Alias) else p
             if isinstance(inner, exp.Window) and isinstance(inner.this, exp.RowNumber):
                 rank = (name, self._rank_append(inner, scope))
         return columns, rank
+
+    def _lost_comma(self, item: exp.Alias, scope: Scope) -> None:
+        """``a b``: record it when ``b`` is a column of the input too, or written on a line of its own."""
+        alias = item.alias
+        where, named = self.locate(item.this), self.locate(item.args["alias"])
+        known = any(c.name == alias for _, rel in scope.items for c in rel.columns) or \
+            alias in ("window_start", "window_end", "window_time")
+        if known or (where.line and named.line and named.line > where.line):
+            self.facts.lost_commas.append((item.this, alias, where))
 
     def _star(self, p: exp.Expression, scope: Scope) -> list[Col]:
         qualifier = p.table if isinstance(p, exp.Column) else ""
@@ -292,7 +324,7 @@ class QueryResolver:
         if name:
             self.facts.unresolved.append(Unresolved(
                 "function", str(fn.this), self.locate(fn), tuple(sorted(_WINDOW_TVFS | {"ML_PREDICT"}))))
-        return Relation([])
+        return Relation([], opaque=True)  # its columns are unknown, not missing: only the call is reported
 
     def _descriptor(self, d: exp.Expression, source: Relation) -> list[tuple[str, FlinkType, Location]]:
         out = []
@@ -319,7 +351,7 @@ class QueryResolver:
         cols = [Col(c.name, c.type.plain()) for c in source.columns]
         cols += [Col("window_start", ts_type), Col("window_end", ts_type),
                  Col("window_time", FlinkType(ts_type.root, (3,), time_attr=time_attr or "rowtime"))]
-        return Relation(cols, source.updating, windowed=True, has_rowtime=source.has_rowtime)
+        return Relation(cols, source.updating, windowed=True, has_rowtime=source.has_rowtime, opaque=source.opaque)
 
     def _ml_predict(self, args: list[exp.Expression], source: Relation,
                     described: list[tuple[str, FlinkType, Location]], where: exp.Expression) -> Relation:
@@ -335,7 +367,7 @@ class QueryResolver:
             return Relation(list(source.columns), source.updating, has_rowtime=source.has_rowtime, opaque=True)
         self.facts.predicts.append(PredictUse(model, tuple(described), self.locate(model_arg.this)))
         cols = list(source.columns) + [Col(c.name, c.type) for c in model.outputs]
-        return Relation(cols, source.updating, source.windowed, has_rowtime=source.has_rowtime)
+        return Relation(cols, source.updating, source.windowed, has_rowtime=source.has_rowtime, opaque=source.opaque)
 
     # -------------------------------------------------------------------- joins
 
@@ -387,7 +419,7 @@ class QueryResolver:
         elif kind == "regular":
             updating = outer or any(r.updating for _, r in scope.items)
             scope.items[:] = [(a, Relation([Col(c.name, c.type.plain()) for c in r.columns],
-                                           updating, has_rowtime=r.has_rowtime))
+                                           updating, has_rowtime=r.has_rowtime, opaque=r.opaque))
                               for a, r in scope.items]
 
     def _join_kind(self, on: exp.Expression | None, left_items: list[tuple[str, Relation]],
@@ -450,3 +482,10 @@ def _renamed(rel: Relation, alias: exp.Expression | None) -> Relation:
         return rel
     cols = [Col(names[i] if i < len(names) else c.name, c.type) for i, c in enumerate(rel.columns)]
     return Relation(cols, rel.updating, rel.windowed, rel.rank_column, rel.rank_append, rel.has_rowtime, rel.opaque)
+
+
+def _first_select(query: exp.Expression) -> exp.Select | None:
+    """The first SELECT of a query (the left-most branch of a set operation)."""
+    while isinstance(query, (exp.Subquery, exp.SetOperation)):
+        query = query.this if isinstance(query, exp.Subquery) else query.left
+    return query if isinstance(query, exp.Select) else None

@@ -63,8 +63,11 @@ Node shapes the compiler meets
 Flink-only classes live in ``sqlflow.dialect.expressions`` (``fx`` below):
 MetadataColumnConstraint, TableArgument, ModelArgument, Descriptor,
 StatementSet, Execute, Reset, Explain, Show, Describe, Call, Analyze, StopJob, JarCommand,
-ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing,
-MatchRecognize (sqlglot's plus ``within``), TypedLiteral (a Cast subclass),
+ModuleCommand, AlterOptions, AlterSchema, AlterDrop, AlterAs, FunctionUsing, Distribution,
+Freshness, RefreshMode, AlterDistribution, PartitionSpec, AlterPartitions, AlterMaterialized,
+CompilePlan, ExecutePlan, SetOption, Extend, Transcode, QueryConstructor, MultisetConstructor,
+MatchRecognize (sqlglot's plus ``within`` and ``subset``), TypedLiteral (a Cast subclass),
+ExplicitTable (a Select subclass), Upsert (an Insert subclass),
 JsonCall, JsonKeyValue, JsonClause, Substitution. Everything else is a sqlglot class.
 
 Project variables: ``${NAME}`` / ``${NAME:-default}`` outside strings are
@@ -101,6 +104,7 @@ CREATE TABLE::
         properties=exp.Properties(expressions=[
             exp.TemporaryProperty(),                      # CREATE TEMPORARY (this=Var('SYSTEM') for TEMPORARY SYSTEM)
             exp.SchemaCommentProperty(this=Literal),      # COMMENT '...'
+            fx.Distribution(kind='HASH'|'RANGE'|None, expressions=[Identifier]|None, buckets=Literal|None),
             exp.PartitionedByProperty(this=exp.Schema(expressions=[Identifier...])),
             exp.Property(this=Literal('connector'), value=Literal('kafka')),   # each WITH option
             exp.LikeProperty(this=exp.Table, expressions=[exp.Property(this=Var('INCLUDING'), value=Var('ALL'))]),
@@ -108,7 +112,15 @@ CREATE TABLE::
         expression=<query>)                               # CREATE TABLE ... AS SELECT
 
 Without a column list ``this`` is the bare ``exp.Table``. ``with_options(create)``
-gives the WITH options as ``dict[str, str]``.
+gives the WITH options as ``dict[str, str]``. ``replace`` is True for CREATE OR
+REPLACE and ``Var('REPLACE')`` for RTAS's ``REPLACE TABLE t AS ...`` (which fails
+where the table is missing). ``DISTRIBUTED BY HASH(a) INTO 4 BUCKETS`` is the
+``fx.Distribution`` property.
+
+CREATE MATERIALIZED TABLE: ``exp.Create(kind="MATERIALIZED TABLE", this=exp.Table |
+exp.Schema(this=Table, expressions=[PrimaryKey | Constraint]), properties=[SchemaCommentProperty,
+fx.Distribution, PartitionedByProperty, Property..., fx.Freshness(this=exp.Interval),
+fx.RefreshMode(this=Var('CONTINUOUS'|'FULL'))], expression=<query>)``: a table with a query.
 
 Types are ``exp.DataType``: STRING is ``DType.TEXT``; BYTES is ``DType.VARBINARY``
 with ``kind=Var('BYTES')`` (other kept spellings: INTEGER, DEC, NUMERIC, REAL);
@@ -133,12 +145,18 @@ exp.Property(key, value)...])``. CREATE CATALOG / DATABASE: kind "CATALOG" /
 "DATABASE" with SchemaCommentProperty and WITH Property nodes.
 
 DROP: ``exp.Drop(kind=str, tables=[exp.Table], exists=bool, temporary=False|True|Var('SYSTEM'),
-cascade=bool, restrict=bool)``. ALTER: ``exp.Alter(kind=str, this=exp.Table, exists=bool,
+cascade=bool, restrict=bool)``; ``kind`` is ``MATERIALIZED TABLE`` or ``SYSTEM FUNCTION`` too.
+ALTER: ``exp.Alter(kind=str, this=exp.Table, exists=bool, options=None|[Var('TEMPORARY'|'TEMPORARY SYSTEM')],
 actions=[fx.AlterOptions(expressions=[Property] | [Literal key], reset=bool) |
-exp.AlterRename(this=Table) | exp.RenameColumn(this=Column, to=Identifier) |
-fx.AlterSchema(this='ADD'|'MODIFY', expressions=[ColumnDef|Watermark|PrimaryKey]) |
-fx.AlterDrop(expressions=[Identifier], kind=None|'PRIMARY KEY'|'WATERMARK'|'CONSTRAINT') |
-fx.AlterAs(this=query)])``.
+exp.AlterRename(this=Table) | exp.RenameColumn(this=Identifier|Column, to=Identifier) |
+fx.AlterSchema(this='ADD'|'MODIFY', expressions=[ColumnDef|Watermark|PrimaryKey|fx.AlterDistribution]) |
+fx.AlterDrop(expressions=[Identifier|Column], kind=None|'PRIMARY KEY'|'WATERMARK'|'CONSTRAINT'|'DISTRIBUTION') |
+fx.AlterPartitions(this='ADD'|'DROP', exists=bool, expressions=[fx.PartitionSpec(expressions=[EQ], properties)]) |
+fx.AlterDistribution(this='ADD'|'MODIFY'|'DROP', expression=fx.Distribution) |
+fx.AlterMaterialized(this='SUSPEND'|'RESUME'|'REFRESH', properties, partition) | fx.Freshness |
+fx.RefreshMode | exp.SchemaCommentProperty (ALTER CATALOG c COMMENT) | fx.AlterAs(this=query)])``.
+A nested column ``row.field`` of ALTER TABLE is an ``exp.Column`` of the dotted parts where a
+plain one is an ``Identifier``. ``ALTER SYSTEM | SESSION SET k = v`` is ``fx.SetOption``.
 
 INSERT: ``exp.Insert(this=exp.Table | exp.Schema(this=Table, expressions=[Identifier]),
 overwrite=bool, expression=<query or VALUES>)``; a static partition is
@@ -188,21 +206,28 @@ for ``EXECUTE STATEMENT SET BEGIN ...; END`` (False) and the sql-client form
 ``BEGIN STATEMENT SET; ...; END;`` (True); either is one ``Statement``.
 ``EXECUTE INSERT ...`` is ``fx.Execute(this=Insert)``.
 
+COMPILE PLAN: ``fx.CompilePlan(this=Literal(file), exists=bool, execute=bool (AND EXECUTE),
+expression=Insert|StatementSet)``; ``EXECUTE PLAN 'f'`` is ``fx.ExecutePlan(this=Literal)``.
+
 EXPLAIN: ``fx.Explain(this=<statement>, details=[Var('CHANGELOG_MODE'), ...], plan_for=bool)``;
 SHOW: ``fx.Show(this=Var('TABLES'|'CREATE TABLE'|...), target=Table, scope=Table, like=Literal, not_=bool)``;
-DESCRIBE: ``fx.Describe(this=Table, kind=None|'MODEL'|'CATALOG'|...)``; SHOW PARTITIONS
+DESCRIBE: ``fx.Describe(this=Table, kind=None|'MODEL'|'CATALOG'|...)`` (``DESCRIBE JOB 'id'``:
+``this`` is the id Literal); SHOW PARTITIONS
 carries ``partition=exp.Partition``. TRUNCATE TABLE: ``exp.TruncateTable(expressions=[Table])``;
 CALL: ``fx.Call(this=Table (procedure name), expressions=[args])``. ANALYZE TABLE:
 ``fx.Analyze(this=Table, partition=[EQ|Identifier], columns=[Identifier], all_columns=bool)``.
 DELETE and UPDATE are sqlglot's ``exp.Delete`` / ``exp.Update``. STOP JOB:
 ``fx.StopJob(this=Literal(job id), savepoint=bool, drain=bool)``.
 
-Not supported yet (a located syntax error, never a silent rewrite):
-``DISTRIBUTED BY``, materialized tables, ``SET`` with an
-unquoted key. Accepted but normalised on output (same tree, same meaning):
+Flink 2.2.1's whole grammar is read (tests/unit/dialect/flink_grammar.py lists its
+productions); where Flink's parser refuses a statement the dialect refuses it too,
+located (``SET`` with an unquoted key, ``CREATE OR ALTER``, ...). Read differently:
+``BEGIN STATEMENT SET; ... END;`` is one statement set, never two statements.
+Accepted but normalised on output (same tree, same meaning):
 ``SUBSTRING(s FROM 1 FOR 2)`` is written ``SUBSTRING(s, 1, 2)``, ``ROW(a INT)``
 types ``ROW<a INT>``, ``T ARRAY`` ``ARRAY<T>``, ``OFFSET n ROWS`` ``OFFSET n``,
-``x IS UNKNOWN`` ``x IS NULL``, keyword case, spacing and ``AS`` before aliases.
+``x IS UNKNOWN`` ``x IS NULL``, ``SOME`` ``ANY``, ``SHOW ... IN`` ``SHOW ... FROM``, keyword case,
+spacing and ``AS`` before aliases.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Flink DDL and data types: the parser mixin for CREATE / DROP / ALTER and type names.
+"""Flink's CREATE statements: the parser mixin for tables, views, functions, models, catalogs,
+databases and materialized tables, with their columns, constraints, distribution and options.
 
-Kept apart from :mod:`sqlflow.dialect.parser` (statements, table functions)
-so each stays small. The shapes built here are listed in the package docstring.
+ALTER and DROP live in :mod:`sqlflow.dialect.alter`, data types in
+:mod:`sqlflow.dialect.types`. The shapes built here are listed in the package
+docstring.
 """
 
 from __future__ import annotations
@@ -12,184 +14,79 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from sqlflow.dialect import expressions as fx
-
-#: Flink type names without parameters or with a size/precision, and their sqlglot type.
-SIMPLE_TYPES: dict[str, exp.DType] = {
-    "CHAR": exp.DType.CHAR, "CHARACTER": exp.DType.CHAR, "VARCHAR": exp.DType.VARCHAR,
-    "STRING": exp.DType.TEXT, "BOOLEAN": exp.DType.BOOLEAN, "BINARY": exp.DType.BINARY,
-    "VARBINARY": exp.DType.VARBINARY, "BYTES": exp.DType.VARBINARY, "DECIMAL": exp.DType.DECIMAL,
-    "DEC": exp.DType.DECIMAL, "NUMERIC": exp.DType.DECIMAL, "TINYINT": exp.DType.TINYINT,
-    "SMALLINT": exp.DType.SMALLINT, "INT": exp.DType.INT, "INTEGER": exp.DType.INT,
-    "BIGINT": exp.DType.BIGINT, "FLOAT": exp.DType.FLOAT, "REAL": exp.DType.FLOAT, "DOUBLE": exp.DType.DOUBLE,
-    "DATE": exp.DType.DATE, "TIME": exp.DType.TIME, "TIMESTAMP": exp.DType.TIMESTAMP,
-    "TIMESTAMP_LTZ": exp.DType.TIMESTAMPLTZ, "VARIANT": exp.DType.VARIANT, "NULL": exp.DType.NULL,
-}
-
-#: Spellings kept as written (they differ in meaning or are what users expect to read back).
-KEPT_SPELLINGS = {"BYTES", "INTEGER", "DEC", "NUMERIC", "CHARACTER", "REAL"}
-
-TYPE_NAMES: tuple[str, ...] = (*SIMPLE_TYPES, "ARRAY", "MAP", "MULTISET", "ROW", "RAW", "INTERVAL")
+from sqlflow.dialect.types import TYPE_NAMES
+from sqlflow.errors import did_you_mean
 
 #: Keywords of Flink DDL, offered in "did you mean" hints.
 DDL_KEYWORDS: tuple[str, ...] = (
     "WATERMARK", "PRIMARY", "METADATA", "VIRTUAL", "PARTITIONED", "ENFORCED", "COMMENT",
     "CONSTRAINT", "TEMPORARY", "FUNCTION", "LANGUAGE", "CATALOG", "DATABASE", "MODEL",
     "INPUT", "OUTPUT", "TABLE", "VIEW", "LIKE", "INCLUDING", "EXCLUDING", "OVERWRITING",
+    "MATERIALIZED", "DISTRIBUTED", "DISTRIBUTION", "BUCKETS", "FRESHNESS", "REFRESH_MODE",
 )
 
 LIKE_OPTIONS = ("INCLUDING", "EXCLUDING", "OVERWRITING")
 LIKE_TARGETS = ("ALL", "CONSTRAINTS", "DISTRIBUTION", "GENERATED", "METADATA", "OPTIONS", "PARTITIONS", "WATERMARKS")
-CREATE_KINDS = ("TABLE", "VIEW", "FUNCTION", "MODEL", "CATALOG", "DATABASE")
+CREATE_KINDS = ("TABLE", "VIEW", "FUNCTION", "MODEL", "CATALOG", "DATABASE", "MATERIALIZED TABLE")
+LANGUAGES = ("JAVA", "SCALA", "PYTHON", "SQL")
+REFRESH_MODES = ("CONTINUOUS", "FULL")
 
 
 class DdlMixin:
-    """CREATE / DROP / ALTER and Flink type parsing for :class:`FlinkParser`."""
+    """CREATE statements for :class:`FlinkParser`."""
 
     if t.TYPE_CHECKING:  # the parser methods this mixin calls come from sqlglot's Parser
         def __getattr__(self, name: str) -> t.Any: ...
 
-    # ---- types ------------------------------------------------------------
-
-    def _parse_types(self, check_func: bool = False, schema: bool = False, allow_identifiers: bool = True,
-                     with_collation: bool = False) -> exp.Expr | None:
-        return self._parse_flink_type(nullable_suffix=not schema)
-
-    def _parse_flink_type(self, nullable_suffix: bool = True) -> exp.DataType | None:
-        """One Flink type; with ``nullable_suffix`` a trailing [NOT] NULL sets ``nullable``."""
-        curr = self._curr
-        if not curr or curr.token_type in (TokenType.STRING, TokenType.IDENTIFIER, TokenType.NUMBER):
-            return None
-        name = curr.text.upper()
-        if name not in TYPE_NAMES:
-            return None
-        if name in ("ARRAY", "MAP", "MULTISET", "ROW", "RAW") and not (
-            self._next and self._next.token_type in (TokenType.LT, TokenType.L_PAREN)
-        ):
-            return None
-        if name in ("ARRAY", "MAP", "MULTISET") and self._next.token_type == TokenType.L_PAREN:
-            return None  # a function call such as ARRAY(SELECT ...)
-        if name == "ROW" and self._next.token_type == TokenType.L_PAREN and not self._row_fields_follow():
-            return None  # the ROW(1, 'a') value constructor
-        index = self._index
-        self._advance()
-        dtype: exp.DataType | None
-        if name in ("ARRAY", "MULTISET"):
-            self._expect(TokenType.LT, "<")
-            elem = self._expect_type()
-            self._expect(TokenType.GT, ">")
-            dtype = exp.DataType(this=exp.DType.ARRAY, expressions=[elem], nested=True) if name == "ARRAY" else \
-                exp.DataType(this=exp.DType.USERDEFINED, kind=exp.var("MULTISET"), expressions=[elem], nested=True)
-        elif name == "MAP":
-            self._expect(TokenType.LT, "<")
-            key = self._expect_type()
-            self._expect(TokenType.COMMA, ",")
-            value = self._expect_type()
-            self._expect(TokenType.GT, ">")
-            dtype = exp.DataType(this=exp.DType.MAP, expressions=[key, value], nested=True)
-        elif name == "ROW":
-            close = TokenType.GT if self._match(TokenType.LT) else (self._advance() or TokenType.R_PAREN)
-            fields = [] if (self._curr and self._curr.token_type == close) else self._parse_csv(self._parse_row_field)
-            self._expect(close, ">" if close == TokenType.GT else ")")
-            dtype = exp.DataType(this=exp.DType.STRUCT, expressions=fields, nested=True)
-        elif name == "RAW":
-            self._expect(TokenType.L_PAREN, "(")
-            args = self._parse_csv(self._parse_string)
-            self._expect(TokenType.R_PAREN, ")")
-            dtype = exp.DataType(this=exp.DType.USERDEFINED, kind=exp.var("RAW"), expressions=args)
-        elif name == "INTERVAL":
-            unit = self._parse_interval_unit()
-            if unit is None:
-                self._retreat(index)
-                return None
-            if self._match_text_seq("TO"):
-                unit = exp.IntervalSpan(this=unit, expression=self._parse_interval_unit())
-            dtype = exp.DataType(this=exp.Interval(unit=unit))
-        else:
-            if name == "DOUBLE":
-                self._match_text_seq("PRECISION")
-            params = None
-            if self._match(TokenType.L_PAREN):
-                params = self._parse_csv(self._parse_type_param)
-                self._expect(TokenType.R_PAREN, ")")
-            dtype = exp.DataType(this=SIMPLE_TYPES[name], expressions=params or None)
-            if name in KEPT_SPELLINGS:
-                dtype.set("kind", exp.var(name))
-            if name in ("TIMESTAMP", "TIME"):
-                if self._match_text_seq("WITH", "LOCAL", "TIME", "ZONE"):
-                    dtype.set("this", exp.DType.TIMESTAMPLTZ)
-                    dtype.set("kind", exp.var("WITH LOCAL TIME ZONE"))  # keep the long spelling
-                elif self._match_text_seq("WITHOUT", "TIME", "ZONE"):
-                    pass
-                elif self._match_text_seq("WITH", "TIME", "ZONE"):
-                    self.raise_error("Flink has no TIMESTAMP WITH TIME ZONE; use TIMESTAMP_LTZ or TIMESTAMP WITH LOCAL TIME ZONE", self._prev)
-        # postfix collection forms: INT ARRAY, INT MULTISET
-        while self._curr and self._curr.text.upper() in ("ARRAY", "MULTISET") and not (
-            self._next and self._next.token_type in (TokenType.LT, TokenType.L_PAREN, TokenType.L_BRACKET)
-        ):
-            kind = self._curr.text.upper()
-            self._advance()
-            dtype = exp.DataType(this=exp.DType.ARRAY, expressions=[dtype], nested=True) if kind == "ARRAY" else \
-                exp.DataType(this=exp.DType.USERDEFINED, kind=exp.var("MULTISET"), expressions=[dtype], nested=True)
-        if nullable_suffix:
-            if self._match_pair(TokenType.NOT, TokenType.NULL):
-                dtype.set("nullable", False)
-            elif self._match(TokenType.NULL):
-                dtype.set("nullable", True)
-        return self.expression(dtype, curr)
-
-    def _row_fields_follow(self) -> bool:
-        """After ``ROW (``: does a field list (``name TYPE``) follow, rather than values?"""
-        ahead = [self._tokens[i] for i in range(self._index + 2, min(self._index + 4, len(self._tokens)))]
-        if len(ahead) < 2:
-            return False
-        name, kind = ahead
-        return name.token_type not in (TokenType.STRING, TokenType.NUMBER, TokenType.L_PAREN) and (
-            kind.text.upper() in TYPE_NAMES
-        )
-
-    def _parse_type_param(self) -> exp.Expr | None:
-        if not self._match(TokenType.NUMBER):
-            self.raise_error("Expected a number (type length or precision)")
-            return None
-        return exp.DataTypeParam(this=exp.Literal.number(self._prev.text))
-
-    def _parse_row_field(self) -> exp.Expr:
-        name = self._parse_id_var(any_token=True)
-        kind = self._expect_type()
-        desc = self._parse_string() if self._match(TokenType.STRING, advance=False) else None
-        constraints = [exp.ColumnConstraint(kind=exp.CommentColumnConstraint(this=desc))] if desc else None
-        return self.expression(exp.ColumnDef(this=name, kind=kind, constraints=constraints))
-
-    def _expect_type(self) -> exp.DataType:
-        dtype = self._parse_flink_type()
-        if dtype is None:
-            self.raise_error("Expected a data type")
-            return exp.DataType(this=exp.DType.UNKNOWN)
-        return dtype
-
-    def _expect(self, token_type: TokenType, text: str) -> None:
-        if not self._match(token_type):
-            self.raise_error(f"Expected {text}")
-
     # ---- CREATE -----------------------------------------------------------
 
+    def _parse_object_kind(self, verb: str, kinds: tuple[str, ...] = CREATE_KINDS) -> str | None:
+        """The kind of object after CREATE / DROP / ALTER (``MATERIALIZED TABLE`` is two words)."""
+        word = self._curr.text.upper() if self._curr else ""
+        if word == "MATERIALIZED" and self._next and self._next.text.upper() == "TABLE" \
+                and "MATERIALIZED TABLE" in kinds:
+            self._advance(2)
+            return "MATERIALIZED TABLE"
+        if word in kinds and word != "MATERIALIZED TABLE":
+            self._advance()
+            return word
+        guess = did_you_mean(word, [k.split()[0] for k in kinds]) if word else None
+        listed = [k for k in kinds if k != "MATERIALIZED TABLE"]  # the common ones; MATERIALIZED is hinted
+        listed_text = ", ".join(listed[:-1]) + f" or {listed[-1]}" if len(listed) > 1 else listed[0]
+        self.raise_error(f"Expected {listed_text} after {verb}" + (f"; did you mean {guess}?" if guess else ""))
+        return None
+
     def _parse_flink_create(self, replace_only: bool = False) -> exp.Expr:
-        replace = replace_only or bool(self._match_pair(TokenType.OR, TokenType.REPLACE))
+        start = self._prev
+        replace: t.Any = exp.var("REPLACE") if replace_only else bool(self._match_pair(TokenType.OR, TokenType.REPLACE))
+        if not replace and self._curr and self._curr.token_type == TokenType.OR and self._next \
+                and self._next.text.upper() == "ALTER":
+            self.raise_error("Flink 2.2 has no CREATE OR ALTER; hint: CREATE the object, then ALTER it"
+                             " (ALTER MATERIALIZED TABLE ... AS <query> changes a materialized table's query)",
+                             self._next)
         props: list[exp.Expr] = []
         if self._match(TokenType.TEMPORARY):
-            props.append(exp.TemporaryProperty(this=exp.var("SYSTEM") if self._match_text_seq("SYSTEM") else None))
-        kind = self._curr.text.upper() if self._curr else ""
-        if kind not in CREATE_KINDS:
-            from sqlflow.errors import did_you_mean
-
-            guess = did_you_mean(kind, CREATE_KINDS) if kind else None
-            self.raise_error("Expected TABLE, VIEW, FUNCTION, MODEL, CATALOG or DATABASE after CREATE"
-                             + (f"; did you mean {guess}?" if guess else ""))
+            system = self._match_text_seq("SYSTEM")
+            props.append(exp.TemporaryProperty(this=exp.var("SYSTEM") if system else None))
+            if system and not (self._curr and self._curr.text.upper() == "FUNCTION"):
+                self.raise_error("only functions can be TEMPORARY SYSTEM", self._prev)
+        elif self._curr and self._curr.text.upper() == "SYSTEM":
+            self.raise_error("a SYSTEM function is always TEMPORARY; hint: CREATE TEMPORARY SYSTEM FUNCTION")
+        kinds = ("TABLE",) if replace_only else CREATE_KINDS
+        kind = self._parse_object_kind("REPLACE" if replace_only else "CREATE", kinds)
+        if kind is None:
             return exp.Create(kind="TABLE")
-        self._advance()
+        if kind == "MATERIALIZED TABLE":
+            if replace and not replace_only:
+                self.raise_error("Flink 2.2 has no CREATE OR REPLACE MATERIALIZED TABLE; hint: ALTER MATERIALIZED"
+                                 " TABLE ... AS <query> changes its query", start)
+            if props:
+                self.raise_error("a materialized table cannot be TEMPORARY", start)
         exists = bool(self._parse_exists(not_=True))
+        if exists and kind == "MATERIALIZED TABLE":
+            self.raise_error("CREATE MATERIALIZED TABLE takes no IF NOT EXISTS", self._prev)
         name = self._parse_name()
-        method = getattr(self, f"_parse_create_{kind.lower()}")
+        method = getattr(self, f"_parse_create_{kind.lower().replace(' ', '_')}")
         return method(name, exists, replace, props)
 
     def _create(self, kind: str, this: exp.Expr, exists: bool, replace: bool, props: list[exp.Expr],
@@ -205,17 +102,7 @@ class DdlMixin:
             items = self._parse_csv(self._parse_table_element)
             self._expect(TokenType.R_PAREN, ")")
             this = self.expression(exp.Schema(this=name, expressions=items))
-        if self._match(TokenType.COMMENT):
-            props.append(exp.SchemaCommentProperty(this=self._parse_string()))
-        if self._match_text_seq("DISTRIBUTED"):
-            self.raise_error("DISTRIBUTED BY is not supported yet", self._prev)
-        if self._match(TokenType.PARTITION_BY) or self._match_text_seq("PARTITIONED", "BY"):
-            self._expect(TokenType.L_PAREN, "(")
-            cols = self._parse_csv(self._parse_id_var)
-            self._expect(TokenType.R_PAREN, ")")
-            props.append(exp.PartitionedByProperty(this=exp.Schema(expressions=cols)))
-        if self._match(TokenType.WITH):
-            props.extend(self._parse_with_options())
+        self._parse_table_clauses(props)
         if self._match(TokenType.LIKE):
             source = self._parse_name()
             options: list[exp.Expr] = []
@@ -225,15 +112,96 @@ class DdlMixin:
                     self._advance()
                     what = self._curr.text.upper() if self._curr else ""
                     if what not in LIKE_TARGETS:
-                        self.raise_error("Expected ALL, CONSTRAINTS, GENERATED, METADATA, OPTIONS, PARTITIONS or WATERMARKS")
+                        self.raise_error("Expected ALL, CONSTRAINTS, DISTRIBUTION, GENERATED, METADATA, OPTIONS,"
+                                         " PARTITIONS or WATERMARKS")
                     self._advance()
                     options.append(exp.Property(this=how, value=exp.var(what)))
                 self._expect(TokenType.R_PAREN, ")")
             props.append(exp.LikeProperty(this=source, expressions=options or None))
+            if self._curr and self._curr.token_type == TokenType.ALIAS:
+                self.raise_error("CREATE TABLE ... LIKE takes no AS <query>")
         query = None
         if self._match(TokenType.ALIAS):
             query = self._parse_query()
         return self._create("TABLE", this, exists, replace, props, query)
+
+    def _parse_table_clauses(self, props: list[exp.Expr]) -> None:
+        """``[COMMENT '...'] [DISTRIBUTED ...] [PARTITIONED BY (...)] [WITH (...)]``, in Flink's order."""
+        if self._match(TokenType.COMMENT):
+            props.append(exp.SchemaCommentProperty(this=self._parse_string()))
+        if self._match_text_seq("DISTRIBUTED"):
+            props.append(self._parse_distribution())
+        if self._match(TokenType.PARTITION_BY) or self._match_text_seq("PARTITIONED", "BY"):
+            self._expect(TokenType.L_PAREN, "(")
+            cols = self._parse_csv(self._parse_id_var)
+            self._expect(TokenType.R_PAREN, ")")
+            props.append(exp.PartitionedByProperty(this=exp.Schema(expressions=cols)))
+        if self._curr and self._curr.text.upper() == "DISTRIBUTED":
+            self.raise_error("DISTRIBUTED BY comes before PARTITIONED BY")
+        if self._match(TokenType.WITH):
+            props.extend(self._parse_with_options())
+
+    def _parse_distribution(self) -> fx.Distribution:
+        """After DISTRIBUTED / DISTRIBUTION: ``BY [HASH | RANGE] (cols) [INTO n BUCKETS]`` or ``INTO n BUCKETS``."""
+        start = self._prev
+        kind = None
+        cols = None
+        if self._match_text_seq("BY"):
+            if self._curr and self._curr.text.upper() in ("HASH", "RANGE") and self._next \
+                    and self._next.token_type == TokenType.L_PAREN:
+                kind = self._curr.text.upper()
+                self._advance()
+            self._expect(TokenType.L_PAREN, "( and the distribution columns")
+            cols = self._parse_csv(self._parse_id_var)
+            self._expect(TokenType.R_PAREN, ")")
+        buckets = None
+        if self._match(TokenType.INTO):
+            if not self._match(TokenType.NUMBER):
+                self.raise_error("Expected the number of buckets, e.g. INTO 4 BUCKETS")
+            buckets = self.expression(exp.Literal.number(self._prev.text), self._prev)
+            if not self._match_text_seq("BUCKETS"):
+                self.raise_error("Expected BUCKETS after the number of buckets")
+        if cols is None and buckets is None:
+            self.raise_error("Expected BY (columns) or INTO n BUCKETS")
+        return self.expression(fx.Distribution(kind=kind, expressions=cols, buckets=buckets), start)
+
+    def _parse_create_materialized_table(self, name: exp.Table, exists: bool, replace: bool,
+                                         props: list[exp.Expr]) -> exp.Create:
+        this: exp.Expr = name
+        if self._match(TokenType.L_PAREN):
+            start = self._curr
+            item = self._parse_table_element()
+            if not isinstance(item, (exp.PrimaryKey, exp.Constraint)):
+                self.raise_error("a materialized table's columns come from its query: only a PRIMARY KEY"
+                                 " (...) NOT ENFORCED goes in parentheses", start)
+            self._expect(TokenType.R_PAREN, ") (a materialized table takes one primary key here)")
+            this = self.expression(exp.Schema(this=name, expressions=[item]))
+        self._parse_table_clauses(props)
+        if self._match_text_seq("FRESHNESS"):
+            props.append(self._parse_freshness())
+        if self._match_text_seq("REFRESH_MODE"):
+            props.append(self._parse_refresh_mode())
+        if self._curr and self._curr.text.upper() == "FRESHNESS":
+            self.raise_error("FRESHNESS comes before REFRESH_MODE")
+        self._expect(TokenType.ALIAS, "AS <query> (a materialized table is defined by its query)")
+        return self._create("MATERIALIZED TABLE", this, exists, replace, props, self._parse_query())
+
+    def _parse_freshness(self) -> fx.Freshness:
+        start = self._prev
+        self._expect(TokenType.EQ, "= after FRESHNESS")
+        interval = self._parse_interval()
+        if interval is None:
+            self.raise_error("FRESHNESS takes an interval, e.g. FRESHNESS = INTERVAL '1' HOUR")
+        return self.expression(fx.Freshness(this=interval), start)
+
+    def _parse_refresh_mode(self) -> fx.RefreshMode:
+        start = self._prev
+        self._expect(TokenType.EQ, "= after REFRESH_MODE")
+        mode = self._curr.text.upper() if self._curr and self._curr.token_type != TokenType.STRING else ""
+        if mode not in REFRESH_MODES:
+            self.raise_error("Expected CONTINUOUS or FULL (unquoted) after REFRESH_MODE =")
+        self._advance()
+        return self.expression(fx.RefreshMode(this=exp.var(mode or "CONTINUOUS")), start)
 
     def _parse_query(self) -> exp.Expr:
         start = self._curr
@@ -244,7 +212,8 @@ class DdlMixin:
             return exp.Select()
         return query
 
-    def _parse_table_element(self) -> exp.Expr | None:
+    def _parse_table_element(self, nested: bool = False) -> exp.Expr | None:
+        """A column, watermark or primary key of CREATE TABLE (``nested``: ALTER TABLE's ``row.field`` names)."""
         start = self._curr
         if self._match_text_seq("WATERMARK"):
             self._expect(TokenType.FOR, "FOR")
@@ -262,7 +231,7 @@ class DdlMixin:
             return self.expression(exp.Constraint(this=name, expressions=[pk])) if name else pk
         if name is not None:
             self.raise_error("Expected PRIMARY KEY after CONSTRAINT name")
-        return self._parse_flink_column_def()
+        return self._parse_flink_column_def(nested)
 
     def _parse_enforced(self) -> list[exp.Expr]:
         """``NOT ENFORCED``, the only primary-key mode Flink accepts (it does not own the data)."""
@@ -274,6 +243,17 @@ class DdlMixin:
                          where)
         return [exp.var("NOT ENFORCED")]
 
+    def _parse_column_name(self) -> exp.Expr:
+        """A column name, or a nested field ``row_col.field`` (an exp.Column of the dotted parts)."""
+        first = self._parse_id_var(any_token=True)
+        if not (self._curr and self._curr.token_type == TokenType.DOT):
+            return first
+        parts = [first]
+        while self._match(TokenType.DOT):
+            parts.append(self._parse_id_var(any_token=True))
+        return self.expression(exp.Dot.build(parts) if len(parts) > 4 else exp.Column(
+            **dict(zip(("this", "table", "db", "catalog"), reversed(parts)))))
+
     def _expect_expr(self) -> exp.Expr:
         e = self._parse_disjunction()
         if e is None:
@@ -281,11 +261,11 @@ class DdlMixin:
             return exp.Null()
         return e
 
-    def _parse_flink_column_def(self) -> exp.Expr | None:
+    def _parse_flink_column_def(self, nested: bool = False) -> exp.Expr | None:
         if not self._curr or self._curr.token_type in (TokenType.STRING, TokenType.NUMBER, TokenType.R_PAREN, TokenType.COMMA):
             self.raise_error("Expected a column definition")
             return None
-        name = self._parse_id_var(any_token=True)
+        name = self._parse_column_name() if nested else self._parse_id_var(any_token=True)
         constraints: list[exp.Expr] = []
         kind = None
         if self._match(TokenType.ALIAS):
@@ -293,11 +273,14 @@ class DdlMixin:
         else:
             kind = self._parse_flink_type(nullable_suffix=False)
             if kind is None:
-                from sqlflow.errors import did_you_mean
-
                 word = self._curr.text if self._curr else ""
                 guess = did_you_mean(word, TYPE_NAMES) if word else None
                 self.raise_error("Expected a data type" + (f"; did you mean {guess}?" if guess else ""))
+            nullable = None  # `TYPE NOT NULL METADATA ...`: the type's own nullability comes first
+            if self._curr and self._curr.token_type in (TokenType.NOT, TokenType.NULL) and self._metadata_after_null():
+                nullable = exp.NotNullColumnConstraint() if self._match_pair(TokenType.NOT, TokenType.NULL) \
+                    else exp.NotNullColumnConstraint(allow_null=bool(self._match(TokenType.NULL)))
+                constraints.append(exp.ColumnConstraint(kind=nullable))
             if self._curr and self._curr.text.upper() == "METADATA":
                 self._advance()
                 key = None
@@ -307,12 +290,13 @@ class DdlMixin:
                         self.raise_error("Expected the metadata key as a quoted string, e.g. FROM 'timestamp'")
                 virtual = bool(self._match_text_seq("VIRTUAL"))
                 constraints.append(exp.ColumnConstraint(kind=fx.MetadataColumnConstraint(this=key, virtual=virtual)))
-            while True:
+                nullable = nullable or exp.NotNullColumnConstraint(allow_null=True)  # nothing but COMMENT follows
+            while nullable is None:
                 cstart = self._curr
                 cname = self._parse_id_var() if self._match(TokenType.CONSTRAINT) else None
-                if self._match_pair(TokenType.NOT, TokenType.NULL):
+                if cname is None and self._match_pair(TokenType.NOT, TokenType.NULL):
                     c: exp.Expr = exp.NotNullColumnConstraint()
-                elif self._match(TokenType.NULL):
+                elif cname is None and self._match(TokenType.NULL):
                     c = exp.NotNullColumnConstraint(allow_null=True)
                 elif self._match(TokenType.PRIMARY_KEY):
                     c = exp.PrimaryKeyColumnConstraint(options=self._parse_enforced())
@@ -329,6 +313,12 @@ class DdlMixin:
         elif self._match_text_seq("AFTER"):
             position = exp.ColumnPosition(this=self._parse_column(), position="AFTER")
         return self.expression(exp.ColumnDef(this=name, kind=kind, constraints=constraints, position=position))
+
+    def _metadata_after_null(self) -> bool:
+        """At ``NOT NULL`` / ``NULL`` after a column type: does METADATA follow it?"""
+        ahead = 2 if self._curr.token_type == TokenType.NOT else 1
+        tok = self._tokens[self._index + ahead] if self._index + ahead < len(self._tokens) else None
+        return tok is not None and tok.text.upper() == "METADATA"
 
     def _parse_with_options(self) -> list[exp.Expr]:
         """``('k' = 'v', ...)`` after WITH: one exp.Property per option."""
@@ -372,18 +362,26 @@ class DdlMixin:
         self._expect(TokenType.ALIAS, "AS")
         return self._create("VIEW", this, exists, replace, props, self._parse_query())
 
+    def _parse_language(self) -> exp.LanguageProperty | None:
+        if not self._match_text_seq("LANGUAGE"):
+            return None
+        lang = self._curr.text.upper() if self._curr else ""
+        if lang not in LANGUAGES:
+            self.raise_error("Expected JAVA, SCALA or PYTHON after LANGUAGE")
+        self._advance()
+        return exp.LanguageProperty(this=exp.var(lang))
+
     def _parse_create_function(self, name: exp.Table, exists: bool, replace: bool, props: list[exp.Expr]) -> exp.Create:
         self._expect(TokenType.ALIAS, "AS")
         if not self._match(TokenType.STRING):
             self.raise_error("Expected the function's class or module path as a string, e.g. AS 'udfs.score'")
         impl = self.expression(exp.Literal.string(self._prev.text), self._prev)
-        if self._match_text_seq("LANGUAGE"):
-            lang = self._curr.text.upper() if self._curr else ""
-            if lang not in ("JAVA", "SCALA", "PYTHON"):
-                self.raise_error("Expected JAVA, SCALA or PYTHON after LANGUAGE")
-            self._advance()
-            props.append(exp.LanguageProperty(this=exp.var(lang)))
+        lang = self._parse_language()
+        if lang is not None:
+            props.append(lang)
         if self._match(TokenType.USING):
+            if lang is not None and lang.name == "SQL":
+                self.raise_error("USING JAR does not apply to LANGUAGE SQL functions", self._prev)
             jars = []
             while self._match_text_seq("JAR"):
                 jars.append(self._parse_string())
@@ -409,10 +407,12 @@ class DdlMixin:
         return self._create("MODEL", name, exists, replace, props, query)
 
     def _parse_create_catalog(self, name: exp.Table, exists: bool, replace: bool, props: list[exp.Expr]) -> exp.Create:
+        if name.args.get("db") or name.args.get("catalog"):
+            self.raise_error("a catalog name has one part (no dots)", self._prev)
         if self._match(TokenType.COMMENT):
             props.append(exp.SchemaCommentProperty(this=self._parse_string()))
-        self._expect(TokenType.WITH, "WITH")
-        props.extend(self._parse_with_options())
+        if self._match(TokenType.WITH):
+            props.extend(self._parse_with_options())
         return self._create("CATALOG", name, exists, replace, props)
 
     def _parse_create_database(self, name: exp.Table, exists: bool, replace: bool, props: list[exp.Expr]) -> exp.Create:
@@ -421,84 +421,3 @@ class DdlMixin:
         if self._match(TokenType.WITH):
             props.extend(self._parse_with_options())
         return self._create("DATABASE", name, exists, replace, props)
-
-    # ---- DROP / ALTER -----------------------------------------------------
-
-    def _parse_flink_drop(self) -> exp.Drop:
-        temporary: t.Any = False
-        if self._match(TokenType.TEMPORARY):
-            temporary = exp.var("SYSTEM") if self._match_text_seq("SYSTEM") else True
-        kind = self._curr.text.upper() if self._curr else ""
-        if kind not in CREATE_KINDS:
-            self.raise_error("Expected TABLE, VIEW, FUNCTION, MODEL, CATALOG or DATABASE after DROP")
-            return exp.Drop()
-        self._advance()
-        exists = bool(self._parse_exists())
-        name = self._parse_name()
-        cascade = restrict = False
-        if kind == "DATABASE":
-            cascade = bool(self._match_text_seq("CASCADE"))
-            restrict = not cascade and bool(self._match_text_seq("RESTRICT"))
-        return self.expression(exp.Drop(kind=kind, tables=[name], exists=exists, temporary=temporary,
-                                        cascade=cascade, restrict=restrict))
-
-    def _parse_flink_alter(self) -> exp.Alter:
-        temporary = bool(self._match(TokenType.TEMPORARY))
-        kind = self._curr.text.upper() if self._curr else ""
-        if kind not in CREATE_KINDS:
-            self.raise_error("Expected TABLE, VIEW, FUNCTION, MODEL, CATALOG or DATABASE after ALTER")
-            return exp.Alter(kind="TABLE")
-        self._advance()
-        exists = bool(self._parse_exists())
-        name = self._parse_name()
-        action: exp.Expr | None
-        if self._match(TokenType.SET):
-            action = fx.AlterOptions(expressions=self._parse_with_options())
-        elif self._match_text_seq("RESET"):
-            self._expect(TokenType.L_PAREN, "(")
-            keys = self._parse_csv(self._parse_string)
-            self._expect(TokenType.R_PAREN, ")")
-            action = fx.AlterOptions(expressions=keys, reset=True)
-        elif self._match_text_seq("RENAME", "TO"):
-            action = exp.AlterRename(this=self._parse_name())
-        elif self._match_text_seq("RENAME"):
-            old = self._parse_column()
-            if not self._match_text_seq("TO"):
-                self.raise_error("Expected TO")
-            action = exp.RenameColumn(this=old, to=self._parse_id_var())
-        elif self._match_texts(("ADD", "MODIFY")):
-            verb = self._prev.text.upper()
-            if self._match(TokenType.L_PAREN):
-                items = self._parse_csv(self._parse_table_element)
-                self._expect(TokenType.R_PAREN, ")")
-                action = fx.AlterSchema(this=verb, expressions=items, wrapped=True)
-            else:
-                action = fx.AlterSchema(this=verb, expressions=[self._parse_table_element()])
-        elif self._match(TokenType.DROP):
-            if self._match(TokenType.PRIMARY_KEY):
-                action = fx.AlterDrop(kind="PRIMARY KEY")
-            elif self._match_text_seq("WATERMARK"):
-                action = fx.AlterDrop(kind="WATERMARK")
-            elif self._match(TokenType.CONSTRAINT):
-                action = fx.AlterDrop(kind="CONSTRAINT", expressions=[self._parse_id_var()])
-            elif self._match(TokenType.L_PAREN):
-                cols = self._parse_csv(self._parse_id_var)
-                self._expect(TokenType.R_PAREN, ")")
-                action = fx.AlterDrop(expressions=cols, wrapped=True)
-            else:
-                action = fx.AlterDrop(expressions=[self._parse_id_var()])
-        elif kind == "VIEW" and self._match(TokenType.ALIAS):
-            action = fx.AlterAs(this=self._parse_query())
-        elif kind == "FUNCTION" and self._match(TokenType.ALIAS):
-            action = self._parse_string()
-            if self._match_text_seq("LANGUAGE"):
-                lang = self._curr.text.upper() if self._curr else ""
-                if lang not in ("JAVA", "SCALA", "PYTHON"):
-                    self.raise_error("Expected JAVA, SCALA or PYTHON after LANGUAGE")
-                self._advance()
-                action = exp.Tuple(expressions=[action, exp.LanguageProperty(this=exp.var(lang))])
-        else:
-            self.raise_error("Expected SET, RESET, RENAME, ADD, MODIFY or DROP")
-            action = None
-        return self.expression(exp.Alter(this=name, kind=kind, exists=exists, actions=[action] if action else [],
-                                         options=[exp.var("TEMPORARY")] if temporary else None))

@@ -17,9 +17,14 @@ class MetadataColumnConstraint(exp.Expression, exp.ColumnConstraintKind):
 
 
 class TableArgument(exp.Expression):
-    """``TABLE t [PARTITION BY k, ...]``: a table passed to a table function (window TVFs, ML_PREDICT)."""
+    """``TABLE t [PARTITION BY k | (k, ...)] [ORDER BY k | (k ASC, ...)]``: a table passed to a table function.
 
-    arg_types = {"this": True, "partition_by": False, "order": False}
+    Window TVFs, ML_PREDICT and process table functions take one; ``this`` is the
+    exp.Table (or an exp.Subquery for ``(SELECT ...) PARTITION BY k``), ``order`` an
+    exp.Order, ``order_wrapped`` whether its keys were written in parentheses.
+    """
+
+    arg_types = {"this": True, "partition_by": False, "order": False, "order_wrapped": False}
 
 
 class ModelArgument(exp.Expression):
@@ -117,9 +122,12 @@ class FunctionUsing(exp.Expression):
 
 
 class MatchRecognize(exp.MatchRecognize):
-    """sqlglot's MATCH_RECOGNIZE plus Flink's ``WITHIN <interval>`` after the PATTERN."""
+    """sqlglot's MATCH_RECOGNIZE plus Flink's ``WITHIN <interval>`` after the PATTERN and ``SUBSET``.
 
-    arg_types = {**exp.MatchRecognize.arg_types, "within": False}
+    ``subset`` holds ``exp.EQ(this=name, expression=exp.Tuple(variables))`` items.
+    """
+
+    arg_types = {**exp.MatchRecognize.arg_types, "within": False, "subset": False}
 
 
 class TypedLiteral(exp.Cast):
@@ -183,3 +191,102 @@ class StopJob(exp.Expression):
     """``STOP JOB 'job-id' [WITH SAVEPOINT] [WITH DRAIN]`` (sql-client and SQL gateway)."""
 
     arg_types = {"this": True, "savepoint": False, "drain": False}
+
+
+class Distribution(exp.Expression):
+    """``BY [HASH | RANGE] (cols) [INTO n BUCKETS]`` or ``INTO n BUCKETS`` after DISTRIBUTED / DISTRIBUTION.
+
+    ``kind`` is ``HASH``, ``RANGE`` or None (Flink's connector decides); ``buckets`` a number literal.
+    """
+
+    arg_types = {"kind": False, "expressions": False, "buckets": False}
+
+
+class Freshness(exp.Expression):
+    """``FRESHNESS = INTERVAL ...`` of a materialized table (``this`` is the exp.Interval)."""
+
+    arg_types = {"this": True}
+
+
+class RefreshMode(exp.Expression):
+    """``REFRESH_MODE = CONTINUOUS | FULL`` of a materialized table (``this`` is a Var)."""
+
+    arg_types = {"this": True}
+
+
+class AlterDistribution(exp.Expression):
+    """``ADD | MODIFY DISTRIBUTION <distribution>`` / ``DROP DISTRIBUTION``; ``this`` is None inside an ADD list."""
+
+    arg_types = {"this": False, "expression": False}
+
+
+class PartitionSpec(exp.Expression):
+    """``PARTITION (k = v, ...) [WITH (...)]`` of ALTER TABLE ADD / DROP PARTITION."""
+
+    arg_types = {"expressions": True, "properties": False}
+
+
+class AlterPartitions(exp.Expression):
+    """``ADD [IF NOT EXISTS] PARTITION ... PARTITION ...`` or ``DROP [IF EXISTS] PARTITION ..., PARTITION ...``."""
+
+    arg_types = {"this": True, "exists": False, "expressions": True}
+
+
+class AlterMaterialized(exp.Expression):
+    """``SUSPEND``, ``RESUME [WITH (...)]`` or ``REFRESH [PARTITION (...)]`` of ALTER MATERIALIZED TABLE."""
+
+    arg_types = {"this": True, "properties": False, "partition": False}
+
+
+class CompilePlan(exp.Expression):
+    """``COMPILE [AND EXECUTE] PLAN 'file' [IF NOT EXISTS] FOR <INSERT | STATEMENT SET>`` (``execute`` for AND EXECUTE)."""
+
+    arg_types = {"this": True, "exists": False, "expression": True, "execute": False}
+
+
+class ExecutePlan(exp.Expression):
+    """``EXECUTE PLAN 'file'``: run a compiled plan."""
+
+    arg_types = {"this": True}
+
+
+
+class QueryConstructor(exp.Expression):
+    """``MAP(SELECT k, v ...)`` or ``MULTISET(SELECT ...)``: a collection built from a query (``this`` names it)."""
+
+    arg_types = {"this": True, "expression": True}
+
+
+class MultisetConstructor(exp.Expression):
+    """``MULTISET[a, b, ...]``."""
+
+    arg_types = {"expressions": True}
+
+
+class Transcode(exp.Expression):
+    """``CONVERT(x USING charset)`` / ``TRANSLATE(x USING charset)`` (``this`` names the function)."""
+
+    arg_types = {"this": True, "expression": True, "using": True}
+
+
+class Extend(exp.Expression):
+    """``t EXTEND (c TYPE, ...)``: columns added to a table for one query (Calcite's extended columns).
+
+    Kept in ``exp.Table.args['extend']``.
+    """
+
+    arg_types = {"expressions": True}
+
+
+class Upsert(exp.Insert):
+    """``UPSERT INTO t ...`` (Calcite's spelling; an INSERT everywhere else in the compiler)."""
+
+
+class SetOption(exp.Expression):
+    """``ALTER SYSTEM | SESSION SET name = value`` or ``RESET name | ALL``; ``expression`` is None for ALL."""
+
+    arg_types = {"this": True, "expression": False, "value": False, "reset": False}
+
+
+class ExplicitTable(exp.Select):
+    """``TABLE t``: the whole table as a query (``SELECT * FROM t``, which is how the compiler reads it)."""

@@ -21,6 +21,7 @@ class Flink(Dialect):
     IDENTIFIERS_CAN_START_WITH_DIGIT = False
     SUPPORTS_USER_DEFINED_TYPES = False
     NULL_ORDERING = "nulls_are_small"
+    TABLESAMPLE_SIZE_IS_PERCENT = True
 
     class Tokenizer(tokens.Tokenizer):
         QUOTES = ["'"]
@@ -29,6 +30,7 @@ class Flink(Dialect):
         IDENTIFIER_ESCAPES = ["`"]
         NESTED_COMMENTS = False
         HEX_STRINGS = [("X'", "'"), ("x'", "'")]
+        UNICODE_STRINGS = [("U&'", "'"), ("u&'", "'")]
 
         KEYWORDS = {
             **{k: v for k, v in tokens.Tokenizer.KEYWORDS.items() if v != TokenType.COMMAND and k != "=="},

@@ -54,6 +54,18 @@ class FunctionMixin:
             clauses.append(clause)
         return self.expression(fx.JsonCall(this=name, expressions=args, clauses=clauses or None), name_token)
 
+    def _parse_transcode(self) -> exp.Expr:
+        """``CONVERT(x USING cs)`` / ``TRANSLATE(x USING cs)``; other argument lists stay plain calls."""
+        name_token = self._tokens[self._index - 2]  # NAME ( already consumed
+        args = [] if self._curr and self._curr.token_type == TokenType.R_PAREN else self._parse_csv(self._parse_lambda)
+        if self._match(TokenType.USING):
+            if len(args) != 1:
+                self.raise_error(f"{name_token.text.upper()}(x USING charset) takes one value")
+            using = self._parse_id_var()
+            return self.expression(fx.Transcode(this=name_token.text.upper(), expression=args[0], using=using),
+                                   name_token)
+        return self.expression(exp.Anonymous(this=name_token.text, expressions=args), name_token)
+
     def _parse_json_key_value(self) -> fx.JsonKeyValue:
         key_word = bool(self._match_text_seq("KEY"))
         key = self._parse_bitwise()
@@ -126,8 +138,35 @@ class FunctionMixin:
             return this
         return super()._parse_bracket(this)  # type: ignore[misc]
 
+    def _parse_query_constructor(self, name: str) -> fx.QueryConstructor | None:
+        """``MAP(SELECT k, v ...)`` / ``MULTISET(SELECT ...)``: a collection built from a query."""
+        if not (self._curr and self._curr.token_type == TokenType.L_PAREN and self._next
+                and self._next.token_type in (TokenType.SELECT, TokenType.WITH, TokenType.VALUES)):
+            return None
+        start = self._prev
+        self._advance()
+        query = self._parse_set_operations(self._parse_select(nested=True))
+        self._expect(TokenType.R_PAREN, ")")
+        return self.expression(fx.QueryConstructor(this=name, expression=query), start)
+
+    def _parse_multiset_constructor(self) -> exp.Expr | None:
+        """``MULTISET[a, b]`` or ``MULTISET(SELECT ...)``; a bare ``multiset`` stays a column."""
+        start = self._prev
+        built = self._parse_query_constructor("MULTISET")
+        if built is not None:
+            return built
+        if not self._match(TokenType.L_BRACKET):
+            self._retreat(self._index - 1)
+            return None
+        items = self._parse_csv(self._parse_disjunction)
+        self._expect(TokenType.R_BRACKET, "]")
+        return self.expression(fx.MultisetConstructor(expressions=items), start)
+
     def _parse_map_constructor(self) -> exp.Expr | None:
-        """``MAP[k1, v1, k2, v2]`` as ``exp.VarMap``; a bare ``map`` stays a column."""
+        """``MAP[k1, v1, k2, v2]`` as ``exp.VarMap``, ``MAP(SELECT ...)``; a bare ``map`` stays a column."""
+        built = self._parse_query_constructor("MAP")
+        if built is not None:
+            return built
         if not self._match(TokenType.L_BRACKET):
             self._retreat(self._index - 1)
             return None

@@ -11,6 +11,7 @@ from sqlglot import exp, generator
 from sqlglot.errors import UnsupportedError
 
 from sqlflow.dialect import expressions as fx
+from sqlflow.dialect.gen_ddl import DdlGeneratorMixin
 
 _TYPE_NAMES = {
     exp.DType.TEXT: "STRING",
@@ -19,7 +20,7 @@ _TYPE_NAMES = {
 }
 
 
-class FlinkGenerator(generator.Generator):
+class FlinkGenerator(DdlGeneratorMixin, generator.Generator):
     """Generates Flink SQL; keeps every Flink construct as written (no rewriting)."""
 
     INTERVAL_ALLOWS_PLURAL_FORM = True
@@ -28,6 +29,10 @@ class FlinkGenerator(generator.Generator):
     NVL2_SUPPORTED = False
     LAST_DAY_SUPPORTS_DATE_PART = False
     SUPPORTS_SELECT_INTO = False
+    SUPPORTS_BETWEEN_FLAGS = True  # BETWEEN SYMMETRIC stays as written
+    UNPIVOT_ALIASES_ARE_IDENTIFIERS = False  # UNPIVOT (... IN (a AS 'x')) labels are strings
+    TABLESAMPLE_SIZE_IS_ROWS = False  # TABLESAMPLE BERNOULLI(10) is a percentage
+    TABLESAMPLE_SEED_KEYWORD = "REPEATABLE"
 
     TRANSFORMS = {
         **generator.Generator.TRANSFORMS,
@@ -67,7 +72,9 @@ class FlinkGenerator(generator.Generator):
         elif dtype == exp.DType.MAP:
             sql = f"MAP<{self.sql(args[0])}, {self.sql(args[1])}>"
         elif dtype == exp.DType.STRUCT:
-            sql = f"ROW<{self.expressions(expression, flat=True)}>"
+            sql = f"ROW<{', '.join(self._row_field(f) for f in args)}>"
+        elif dtype == exp.DType.USERDEFINED and kind is not None and kind.name == "STRUCTURED":
+            sql = f"STRUCTURED<{', '.join([self.sql(args[0]), *(self._row_field(f) for f in args[1:])])}>"
         elif kind is not None and kind.name == "WITH LOCAL TIME ZONE":
             params = f"({self.expressions(expression, flat=True)})" if args else ""
             sql = f"TIMESTAMP{params} WITH LOCAL TIME ZONE"
@@ -81,180 +88,21 @@ class FlinkGenerator(generator.Generator):
             sql += " NULL"
         return sql
 
+    def _row_field(self, field: exp.Expr) -> str:
+        """``name TYPE ['description']``: a ROW or STRUCTURED field (its description is a bare string)."""
+        if not isinstance(field, exp.ColumnDef):
+            return self.sql(field)
+        sql = f"{self.sql(field, 'this')} {self.sql(field, 'kind')}"
+        for c in field.args.get("constraints") or []:
+            if isinstance(c.args.get("kind"), exp.CommentColumnConstraint):
+                sql += f" {self.sql(c.kind, 'this')}"
+        return sql
+
     def typedliteral_sql(self, expression: fx.TypedLiteral) -> str:
         return f"{self.sql(expression, 'to')} {self.sql(expression, 'this')}"
 
     def datatypeparam_sql(self, expression: exp.DataTypeParam) -> str:
         return self.sql(expression, "this")
-
-    # ---- DDL --------------------------------------------------------------
-
-    def create_sql(self, expression: exp.Create) -> str:
-        kind = expression.kind or "TABLE"
-        props = expression.args.get("properties")
-        items = list(props.expressions) if props else []
-        temp = next((p for p in items if isinstance(p, exp.TemporaryProperty)), None)
-        head = "CREATE"
-        if expression.args.get("replace"):
-            head += " OR REPLACE"
-        if temp is not None:
-            head += " TEMPORARY SYSTEM" if temp.args.get("this") else " TEMPORARY"
-        head += f" {kind}"
-        if expression.args.get("exists"):
-            head += " IF NOT EXISTS"
-        this = expression.this
-        if isinstance(this, exp.Schema):
-            head += f" {self.sql(this, 'this')} {self._schema_body(this)}"
-        else:
-            head += f" {self.sql(this)}"
-        parts = [head]
-        if kind == "FUNCTION":
-            parts.append(f"AS {self.sql(expression, 'expression')}")
-        for p in items:
-            if isinstance(p, exp.TemporaryProperty):
-                continue
-            if isinstance(p, (exp.InputModelProperty, exp.OutputModelProperty)):
-                word = "INPUT" if isinstance(p, exp.InputModelProperty) else "OUTPUT"
-                parts.append(f"{word} {self._schema_body(p.this)}")
-        for p in items:
-            if isinstance(p, exp.SchemaCommentProperty):
-                parts.append(f"COMMENT {self.sql(p, 'this')}")
-        for p in items:
-            if isinstance(p, exp.PartitionedByProperty):
-                parts.append(f"PARTITIONED BY ({self.expressions(p.this, flat=True)})")
-        options = [p for p in items if type(p) is exp.Property]
-        if options:
-            parts.append(f"WITH {self._options(options)}")
-        for p in items:
-            if isinstance(p, exp.LikeProperty):
-                like = f"LIKE {self.sql(p, 'this')}"
-                if p.expressions:
-                    opts = [f"{o.name} {o.text('value')}" for o in p.expressions]
-                    if self.pretty:
-                        like += " (\n" + self.indent("\n".join(opts), skip_first=False) + "\n)"
-                    else:
-                        like += " (" + " ".join(opts) + ")"
-                parts.append(like)
-            elif isinstance(p, exp.LanguageProperty):
-                parts.append(f"LANGUAGE {self.sql(p, 'this')}")
-            elif isinstance(p, fx.FunctionUsing):
-                parts.append("USING " + ", ".join(f"JAR {self.sql(j)}" for j in p.expressions))
-        if kind != "FUNCTION" and expression.args.get("expression") is not None:
-            parts.append(f"AS{self.sep()}{self.sql(expression, 'expression')}" if not self.pretty else f"AS\n{self.sql(expression, 'expression')}")
-        return self.sep().join(parts)
-
-    def _schema_body(self, schema: exp.Expr) -> str:
-        items = [self.sql(e) for e in schema.expressions]
-        if not self.pretty:
-            return f"({', '.join(items)})"
-        body = ",\n".join(items)
-        return "(\n" + self.indent(body, skip_first=False) + "\n)"
-
-    def _options(self, options: list[exp.Expr]) -> str:
-        items = [self.sql(o) for o in options]
-        if not self.pretty:
-            return f"({', '.join(items)})"
-        return "(\n" + self.indent(",\n".join(items), skip_first=False) + "\n)"
-
-    def property_sql(self, expression: exp.Property) -> str:
-        return f"{self.sql(expression, 'this')} = {self.sql(expression, 'value')}"
-
-    def columnconstraint_sql(self, expression: exp.ColumnConstraint) -> str:
-        name = self.sql(expression, "this")
-        kind = self.sql(expression, "kind")
-        return f"CONSTRAINT {name} {kind}" if name else kind
-
-    def metadatacolumnconstraint_sql(self, expression: fx.MetadataColumnConstraint) -> str:
-        sql = "METADATA"
-        if expression.this is not None:
-            sql += f" FROM {self.sql(expression, 'this')}"
-        if expression.args.get("virtual"):
-            sql += " VIRTUAL"
-        return sql
-
-    def computedcolumnconstraint_sql(self, expression: exp.ComputedColumnConstraint) -> str:
-        return f"AS {self.sql(expression, 'this')}"
-
-    def notnullcolumnconstraint_sql(self, expression: exp.NotNullColumnConstraint) -> str:
-        return "NULL" if expression.args.get("allow_null") else "NOT NULL"
-
-    def primarykeycolumnconstraint_sql(self, expression: exp.PrimaryKeyColumnConstraint) -> str:
-        options = " ".join(o.name for o in expression.args.get("options") or [])
-        return f"PRIMARY KEY {options}".strip()
-
-    def primarykey_sql(self, expression: exp.PrimaryKey) -> str:
-        options = " ".join(o.name for o in expression.args.get("options") or [])
-        return f"PRIMARY KEY ({self.expressions(expression, flat=True)}) {options}".strip()
-
-    def constraint_sql(self, expression: exp.Constraint) -> str:
-        return f"CONSTRAINT {self.sql(expression, 'this')} {self.expressions(expression, flat=True)}"
-
-    def watermarkcolumnconstraint_sql(self, expression: exp.WatermarkColumnConstraint) -> str:
-        return f"WATERMARK FOR {self.sql(expression, 'this')} AS {self.sql(expression, 'expression')}"
-
-    def drop_sql(self, expression: exp.Drop) -> str:
-        temp = expression.args.get("temporary")
-        sql = "DROP"
-        if temp:
-            sql += " TEMPORARY SYSTEM" if isinstance(temp, exp.Expr) else " TEMPORARY"
-        sql += f" {expression.args.get('kind')}"
-        if expression.args.get("exists"):
-            sql += " IF EXISTS"
-        sql += f" {self.expressions(expression, key='tables', flat=True)}"
-        if expression.args.get("cascade"):
-            sql += " CASCADE"
-        elif expression.args.get("restrict"):
-            sql += " RESTRICT"
-        return sql
-
-    def alter_sql(self, expression: exp.Alter) -> str:
-        sql = "ALTER"
-        if expression.args.get("options"):
-            sql += " TEMPORARY"
-        sql += f" {expression.args.get('kind')}"
-        if expression.args.get("exists"):
-            sql += " IF EXISTS"
-        sql += f" {self.sql(expression, 'this')}"
-        actions = expression.args.get("actions") or []
-        for action in actions:
-            sql += f" {self._alter_action(action)}"
-        return sql
-
-    def _alter_action(self, action: exp.Expr) -> str:
-        if isinstance(action, exp.Literal):
-            return f"AS {self.sql(action)}"
-        if isinstance(action, exp.Tuple):  # ALTER FUNCTION f AS 'id' LANGUAGE L
-            impl, lang = action.expressions
-            return f"AS {self.sql(impl)} LANGUAGE {self.sql(lang, 'this')}"
-        return self.sql(action)
-
-    def alteroptions_sql(self, expression: fx.AlterOptions) -> str:
-        word = "RESET" if expression.args.get("reset") else "SET"
-        return f"{word} {self._options(expression.expressions)}"
-
-    def alterrename_sql(self, expression: exp.AlterRename, include_to: bool = True) -> str:
-        return f"RENAME TO {self.sql(expression, 'this')}"
-
-    def renamecolumn_sql(self, expression: exp.RenameColumn) -> str:
-        return f"RENAME {self.sql(expression, 'this')} TO {self.sql(expression, 'to')}"
-
-    def alterschema_sql(self, expression: fx.AlterSchema) -> str:
-        verb = expression.name
-        if expression.args.get("wrapped"):
-            return f"{verb} {self._schema_body(expression)}"
-        return f"{verb} {self.sql(expression.expressions[0])}"
-
-    def alterdrop_sql(self, expression: fx.AlterDrop) -> str:
-        kind = expression.args.get("kind")
-        if kind == "CONSTRAINT":
-            return f"DROP CONSTRAINT {self.expressions(expression, flat=True)}"
-        if kind:
-            return f"DROP {kind}"
-        cols = self.expressions(expression, flat=True)
-        return f"DROP ({cols})" if expression.args.get("wrapped") else f"DROP {cols}"
-
-    def alteras_sql(self, expression: fx.AlterAs) -> str:
-        return f"AS{self.sep()}{self.sql(expression, 'this')}"
 
     # ---- statements -------------------------------------------------------
 
@@ -345,6 +193,19 @@ class FlinkGenerator(generator.Generator):
             body = body[len("EXECUTE "):]
         return f"{sql}{self.sep()}{body}"
 
+    def compileplan_sql(self, expression: fx.CompilePlan) -> str:
+        sql = "COMPILE AND EXECUTE PLAN" if expression.args.get("execute") else "COMPILE PLAN"
+        sql += f" {self.sql(expression, 'this')}"
+        if expression.args.get("exists"):
+            sql += " IF NOT EXISTS"
+        body = self.sql(expression, "expression")
+        if isinstance(expression.expression, fx.StatementSet) and not expression.expression.args.get("sql_client"):
+            body = body[len("EXECUTE "):]
+        return f"{sql} FOR{self.sep()}{body}"
+
+    def executeplan_sql(self, expression: fx.ExecutePlan) -> str:
+        return f"EXECUTE PLAN {self.sql(expression, 'this')}"
+
     def execute_sql(self, expression: fx.Execute) -> str:
         return f"EXECUTE {self.sql(expression, 'this')}"
 
@@ -360,17 +221,27 @@ class FlinkGenerator(generator.Generator):
 
     def insert_sql(self, expression: exp.Insert) -> str:
         verb = "INSERT OVERWRITE" if expression.args.get("overwrite") else "INSERT INTO"
+        if isinstance(expression, fx.Upsert):
+            verb = "UPSERT INTO"
         this = expression.this
         table = this.this if isinstance(this, exp.Schema) else this
         target = self._table_name(table)
         if isinstance(table, exp.Table) and table.args.get("hints"):
             target += " " + " ".join(self.sql(h).strip() for h in table.args["hints"])
+        if isinstance(table, exp.Table) and table.args.get("extend") is not None:
+            target += f" {self.sql(table.args['extend'])}"
         partition = table.args.get("partition")
         if partition is not None:
             target += f" PARTITION ({', '.join(self.sql(e) for e in partition.expressions)})"
         if isinstance(this, exp.Schema):
             target += f" ({self.expressions(this, flat=True)})"
         return f"{verb} {target}{self.sep()}{self.sql(expression, 'expression')}"
+
+    def explicittable_sql(self, expression: fx.ExplicitTable) -> str:
+        return f"TABLE {self.sql(expression.args['from_'], 'this')}"
+
+    def upsert_sql(self, expression: fx.Upsert) -> str:
+        return self.insert_sql(expression)
 
     def _table_name(self, table: exp.Expr) -> str:
         return ".".join(self.sql(p) for p in table.parts) if isinstance(table, exp.Table) else self.sql(table)
@@ -390,14 +261,27 @@ class FlinkGenerator(generator.Generator):
 
     def table_sql(self, expression: exp.Table, sep: str = " AS ") -> str:
         hints = expression.args.get("hints")
-        if not hints:
+        extend = expression.args.get("extend")
+        if not hints and extend is None:
             return super().table_sql(expression, sep)
         bare = expression.copy()
         bare.set("hints", None)
+        bare.set("extend", None)
+        version = self.sql(bare, "version")
+        bare.set("version", None)
         alias = self.sql(bare, "alias")
         bare.set("alias", None)
-        hint_sql = " ".join(self.sql(h).strip() for h in hints)
-        return f"{super().table_sql(bare, sep)} {hint_sql}" + (f"{sep}{alias}" if alias else "")
+        sql = super().table_sql(bare, sep)
+        if hints:
+            sql += " " + " ".join(self.sql(h).strip() for h in hints)
+        if extend is not None:
+            sql += f" {self.sql(extend)}"
+        if version:
+            sql += f" {version}"
+        return sql + (f"{sep}{alias}" if alias else "")
+
+    def extend_sql(self, expression: fx.Extend) -> str:
+        return f"EXTEND ({self.expressions(expression, flat=True)})"
 
     def matchrecognize_sql(self, expression: exp.MatchRecognize) -> str:
         parts = []
@@ -415,6 +299,9 @@ class FlinkGenerator(generator.Generator):
             if expression.args.get("within"):
                 pattern += f" WITHIN {self.sql(expression, 'within')}"
             parts.append(pattern)
+        if expression.args.get("subset"):
+            parts.append("SUBSET " + ", ".join(f"{self.sql(e, 'this')} = {self.sql(e, 'expression')}"
+                                               for e in expression.args["subset"]))
         if expression.args.get("define"):
             defs = [exp.var(f"{self.sql(d, 'alias')} AS {self.sql(d, 'this')}") for d in expression.args["define"]]
             parts.append("DEFINE" + self.sep() + self._lines(defs))
@@ -431,13 +318,17 @@ class FlinkGenerator(generator.Generator):
         return self.indent(",\n".join(self.sql(i) for i in items), skip_first=False)
 
     def tableargument_sql(self, expression: fx.TableArgument) -> str:
-        sql = f"TABLE {self.sql(expression, 'this')}"
+        this = expression.this
+        sql = self.sql(this) if isinstance(this, exp.Subquery) else f"TABLE {self.sql(this)}"
         parts = expression.args.get("partition_by")
         if parts:
             keys = self.expressions(expression, key="partition_by", flat=True)
             sql += f" PARTITION BY {keys}" if len(parts) == 1 else f" PARTITION BY ({keys})"
-        if expression.args.get("order"):
-            sql += self.sql(expression, "order").replace("\n", " ").replace("  ", " ")
+        order = expression.args.get("order")
+        if order is not None:
+            keys = ", ".join(self.sql(k) for k in order.expressions)
+            wrapped = expression.args.get("order_wrapped") or len(order.expressions) > 1
+            sql += f" ORDER BY ({keys})" if wrapped else f" ORDER BY {keys}"
         return sql
 
     def modelargument_sql(self, expression: fx.ModelArgument) -> str:
@@ -467,6 +358,15 @@ class FlinkGenerator(generator.Generator):
         if expression.args.get("on"):
             sql += f" ON {expression.args['on']}"
         return sql
+
+    def queryconstructor_sql(self, expression: fx.QueryConstructor) -> str:
+        return f"{expression.name}({self.sql(expression, 'expression')})"
+
+    def multisetconstructor_sql(self, expression: fx.MultisetConstructor) -> str:
+        return f"MULTISET[{self.expressions(expression, flat=True)}]"
+
+    def transcode_sql(self, expression: fx.Transcode) -> str:
+        return f"{expression.name}({self.sql(expression, 'expression')} USING {self.sql(expression, 'using')})"
 
     def array_sql(self, expression: exp.Array) -> str:
         return f"ARRAY[{self.expressions(expression, flat=True)}]"

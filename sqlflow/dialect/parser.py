@@ -19,10 +19,12 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect import expressions as fx
+from sqlflow.dialect.alter import AlterMixin
 from sqlflow.dialect.ddl import DdlMixin
 from sqlflow.dialect.functions import FunctionMixin, json_function_parsers
 from sqlflow.dialect.queries import QueryMixin
 from sqlflow.dialect.statements import StatementMixin
+from sqlflow.dialect.types import TypeMixin
 
 #: Function names parsed into sqlglot's typed classes; each generates back to the
 #: same Flink text (tested). Every other call stays an ``exp.Anonymous`` with its
@@ -45,6 +47,7 @@ STATEMENT_KEYWORDS: tuple[str, ...] = (
     "SELECT", "WITH", "VALUES", "INSERT", "CREATE", "DROP", "ALTER", "SET",
     "RESET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXECUTE", "BEGIN",
     "ADD", "REMOVE", "LOAD", "UNLOAD", "DELETE", "UPDATE", "TRUNCATE", "REPLACE", "CALL", "ANALYZE", "STOP",
+    "COMPILE", "UPSERT", "MERGE",
 )
 
 INTERVAL_UNITS: frozenset[str] = frozenset(
@@ -73,7 +76,7 @@ def split_chunks(tokens: list[Token]) -> list[list[Token]]:
             current = []
             continue
         current.append(token)
-        if not in_set and len(current) <= 8 and _opens_set(current):
+        if not in_set and len(current) <= 12 and _opens_set(current):
             in_set = True
             case_depth = 0
         elif in_set:
@@ -100,21 +103,27 @@ def _typed_functions() -> dict[str, t.Callable]:
     return {name: parser.Parser.FUNCTIONS[name] for name in TYPED_FUNCTIONS if name in parser.Parser.FUNCTIONS}
 
 
-class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Parser):
+class FlinkParser(DdlMixin, AlterMixin, TypeMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Parser):
     """Parses Flink SQL into sqlglot trees (see the package docstring for their shapes)."""
 
     FUNCTIONS = _typed_functions()
+    FUNC_TOKENS = {*parser.Parser.FUNC_TOKENS, TokenType.SESSION}  # GROUP BY SESSION(ts, INTERVAL ...)
+    ID_VAR_TOKENS = {*parser.Parser.ID_VAR_TOKENS, TokenType.SESSION}  # `session` is no reserved word
 
     FUNCTION_PARSERS = {
         **{k: v for k, v in parser.Parser.FUNCTION_PARSERS.items() if k in SPECIAL_FUNCTIONS},
         "DESCRIPTOR": lambda self: self._parse_descriptor(),
+        "CONVERT": lambda self: self._parse_transcode(),
+        "TRANSLATE": lambda self: self._parse_transcode(),
         **json_function_parsers(),
     }
 
     # IF(c, a, b) stays a call (sqlglot would rewrite it into CASE)
     NO_PAREN_FUNCTION_PARSERS = {"ANY": parser.Parser.NO_PAREN_FUNCTION_PARSERS["ANY"],
+                                 "SOME": parser.Parser.NO_PAREN_FUNCTION_PARSERS["ANY"],
                                  "CASE": parser.Parser.NO_PAREN_FUNCTION_PARSERS["CASE"],
                                  "MAP": lambda self: self._parse_map_constructor(),
+                                 "MULTISET": lambda self: self._parse_multiset_constructor(),
                                  "$": lambda self: self._parse_substitution()}
 
     NO_PAREN_FUNCTIONS = {
@@ -124,6 +133,10 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
     }
 
     VERSION_PHRASES = {("FOR", "SYSTEM_TIME"): "SYSTEM_TIME"}
+
+    # Flink's joins: [NATURAL] [LEFT | RIGHT | FULL] [INNER | OUTER | CROSS] JOIN (no ANTI, SEMI, ASOF)
+    JOIN_METHODS = {TokenType.NATURAL}
+    JOIN_KINDS = {TokenType.CROSS, TokenType.INNER, TokenType.OUTER}
 
     # `TIMESTAMP '...'` stays a typed literal (not rewritten to CAST)
     TYPE_LITERAL_PARSERS = {
@@ -142,6 +155,7 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
         "SET": lambda self: self._parse_flink_set(),
         "RESET": lambda self: self._parse_reset(),
         "INSERT": lambda self: self._parse_flink_insert(),
+        "UPSERT": lambda self: self._parse_flink_insert(upsert=True),
         "USE": lambda self: self._parse_flink_use(),
         "SHOW": lambda self: self._parse_show(),
         "DESCRIBE": lambda self: self._parse_describe(),
@@ -157,14 +171,16 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
         "CALL": lambda self: self._parse_call(),
         "LOAD": lambda self: self._parse_module("LOAD"),
         "UNLOAD": lambda self: self._parse_module("UNLOAD"),
+        "COMPILE": lambda self: self._parse_compile_plan(),
     }
 
     QUERY_TOKENS: t.ClassVar[set[TokenType]] = {
         TokenType.SELECT, TokenType.WITH, TokenType.VALUES, TokenType.L_PAREN,
-        TokenType.INSERT, TokenType.DELETE, TokenType.UPDATE,
+        TokenType.INSERT, TokenType.DELETE, TokenType.UPDATE, TokenType.MERGE,
     }
 
     error_token: Token | None = None
+    _pending_hints: list[exp.Expr] | None = None
 
     def raise_error(self, message: str, token: Token | None = None) -> None:  # type: ignore[override]
         """Record the token of the error being raised (parse_script locates errors by it).
@@ -210,6 +226,11 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
             if stmt is not None:
                 stmt.add_comments(comments, prepend=True)
             return stmt
+        if curr.token_type == TokenType.TABLE:
+            query = self._parse_select()
+            if not isinstance(query, (fx.ExplicitTable, exp.SetOperation)):
+                self.raise_error("Expected TABLE name (the whole table as a query)", curr)
+            return query
         if curr.token_type in self.QUERY_TOKENS:
             stmt = super()._parse_statement()
             if isinstance(stmt, exp.Command):
@@ -240,9 +261,61 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
             if alias:
                 node.set("alias", alias)
             return node
+        if not schema and self._curr and self._curr.token_type == TokenType.TABLE and self._next \
+                and self._next.token_type != TokenType.L_PAREN:
+            self.raise_error("TABLE without a function call; hint: write FROM t (TABLE t passes a table to a"
+                             " table function: FROM TABLE(f(TABLE t, ...)))")
         return super()._parse_table(schema=schema, joins=joins, alias_tokens=alias_tokens,
                                     parse_bracket=parse_bracket, is_db_reference=is_db_reference,
                                     parse_partition=parse_partition, consume_pipe=consume_pipe)
+
+    def _parse_join(self, skip_join_token: bool = False, parse_bracket: bool = False,  # type: ignore[override]
+                    alias_tokens: t.Any = None) -> exp.Join | None:
+        if self._curr and self._next and self._curr.token_type in (TokenType.CROSS, TokenType.OUTER) \
+                and self._next.token_type == TokenType.APPLY:
+            self.raise_error("Flink has no APPLY; hint: write CROSS JOIN LATERAL TABLE(f(...)) or LEFT JOIN"
+                             " LATERAL TABLE(f(...)) ON TRUE")
+        return super()._parse_join(skip_join_token=skip_join_token, parse_bracket=parse_bracket,
+                                   alias_tokens=alias_tokens)
+
+    def _parse_star_op(self, *keywords: str) -> list[exp.Expr] | None:
+        if self._curr and self._curr.text.upper() in keywords and self._next \
+                and self._next.token_type == TokenType.L_PAREN:
+            self.raise_error(f"Flink has no SELECT * {self._curr.text.upper()} (...); hint: list the columns")
+        return None
+
+    def _parse_limit(self, this: exp.Expr | None = None, top: bool = False,  # type: ignore[override]
+                     skip_limit_token: bool = False) -> exp.Expr | None:
+        if self._curr and self._curr.token_type == TokenType.LIMIT and self._index + 2 < len(self._tokens) \
+                and self._tokens[self._index + 2].token_type == TokenType.COMMA:
+            self.raise_error("Flink has no LIMIT offset, count; hint: write LIMIT count OFFSET offset",
+                             self._tokens[self._index + 2])
+        return super()._parse_limit(this, top=top, skip_limit_token=skip_limit_token)
+
+    def _parse_select(self, nested: bool = False, table: bool = False,  # type: ignore[override]
+                      parse_subquery_alias: bool = True, parse_set_operation: bool = True,
+                      consume_pipe: bool = True) -> exp.Expr | None:
+        if self._curr and self._curr.token_type == TokenType.TABLE and self._next \
+                and self._next.token_type in (TokenType.VAR, TokenType.IDENTIFIER) \
+                and not (self._index + 2 < len(self._tokens)
+                         and self._tokens[self._index + 2].token_type == TokenType.L_PAREN):
+            start = self._curr
+            self._advance()
+            name = self._parse_table_parts()
+            query: exp.Expr = self.expression(fx.ExplicitTable(expressions=[exp.Star()], from_=exp.From(this=name)),
+                                              start)
+            return self._parse_set_operations(query) if parse_set_operation else query
+        return super()._parse_select(nested=nested, table=table, parse_subquery_alias=parse_subquery_alias,
+                                     parse_set_operation=parse_set_operation, consume_pipe=consume_pipe)
+
+    def _parse_alias(self, this: exp.Expr | None, explicit: bool = False) -> exp.Expr | None:
+        """sqlglot's alias, marked ``implicit_alias`` when written without AS (``a b``): a missing comma
+        between two SELECT items reads that way, and the compiler tells the two apart."""
+        written_as = self._curr is not None and self._curr.token_type == TokenType.ALIAS
+        node = super()._parse_alias(this, explicit)
+        if isinstance(node, exp.Alias) and node is not this and not written_as:
+            node.meta["implicit_alias"] = True
+        return node
 
     def _parse_lateral(self) -> exp.Lateral | None:
         if (
@@ -272,7 +345,9 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
             and self._next.token_type == TokenType.FARROW
             and self._curr.token_type not in (TokenType.STRING, TokenType.NUMBER, TokenType.L_PAREN)
         ):
-            name = self.expression(exp.var(self._curr.text.upper()), self._curr)
+            tok = self._curr  # the parameter name as written; a backquoted one stays quoted (`OFFSET`)
+            name = self.expression(exp.Identifier(this=tok.text, quoted=True) if tok.token_type == TokenType.IDENTIFIER
+                                   else exp.var(tok.text), tok)
             self._advance(2)
             value = self._parse_table_function_arg() or self._parse_disjunction()
             return self.expression(exp.Kwarg(this=name, expression=value))
@@ -284,6 +359,9 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
 
     def _parse_table_function_arg(self) -> exp.Expr | None:
         curr, nxt = self._curr, self._next
+        if curr and nxt and curr.token_type == TokenType.L_PAREN and nxt.token_type in (
+                TokenType.SELECT, TokenType.WITH, TokenType.VALUES):
+            return self._parse_query_table_argument()
         # `TABLE name` / `MODEL name`: the keyword must be followed by a name (so a column called model stays one)
         if not curr or not nxt or not (nxt.token_type in self.ID_VAR_TOKENS or nxt.token_type == TokenType.IDENTIFIER):
             return None
@@ -297,18 +375,64 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
                     self._expect(TokenType.R_PAREN, ")")
                 else:
                     partition = [self._parse_bitwise()]
-            order = self._parse_order()
-            return self.expression(fx.TableArgument(this=table, partition_by=partition, order=order), curr)
+            order, wrapped = self._parse_table_argument_order()
+            return self.expression(fx.TableArgument(this=table, partition_by=partition, order=order,
+                                                    order_wrapped=wrapped), curr)
         if curr.text.upper() == "MODEL" and curr.token_type != TokenType.IDENTIFIER:
             self._advance()
             return self.expression(fx.ModelArgument(this=self._parse_table_parts()), curr)
         return None
 
+    def _parse_query_table_argument(self) -> exp.Expr | None:
+        """``(SELECT ...) PARTITION BY k [ORDER BY ...]``: a query passed as a table with set semantics."""
+        start, index = self._curr, self._index
+        query = self._parse_wrapped(lambda: self._parse_set_operations(self._parse_select(nested=True)))
+        if not (self._curr and self._curr.token_type in (TokenType.PARTITION_BY, TokenType.ORDER_BY)):
+            self._retreat(index)  # a scalar subquery argument, parsed as an expression
+            return None
+        partition = None
+        if self._match(TokenType.PARTITION_BY):
+            if self._match(TokenType.L_PAREN):
+                partition = self._parse_csv(self._parse_bitwise)
+                self._expect(TokenType.R_PAREN, ")")
+            else:
+                partition = [self._parse_bitwise()]
+        order, wrapped = self._parse_table_argument_order()
+        sub = self.expression(exp.Subquery(this=query), start)
+        return self.expression(fx.TableArgument(this=sub, partition_by=partition, order=order,
+                                                order_wrapped=wrapped), start)
+
+    def _parse_table_argument_order(self) -> tuple[exp.Order | None, bool]:
+        """``ORDER BY key [ASC|DESC]`` or ``ORDER BY (k1 ASC, k2 DESC)`` of a table argument."""
+        if not (self._curr and self._curr.token_type == TokenType.ORDER_BY):
+            return None, False
+        if not (self._next and self._next.token_type == TokenType.L_PAREN):
+            return self._parse_order(), False
+        start = self._curr
+        self._advance(2)
+        keys = self._parse_csv(self._parse_ordered)
+        self._expect(TokenType.R_PAREN, ") to close the ORDER BY keys")
+        return self.expression(exp.Order(expressions=keys), start), True
+
     def _parse_table_parts(self, *args: t.Any, **kwargs: t.Any) -> exp.Table:
         table = super()._parse_table_parts(*args, **kwargs)
+        self._pending_hints = None
         if table is not None and self._curr and self._curr.token_type == TokenType.HINT:
-            table.set("hints", self._parse_table_hints())
+            self._advance()
+            self._pending_hints = [self._hint_from_token(self._prev)]
+            table.set("hints", self._pending_hints)
+        if table is not None and self._curr and self._curr.text.upper() == "EXTEND" and self._next \
+                and self._next.token_type == TokenType.L_PAREN:
+            start = self._curr
+            self._advance(2)
+            cols = self._parse_csv(self._parse_extend_column)
+            self._expect(TokenType.R_PAREN, ")")
+            table.set("extend", self.expression(fx.Extend(expressions=cols), start))
         return table
+
+    def _parse_extend_column(self) -> exp.Expr:
+        name = self._parse_id_var(any_token=True)
+        return self.expression(exp.ColumnDef(this=name, kind=self._expect_type()))
 
     def _parse_version(self) -> exp.Version | None:
         if not self._match_text_seq("FOR", "SYSTEM_TIME"):
@@ -318,9 +442,12 @@ class FlinkParser(DdlMixin, StatementMixin, QueryMixin, FunctionMixin, parser.Pa
         return self.expression(exp.Version(this="SYSTEM_TIME", kind="AS OF", expression=self._parse_bitwise()))
 
     def _parse_table_hints(self) -> list[exp.Expr] | None:
+        """The ``/*+ ... */`` after a table name: sqlglot asks for it again after the alias and version,
+        so the one read with the name (``t /*+ OPTIONS(...) */ FOR SYSTEM_TIME AS OF ...``) is kept."""
         if self._match(TokenType.HINT):
             return [self._hint_from_token(self._prev)]
-        return None
+        pending, self._pending_hints = self._pending_hints, None
+        return pending
 
     def _parse_hint(self) -> exp.Hint | None:
         if self._match(TokenType.HINT):

@@ -60,12 +60,22 @@ class QueryMixin:
             within = self._parse_interval()
             if within is None:
                 self.raise_error("Expected an interval after WITHIN")
+        subset = self._parse_csv(self._parse_subset) if self._match_text_seq("SUBSET") else None
         define = self._parse_csv(self._parse_name_as_expression) if self._match_text_seq("DEFINE") else None
         self._expect(TokenType.R_PAREN, ") to close MATCH_RECOGNIZE")
         return self.expression(fx.MatchRecognize(
             partition_by=partition, order=order, measures=measures, rows=rows, after=after,
-            pattern=pattern, within=within, define=define, alias=self._parse_table_alias(),
+            pattern=pattern, within=within, subset=subset, define=define, alias=self._parse_table_alias(),
         ))
+
+    def _parse_subset(self) -> exp.Expr:
+        """``U = (A, B)`` of SUBSET: a union of pattern variables."""
+        name = self._parse_id_var()
+        self._expect(TokenType.EQ, "=")
+        self._expect(TokenType.L_PAREN, "(")
+        members = self._parse_csv(self._parse_id_var)
+        self._expect(TokenType.R_PAREN, ")")
+        return self.expression(exp.EQ(this=name, expression=exp.Tuple(expressions=members)))
 
     def _parse_pattern(self) -> exp.Var:
         """The row pattern kept as its text (``A B+ C{2,}?``)."""

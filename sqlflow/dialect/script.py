@@ -21,7 +21,8 @@ from sqlglot.tokens import Token, TokenType
 from sqlflow.dialect.ddl import DDL_KEYWORDS, TYPE_NAMES
 from sqlflow.dialect.flink import Flink
 from sqlflow.dialect.hints import LAST_HINT_RULES, TEXT_HINT_RULES
-from sqlflow.dialect.parser import INTERVAL_UNITS, STATEMENT_KEYWORDS, split_chunks
+from sqlflow.dialect.parser import (INTERVAL_UNITS, SPECIAL_FUNCTIONS, STATEMENT_KEYWORDS, TYPED_FUNCTIONS,
+                                   split_chunks)
 from sqlflow.errors import Diagnostics, Location, ParseError, did_you_mean
 
 #: Files larger than this are refused up front (tokenizing is ~3 us a character).
@@ -43,7 +44,8 @@ _KNOWN = frozenset(
     {*HINT_WORDS, *(k for k in Flink.tokenizer_class.KEYWORDS if k.isalpha() or "_" in k),
      "FIRST", "AFTER", "WITHIN", "MEASURES", "PATTERN", "DEFINE", "PER", "SKIP", "PAST", "LAST",
      "MODEL", "DESCRIPTOR", "METADATA", "VIRTUAL", "ENFORCED", "WATERMARK", "LANGUAGE", "JAR",
-     "GROUPING", "SETS", "ROLLUP", "CUBE", "PRECEDING", "FOLLOWING", "UNBOUNDED", "ORDINALITY"}
+     "GROUPING", "SETS", "ROLLUP", "CUBE", "PRECEDING", "FOLLOWING", "UNBOUNDED", "ORDINALITY",
+     *TYPED_FUNCTIONS, *SPECIAL_FUNCTIONS}
 )
 #: Two-word phrases that are near misses of Flink syntax, and what was meant.
 _PHRASES = {("GROUPING", "SET"): "GROUPING SETS", ("PARTITION", "ON"): "PARTITION BY",
@@ -393,6 +395,12 @@ def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineInd
             message, rest = message.split(marker, 1)
             hint = prefix + rest
     pos = next((i for i, t in enumerate(chunk) if t is token), len(chunk) - 1)
+    comma = None if at_end else _missing_select_comma(chunk, pos)
+    if comma is not None:
+        before, after = comma
+        return ParseError(f"missing ',' after {before.text!r}: a new column starts with {after.text!r}",
+                          index.location(before.start, before.end - before.start + 1), rule="syntax",
+                          hint=f"write {before.text}, {after.text}...")
     where = token
     for text_rule in TEXT_HINT_RULES:
         if hint is not None:
@@ -432,6 +440,47 @@ def _clean_message(desc: str) -> str:
     if message[:1].isupper() and not message[1:2].isupper() and not message.startswith("Flink"):
         message = message[0].lower() + message[1:]
     return message
+
+
+_ENDS_ITEM = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.R_PAREN,
+              TokenType.R_BRACKET}
+_CLAUSES = {TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING, TokenType.ORDER_BY,
+            TokenType.WINDOW, TokenType.QUALIFY, TokenType.LIMIT}
+
+
+def _missing_select_comma(chunk: list[Token], pos: int) -> tuple[Token, Token] | None:
+    """In a SELECT list, ``a f(x)`` or ``a b(x)``: two items with no comma between them.
+
+    The parser took the second item's name as an alias of the first and failed at
+    its ``(``; the comma belongs after the first item. Returns (its last token, the
+    first token of the next item).
+    """
+    if pos < 2 or pos >= len(chunk):
+        return None
+    if chunk[pos].token_type == TokenType.L_PAREN:
+        name, prev = chunk[pos - 1], chunk[pos - 2]
+    elif pos + 1 < len(chunk) and chunk[pos + 1].token_type == TokenType.L_PAREN:
+        name, prev = chunk[pos], chunk[pos - 1]
+    else:
+        return None
+    if name.token_type in (TokenType.STRING, TokenType.NUMBER) or not (name.text[:1].isalpha() or
+                                                                       name.token_type == TokenType.IDENTIFIER):
+        return None
+    if prev.token_type not in _ENDS_ITEM or prev.end + 1 > name.start:
+        return None
+    depth = 0
+    for tok in reversed(chunk[: chunk.index(prev) + 1]):  # inside SELECT ... at the same depth, before FROM
+        if tok.token_type == TokenType.R_PAREN:
+            depth += 1
+        elif tok.token_type == TokenType.L_PAREN:
+            if depth == 0:
+                return None
+            depth -= 1
+        elif depth == 0 and tok.token_type in _CLAUSES:
+            return None
+        elif depth == 0 and tok.token_type == TokenType.SELECT:
+            return prev, name
+    return None
 
 
 def _hint_phrase(message: str, chunk: list[Token], pos: int, at_end: bool):

@@ -20,6 +20,7 @@ from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquali
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
 from sqlflow.compiler.rules.project_paths import PathOutsideProject
 from sqlflow.compiler.rules.reserved_word import ReservedWord
+from sqlflow.compiler.rules.set_operation import SetOperation
 from sqlflow.compiler.rules.streaming_sort import StreamingSort
 from sqlflow.compiler.rules.syntax import Syntax
 from sqlflow.compiler.rules.udf_argument_type import UdfArgumentType
@@ -30,6 +31,7 @@ from sqlflow.compiler.rules.unknown_model import UnknownModel
 from sqlflow.compiler.rules.unknown_table import UnknownTable
 from sqlflow.compiler.rules.variables import UndefinedVariable
 from sqlflow.compiler.rules.watermark import MissingWatermark
+from sqlflow.compiler.rules.watermark_type import WatermarkType
 
 RULES: tuple[Rule, ...] = (
     Syntax(),
@@ -44,9 +46,11 @@ RULES: tuple[Rule, ...] = (
     Grouping(),
     UdfArity(),
     UdfArgumentType(),
+    SetOperation(),
     InsertColumnCount(),
     InsertColumnType(),
     MixedEquality(),
+    WatermarkType(),
     UnknownConnector(),
     MissingOption(),
     UnknownOption(),

@@ -80,6 +80,11 @@ class MissingOption(Rule):
                                 "add PRIMARY KEY (...) NOT ENFORCED to the columns")
 
 
+def _format_option(key: str) -> bool:
+    """``json.ignore-parse-errors``, ``value.csv.field-delimiter``: an option of some format."""
+    return any(key.startswith(f"{scope}{f}.") for f in FORMATS for scope in ("", "key.", "value."))
+
+
 def _near_miss(group, options, known) -> tuple[str, str] | None:
     """A set option that is not one the connector names but a near spelling of one in ``group``
     (``properties.bootstrap.server``: ``properties.*`` passes through to Kafka, so it is not
@@ -89,7 +94,7 @@ def _near_miss(group, options, known) -> tuple[str, str] | None:
     for key in options:
         if key in group or known(key):
             continue
-        close = difflib.get_close_matches(key.lower(), list(group), n=1, cutoff=0.85)
+        close = difflib.get_close_matches(key.lower(), list(group), n=1, cutoff=0.75)
         if close:
             return key, close[0]
     return None
@@ -106,9 +111,13 @@ class UnknownOption(Rule):
                 continue
             formats = formats_in(t.options)
             columns = [c.name for c in t.columns]
+            misspelt = {typo[0] for group in spec.required if not any(k in t.options for k in group)
+                        if (typo := _near_miss(group, t.options, lambda k: k in spec.optional or k == "connector"))}
             for key in t.options:
-                if key in t.inherited_options:
-                    continue  # checked where the LIKE base sets it
+                if key in t.inherited_options or key in misspelt:
+                    continue  # checked where the LIKE base sets it; a misspelt required key: missing-option says so
+                if spec.formats and not formats and _format_option(key):
+                    continue  # 'json.*' without 'format': missing-option names the cause
                 if spec.name == "datagen" and key.startswith("fields."):
                     field = datagen_field(key)
                     if field is None:

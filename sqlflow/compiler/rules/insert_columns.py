@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sqlglot import exp
+
 from sqlflow.compiler.analysis import Project, StatementInfo
 from sqlflow.compiler.rules.base import Rule, suggest
 from sqlflow.errors import ValidationError
@@ -40,9 +42,24 @@ class InsertColumnCount(Rule):
                                     suggest(name, persisted))
             targets = persisted if s.insert_columns is None else [n for n, _ in s.insert_columns]
             got = len(s.relation.columns)
+            if got and got < len(targets):
+                missing = _missing_comma(s)
+                if missing is not None:  # the cause: two SELECT items read as one, with an alias
+                    item, alias = missing
+                    yield self.diag(f"missing ',' after '{item.sql(dialect='flink')}': '{alias}' reads as its "
+                                    f"alias, so the query returns {got} columns for {len(targets)}",
+                                    s.locate(item), f"write {item.sql(dialect='flink')}, {alias}")
+                    continue
             if got and got != len(targets):
                 yield self.diag(
                     f"query returns {got} column{'s' if got != 1 else ''}, but sink '{s.sink.name}' "
                     f"takes {len(targets)}", s.sink_location,
                     notes=[f"sink columns: {', '.join(targets)}",
                            f"query columns: {', '.join(c.name for c in s.relation.columns)}"])
+
+
+def _missing_comma(s: StatementInfo) -> tuple[exp.Expression, str] | None:
+    """A SELECT item of this INSERT aliased without AS by a name that looks like the next column."""
+    for item, alias, _ in s.facts.lost_commas:
+        return item, alias
+    return None

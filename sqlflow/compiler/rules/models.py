@@ -34,6 +34,11 @@ def feature_count(sig: ModelSignature) -> int | None:
     return len(sig.inputs)
 
 
+def load_signature(project: Project, path: str, cache: dict) -> tuple[ModelSignature | None, str | None]:
+    """The ONNX signature of a model file (relative to the project), or why it does not load; cached."""
+    return _load(project, path, cache)
+
+
 def _load(project: Project, path: str, cache: dict) -> tuple[ModelSignature | None, str | None]:
     if path not in cache:
         try:
@@ -83,6 +88,49 @@ def _file_hint(project: Project, path: str | None, declared: Location | None) ->
     return f"no .onnx file in the project: train or copy one under models/{where}"
 
 
+_NUMERIC = {"TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "DECIMAL"}
+
+
+def declaration_location(project: Project, spec: UdfSpec) -> Location:
+    """Where a UDF is declared in udfs/ (its file relative to the project, and line)."""
+    file = Path(spec.file) if spec.file else project.config.udfs_path
+    try:
+        shown = str(file.resolve().relative_to(project.config.root.resolve())) if file.is_absolute() else str(file)
+    except ValueError:
+        shown = str(file)
+    return Location(shown, spec.line, 1, 1, file.read_text(encoding="utf-8", errors="replace")
+                    if file.is_file() else None)
+
+
+def bad_inputs(spec: UdfSpec, sig: ModelSignature) -> list[tuple[int, str]]:
+    """The declared inputs an ONNX model cannot take: (1-based position, type) of each non-numeric one."""
+    if not sig.inputs or sig.inputs[0].elem_type not in _SQL:
+        return []
+    out = []
+    for i, text in enumerate(spec.arg_types, start=1):
+        try:
+            t = parse_type(text)
+        except TypeSyntaxError:
+            continue
+        elem = t.args[0] if t.root in ("ARRAY",) and t.args else t
+        if not elem.is_any and elem.root not in _NUMERIC:
+            out.append((i, text))
+    return out
+
+
+def declared_input_errors(project: Project, spec: UdfSpec, sig: ModelSignature, rule: Rule
+                          ) -> Iterable[ValidationError]:
+    """An onnx_udf declared with inputs its model cannot take (STRING for a float32 model), at the declaration."""
+    bad = bad_inputs(spec, sig)
+    if not bad:
+        return
+    elem = sig.inputs[0].elem_type
+    listed = ", ".join(f"{i} ({t})" for i, t in bad)
+    yield rule.diag(f"{spec.name}() declares input{'s' if len(bad) > 1 else ''} {listed}, but model "
+                    f"'{spec.model}' takes {elem} numbers", declaration_location(project, spec),
+                    f"declare its inputs as {_SQL[elem]} (or any number type: the runtime casts them to {elem})")
+
+
 class ModelFile(Rule):
     id = "model-file"
     description = "every model a query calls has an ONNX file that loads"
@@ -122,6 +170,7 @@ class ModelSignatureRule(Rule):
             sig, _ = _load(project, _model_path(project, spec), cache)
             if sig is not None:
                 yield from self._udf(spec, sig, loc)
+                yield from declared_input_errors(project, spec, sig, self)
 
     def _predict(self, m: ModelDef, features, loc: Location) -> Iterable[ValidationError]:
         if m.inputs and len(features) != len(m.inputs):

@@ -1,6 +1,9 @@
-"""unknown-function: a call that is neither a Flink built-in nor a project UDF.
+"""unknown-function: a call that is neither a Flink built-in nor a declared function.
 
-Also a ``CREATE FUNCTION ... LANGUAGE PYTHON`` whose target is no UDF in ``udfs/``.
+A UDF of ``udfs/`` counts once a ``CREATE FUNCTION`` registers it (in the job
+or a shared file): without one Flink says "No match found for function
+signature". Also a ``CREATE FUNCTION ... LANGUAGE PYTHON`` whose target is no
+UDF in ``udfs/``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ class UnknownFunction(Rule):
         udf_names = [n for defs in project.catalog.functions.values() for n in {d.name for d in defs}]
         for s in project.statements:
             for call in s.facts.calls:
+                if call.undeclared is not None:
+                    yield self._undeclared(call)
+                    continue
                 if call.udf is None and call.builtin is None and isinstance(call.node, exp.Anonymous) \
                         and not project.catalog.is_broken("function", call.name):
                     hint = suggest(call.name, udf_names + list(BUILTINS))
@@ -37,6 +43,17 @@ class UnknownFunction(Rule):
                 targets = [f"{x.module}.{x.attr}" for x in project.udfs]
                 yield self.diag(f"function '{d.name}' refers to '{d.target}', which is not a UDF in "
                                 f"{project.config.udfs_dir}/", d.location, suggest(d.target or "", targets))
+
+
+    def _undeclared(self, call) -> ValidationError:
+        d = call.undeclared
+        spec = d.spec
+        where = f"{d.location.file}:{d.location.line}" if d.location and d.location.line else "udfs/"
+        target = f"{spec.module}.{spec.attr}" if spec is not None else d.target
+        return self.diag(f"function '{call.name}' is not declared: {where} defines it, but no CREATE FUNCTION "
+                         "registers it with Flink", call.location,
+                         f"declare it before its first use: CREATE TEMPORARY FUNCTION {d.name} AS '{target}' "
+                         "LANGUAGE PYTHON;")
 
 
 def _in_broken_module(project: Project, target: str) -> bool:

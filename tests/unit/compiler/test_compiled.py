@@ -27,7 +27,8 @@ def test_jobs_and_what_they_use(project: Path) -> None:
          ("sql/common/sources.sql:2", "sql/common/sources.sql:25")),
         ("sql/scoring/score.sql", True, ("impressions", "users"), ("scores", "tag_counts"),
          ("bucket", "clean_label", "ctr_score"), ("udfs.scoring",), ("models/ctr.onnx",),
-         ("sql/common/sources.sql:2", "sql/common/sources.sql:39")),
+         ("sql/common/sources.sql:2", "sql/common/sources.sql:39", "sql/common/sources.sql:54",
+          "sql/common/sources.sql:56", "sql/common/sources.sql:58")),
     ]
     kinds = [(s.kind, s.sink, s.in_statement_set, s.location.line) for s in compiled.job("sql/scoring/score.sql").statements]
     assert kinds == [("table", None, False, 2), ("table", None, False, 13), ("insert", "scores", True, 19),
