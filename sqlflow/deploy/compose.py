@@ -16,8 +16,13 @@ import yaml
 
 from sqlflow.deploy.flinkconf import cluster_config
 from sqlflow.deploy.settings import DeploySettings, resolve_settings
+from sqlflow.kafka.broker import SHARED_SETTINGS
 
 IMAGE = "sqlflow:latest"
+#: Published ports listen on the host's loopback only: Flink's REST API takes job submissions
+#: (running code), and Kafka has no authentication here. Reach them from elsewhere through a tunnel
+#: or a proxy that authenticates.
+LOOPBACK = "127.0.0.1"
 STATE_URI = "file:///opt/sqlflow/state"
 PYTHON = "/usr/local/bin/python"
 
@@ -45,7 +50,7 @@ def render_compose(settings: DeploySettings, kafka_port: int = 9092) -> dict[str
             "kafka": {
                 "image": f"apache/kafka:{KAFKA_VERSION}",
                 "hostname": "kafka",
-                "ports": [f"{kafka_port}:9092"],
+                "ports": [f"{LOOPBACK}:{kafka_port}:9092"],
                 "environment": {
                     "KAFKA_NODE_ID": "1",
                     "KAFKA_PROCESS_ROLES": "broker,controller",
@@ -58,7 +63,7 @@ def render_compose(settings: DeploySettings, kafka_port: int = 9092) -> dict[str
                     "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1",
                     "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
                     "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
-                    "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
+                    **{f"KAFKA_{k.upper().replace('.', '_')}": v for k, v in SHARED_SETTINGS.items()},
                 },
             },
             "jobmanager": {
@@ -66,7 +71,7 @@ def render_compose(settings: DeploySettings, kafka_port: int = 9092) -> dict[str
                 "build": {"context": ".", "dockerfile": "docker/Dockerfile"},
                 "hostname": "jobmanager",
                 "command": ["jobmanager"],
-                "ports": [f"{settings.rest_port}:{settings.rest_port}"],
+                "ports": [f"{LOOPBACK}:{settings.rest_port}:{settings.rest_port}"],
                 "environment": dict(flink_env),
                 "volumes": list(volumes),
             },

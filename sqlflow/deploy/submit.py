@@ -21,6 +21,8 @@ import re
 import sys
 from typing import Any
 
+from sqlflow import defaults
+
 _JAVA_NOISE = re.compile(r"^(?:org|java|scala)\.[\w.$]+(?:Exception|Error):\s*")
 
 
@@ -39,6 +41,12 @@ def short_error(exc: BaseException) -> str:
     return text[:600]
 
 
+def flink_config(spec: dict[str, Any]) -> dict[str, str]:
+    """The job's Flink configuration: sqlflow's defaults for its mode (sqlflow.defaults), then the
+    spec's (the project's flink: settings, the job's SETs, where and how to submit)."""
+    return defaults.job_config(spec["config"])
+
+
 def submit(spec: dict[str, Any]) -> dict[str, Any]:
     """Build the TableEnvironment from ``spec`` and run its statements; the job id."""
     from pyflink.common import Configuration
@@ -48,10 +56,11 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
     # "loopback" mode would call back into this process, which exits after submitting.
     os.environ["_python_worker_execution_mode"] = "process"
     conf = Configuration()
-    for key, value in spec["config"].items():
+    settings = flink_config(spec)
+    for key, value in settings.items():
         conf.set_string(key, str(value))
+    batch = defaults.is_batch(settings)
     builder = EnvironmentSettings.new_instance()
-    batch = str(spec["config"].get("execution.runtime-mode", "")).lower() == "batch"
     builder = builder.in_batch_mode() if batch else builder.in_streaming_mode()
     env = TableEnvironment.create(builder.with_configuration(conf).build())
     for i, stmt in enumerate(spec["statements"]):

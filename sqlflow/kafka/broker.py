@@ -44,6 +44,21 @@ _LOG4J = """Configuration:
 """
 
 
+#: The largest record the broker takes (Kafka's default is 1 MB): 16 MiB, so an oversized input
+#: record reaches the jobs, whose quality rules quarantine it, instead of failing its producer.
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+#: Broker settings that sqlflow's broker and docker-compose.yml's share (compose sets them as
+#: KAFKA_<KEY> environment variables).
+SHARED_SETTINGS: dict[str, str] = {
+    "message.max.bytes": str(MAX_MESSAGE_BYTES),
+    "group.initial.rebalance.delay.ms": "0",
+}
+
+#: How long formatting the storage folder may take (a JVM start and a small write).
+FORMAT_TIMEOUT_S = 120
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that is free on ``host`` right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -125,9 +140,9 @@ class KafkaBroker:
             "transaction.state.log.min.isr": "1",
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
-            "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "true",
             "log.retention.hours": "168",
+            **SHARED_SETTINGS,
         }
         path = self.data_dir / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
@@ -144,9 +159,13 @@ class KafkaBroker:
                f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.yaml'}", "-cp", classpath]
         if not (self.data_dir / "data" / "meta.properties").exists():
             cluster_id = new_cluster_id()
-            fmt = subprocess.run(jvm + ["kafka.tools.StorageTool", "format", "-t", cluster_id,
-                                        "-c", str(config), "--ignore-formatted"],
-                                 capture_output=True, text=True)
+            try:
+                fmt = subprocess.run(jvm + ["kafka.tools.StorageTool", "format", "-t", cluster_id,
+                                            "-c", str(config), "--ignore-formatted"],
+                                     capture_output=True, text=True, timeout=FORMAT_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                raise ServiceError(f"formatting the Kafka storage in {self.data_dir} did not finish within "
+                                   f"{FORMAT_TIMEOUT_S} s", hint="is the machine overloaded, or the disk full?") from None
             if fmt.returncode != 0:
                 raise ServiceError("formatting the Kafka storage failed: "
                                    + (fmt.stderr or fmt.stdout).strip().splitlines()[-1:][0]

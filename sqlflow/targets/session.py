@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from sqlflow import defaults
 from sqlflow.config import Config
 from sqlflow.errors import ConfigError, JobError
 from sqlflow.targets.embedded import EmbeddedCluster, stage_python_files
@@ -58,8 +59,9 @@ class EmbeddedSession:
         if mode is not None:
             streaming = mode != "batch"  # the file's own SET wins
         staged = self.python_files()
+        given = {**self.config.flink, **(extra_config or {})}  # the file's own SETs come on top in run_file
         t_env = self.cluster.table_env(streaming=streaming, python_files=[staged],
-                                       config={**self.config.flink, **(extra_config or {})})
+                                       config=defaults.job_config(given, batch=not streaming))
         job = run_file(t_env, file, self.config, name=name, python_files=staged,
                        preamble=shared_definitions(self.config, Path(file)))
         self.jobs.append(job)
