@@ -26,6 +26,7 @@ from typing import Any, Callable
 from sqlflow.compiler.analysis import StatementInfo
 from sqlflow.compiler.catalog import TableDef, ViewDef
 from sqlflow.compiler.compiled import CompiledProject
+from sqlflow.compiler.delivery import TransactionalIds
 from sqlflow.errors import Location, SetupError, SqlflowError, ValidationError
 
 RULE = "planner"
@@ -117,6 +118,7 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
     available = _BUNDLED | (_KAFKA if kafka_jar() else set())
     skipped_tables: dict[str, str] = {}
     lowered = _Lowered()
+    ids = TransactionalIds("sqlflow-planner", "0" * 12)  # as a run supplies them; any name plans the same
     for info in statements:
         lowered.see_table(info)
         if info.kind == "model" and info.definition is not None:
@@ -146,7 +148,7 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
                 continue
             if info.kind == "function" and d.language == "PYTHON" and d.spec is not None:
                 continue  # registered from udfs/ already
-            _run(env.execute_sql, info, _sql(info), report)
+            _run_delivery(env.execute_sql, info, ids, report)
         elif info.kind in ("insert", "query"):
             if reason:
                 _note(report, info, f"not checked by the planner: {reason}")
@@ -154,7 +156,17 @@ def _check_statements(env: Any, statements: list[StatementInfo], report: Planner
             if info.facts.predicts:  # the lowered query: Flink's positions are not the file's
                 _run(env.explain_sql, info, lowered.sql(info), report, exact=False)
                 continue
-            _run(env.explain_sql, info, _sql(info), report)
+            _run_delivery(env.explain_sql, info, ids, report)
+
+
+def _run_delivery(call: Any, info: StatementInfo, ids: TransactionalIds, report: PlannerReport) -> None:
+    """Run a statement as a run would send it: an exactly-once Kafka sink with its transactional id
+    (sqlflow.compiler.delivery); a rewritten statement's positions are not the file's."""
+    node = ids.tree(info.node)
+    if node is info.node:
+        _run(call, info, _sql(info), report)
+    else:
+        _run(call, info, node.sql(dialect="flink"), report, exact=False)
 
 
 class _Lowered:

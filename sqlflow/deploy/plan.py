@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from sqlflow.compiler.delivery import TransactionalIds
 from sqlflow.deploy.settings import DeploySettings
 from sqlflow.deploy.source import SourceFile, SourceStatement, job_sources
 from sqlflow.errors import DeployError, Diagnostics, Location, SqlflowError, did_you_mean
@@ -79,9 +80,19 @@ class PlannedJob:
             "name": self.name,
             "hash": self.hash,
             "config": conf,
-            "statements": [s.to_json() for s in self.statements if s.kind != "set"],
+            "statements": _with_delivery([s.to_json() for s in self.statements if s.kind != "set"],
+                                         self.name, self.hash),
             "sys_path": sys_path,
         }
+
+
+def _with_delivery(statements: list[dict[str, Any]], job: str, version: str) -> list[dict[str, Any]]:
+    """The submitted statements, with the transactional ids the job's exactly-once Kafka sinks need
+    (sqlflow.compiler.delivery): the job's version is its hash."""
+    ids = TransactionalIds(job, version)
+    for stmt in statements:
+        stmt["sql"] = ids.sql(stmt["sql"])
+    return statements
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ file, so one file is one job on the dashboard.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from sqlflow.compiler.delivery import TransactionalIds
 from sqlflow.config import Config
 from sqlflow.errors import JobError, Location, SqlflowError
 from sqlflow.sqlscript import RawStatement, split_statements, strip_comments
@@ -144,6 +146,17 @@ def shared_definitions(config: Config, file: Path) -> list[tuple[Path, RawStatem
     return out
 
 
+def job_version(config: Config, texts: list[str]) -> str:
+    """A job's version, for the transactional ids of its Kafka sinks: its text and the values of
+    the ``${VARS}`` it uses (the same file run against other topics is another version)."""
+    names = sorted({m.group(1) for t in texts for m in _VAR_NAME.finditer(t)})
+    used = [f"{n}={config.lookup_var(n)}" for n in names]
+    return hashlib.sha256("\0".join([*texts, *used]).encode()).hexdigest()
+
+
+_VAR_NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def run_file(t_env, file: Path, config: Config, name: str | None = None,
              on_statement: Callable[[RawStatement], None] | None = None,
              python_files: Path | None = None,
@@ -155,6 +168,7 @@ def run_file(t_env, file: Path, config: Config, name: str | None = None,
     """
     text = file.read_text(encoding="utf-8")
     name = name or job_name(config, file)
+    ids = TransactionalIds(name, job_version(config, [text, *(stmt.text for _, stmt in preamble)]))
     t_env.get_config().set("pipeline.name", name)
     stmt_set = t_env.create_statement_set()
     inserts = 0
@@ -162,7 +176,7 @@ def run_file(t_env, file: Path, config: Config, name: str | None = None,
     for other, stmt in preamble:  # definitions shared from other files
         loc = _location(other, stmt, other.read_text(encoding="utf-8"))
         try:
-            t_env.execute_sql(config.substitute(stmt.text, location=loc))
+            t_env.execute_sql(ids.sql(config.substitute(stmt.text, location=loc)))
         except SqlflowError:
             raise
         except Exception as exc:
@@ -184,6 +198,7 @@ def run_file(t_env, file: Path, config: Config, name: str | None = None,
                 t_env.get_config().set(m.group(1), m.group(2).replace("''", "'"))
                 continue
             kind = stmt.kind
+            sql = ids.sql(sql)
             if kind == "INSERT":
                 stmt_set.add_insert_sql(sql)
                 inserts += 1
