@@ -10,6 +10,7 @@ from sqlflow.compiler.rules.ambiguous_column import AmbiguousColumn
 from sqlflow.compiler.rules.append_only_sink import AppendOnlySink
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
+from sqlflow.compiler.rules.delivery import DeliveryGuarantee, DuplicateTransactionalId, ExactlyOnceCheckpointing
 from sqlflow.compiler.rules.duplicate import DuplicateDefinition
 from sqlflow.compiler.rules.grouping import Grouping
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
@@ -51,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     MissingWatermark(),
     AppendOnlySink(),
     StreamingSort(),
+    DuplicateTransactionalId(),
     ModelFile(),
     ModelSignatureRule(),
     StateTtl(),
@@ -58,6 +60,8 @@ RULES: tuple[Rule, ...] = (
     UdfNotVectorized(),
     ProctimeWindow(),
     MixedComparison(),
+    DeliveryGuarantee(),
+    ExactlyOnceCheckpointing(),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
