@@ -28,6 +28,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}users',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -46,6 +47,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}ads',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -63,6 +65,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}score_requests',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -80,7 +83,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}scored_requests',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 INSERT INTO scored_requests

@@ -3,6 +3,12 @@
 ``read_topic`` reads a topic from its first to its current last offset (no
 "wait until quiet" guessing), so a caller that knows a job has finished gets
 every record it wrote.
+
+Every read here is ``read_committed``: the pipelines write exactly-once, in
+Kafka transactions committed at checkpoints, and a reader that also took the
+records of open or aborted transactions would see records that a failure
+takes back (and count them twice when the job writes them again). The "last
+offset" is then the last stable one: a transaction still open ends the read.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ PIPELINE_TOPICS: tuple[str, ...] = (
 )
 
 
+#: What every reader of the pipelines' topics sees: committed records only.
+ISOLATION = "read_committed"
+
+
 @dataclass(frozen=True)
 class Message:
     """One Kafka record: where it is, when it was written, and its JSON value."""
@@ -35,10 +45,14 @@ class Message:
 
 
 def end_offsets(bootstrap: str, topics: Iterable[str]) -> dict[str, int]:
-    """Records in each topic (the sum of its partitions' end offsets)."""
+    """Each topic's committed end: the sum of its partitions' last stable offsets.
+
+    With transactional writers an offset is not a record count: every commit
+    also takes one offset for its marker.
+    """
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level=ISOLATION)
     try:
         out: dict[str, int] = {}
         for topic in topics:
@@ -55,7 +69,7 @@ def read_topic(bootstrap: str, topic: str, timeout: float = 60.0) -> list[Messag
     """Every record of ``topic`` up to its end offsets now, JSON-decoded (raw text if not JSON)."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level=ISOLATION,
                              max_partition_fetch_bytes=8 * 1024 * 1024)
     try:
         parts = sorted(consumer.partitions_for_topic(topic) or set())
