@@ -10,10 +10,10 @@ sink's CREATE TABLE when the SQL does not set one; one set in the SQL is kept.
 On a restart from a savepoint of an earlier version, the sink aborts the
 earlier prefix's unfinished transactions too (it reads that prefix from the state).
 
-It also sets the Kafka producer's ``transaction.timeout.ms`` to 15 minutes
-unless the SQL does: Flink's default (1 hour) is more than a Kafka broker
-accepts by default (``transaction.max.timeout.ms``, 15 minutes), and a job
-would fail to start.
+It also sets, unless the SQL does, the Kafka producer's ``transaction.timeout.ms``
+to 15 minutes (Flink's default, 1 hour, is more than a Kafka broker accepts by
+default, and the job would fail to start) and the POOLING transaction naming
+strategy (see :data:`SUPPLIED`).
 
 These functions are pure: a tree in, a tree out.
 """
@@ -32,8 +32,15 @@ KAFKA_SINKS = ("kafka", "upsert-kafka")
 GUARANTEE = "sink.delivery-guarantee"
 PREFIX = "sink.transactional-id-prefix"
 TIMEOUT = "properties.transaction.timeout.ms"
-#: Kafka brokers' default transaction.max.timeout.ms: a longer producer timeout is refused.
-DEFAULT_TIMEOUT_MS = "900000"
+NAMING = "sink.transaction-naming-strategy"
+#: What sqlflow sets on an exactly-once sink that does not set it itself (after the prefix):
+#: Kafka brokers refuse a producer transaction timeout above their transaction.max.timeout.ms,
+#: 15 minutes by default, and Flink asks for 1 hour; and POOLING reuses a few transactional ids
+#: where Flink's default (INCREMENTING) takes a new one at every checkpoint, which a broker keeps
+#: for 7 days (300,000 of them a week per sink subtask at one checkpoint every 2 s). POOLING needs
+#: Kafka 3.0 or later, and after a failure it finds the transactions to abort by listing them
+#: instead of probing id after id.
+SUPPLIED: tuple[tuple[str, str], ...] = ((TIMEOUT, "900000"), (NAMING, "POOLING"))
 
 _HINT = re.compile(r"exactly[-_]once", re.I)
 
@@ -78,7 +85,8 @@ def with_transactional_id(create: exp.Expression, job: str, version: str) -> exp
     ...                             "'sink.delivery-guarantee' = 'exactly-once')")[0].expression
     >>> dialect.with_options(with_transactional_id(tree, "shop.orders", "0123456789abcdef"))
     {'connector': 'kafka', 'sink.delivery-guarantee': 'exactly-once', \
-'sink.transactional-id-prefix': 'shop.orders-0123456789ab-t', 'properties.transaction.timeout.ms': '900000'}
+'sink.transactional-id-prefix': 'shop.orders-0123456789ab-t', 'properties.transaction.timeout.ms': '900000', \
+'sink.transaction-naming-strategy': 'POOLING'}
     """
     if not isinstance(create, exp.Create) or str(create.args.get("kind", "")).upper() != "TABLE":
         return create
@@ -90,8 +98,7 @@ def with_transactional_id(create: exp.Expression, job: str, version: str) -> exp
         return create
     out = create.copy()
     added = [(PREFIX, transactional_id_prefix(job, version, table_name(target)))]
-    if TIMEOUT not in options:
-        added.append((TIMEOUT, DEFAULT_TIMEOUT_MS))
+    added += [(k, v) for k, v in SUPPLIED if k not in options]
     out_props = out.args["properties"]
     for key, value in added:
         out_props.append("expressions", exp.Property(this=exp.Literal.string(key), value=exp.Literal.string(value)))

@@ -29,7 +29,7 @@ def test_an_exactly_once_sink_gets_a_prefix_and_a_timeout_a_broker_accepts():
     assert with_options(after) == {
         "connector": "kafka", "topic": "t", "properties.bootstrap.servers": "b:9092", "format": "json",
         "sink.delivery-guarantee": "exactly-once", "sink.transactional-id-prefix": "shop.orders-0123456789ab-orders",
-        "properties.transaction.timeout.ms": "900000"}
+        "properties.transaction.timeout.ms": "900000", "sink.transaction-naming-strategy": "POOLING"}
     assert before.sql(dialect="flink") == text  # the input tree is left as it was
 
 
@@ -37,9 +37,11 @@ def test_upsert_kafka_too_and_what_the_sql_sets_is_kept():
     upsert = tree(KAFKA.format(name="u", connector="upsert-kafka", extra=EO + ", 'sink.transactional-id-prefix' = 'mine'"
                                + ", 'properties.transaction.timeout.ms' = '60000'"))
     assert with_transactional_id(upsert, "j", "v" * 16) is upsert
-    timed = tree(KAFKA.format(name="u", connector="upsert-kafka", extra=EO + ", 'properties.transaction.timeout.ms' = '60000'"))
-    assert with_options(with_transactional_id(timed, "j", "abc"))["properties.transaction.timeout.ms"] == "60000"
-    assert with_options(with_transactional_id(timed, "j", "abc"))["sink.transactional-id-prefix"] == "j-abc-u"
+    timed = tree(KAFKA.format(name="u", connector="upsert-kafka", extra=EO + ", 'properties.transaction.timeout.ms' = '60000'"
+                              ", 'sink.transaction-naming-strategy' = 'INCREMENTING'"))
+    got = with_options(with_transactional_id(timed, "j", "abc"))
+    assert (got["properties.transaction.timeout.ms"], got["sink.transaction-naming-strategy"],
+            got["sink.transactional-id-prefix"]) == ("60000", "INCREMENTING", "j-abc-u")
 
 
 @pytest.mark.parametrize("sql", [
