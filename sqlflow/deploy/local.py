@@ -21,6 +21,7 @@ from sqlflow.deploy.flinkconf import cluster_config, gpu_present, write_conf_dir
 from sqlflow.deploy.rest import FlinkRest
 from sqlflow.deploy.settings import DeploySettings, resolve_settings
 from sqlflow.errors import ServiceError
+from sqlflow.kafka.broker import pid_running
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,15 @@ def _pids(settings: DeploySettings) -> list[int]:
     return pids
 
 
+def _taskmanager_pids(settings: DeploySettings) -> list[int]:
+    """The running TaskManager processes of this project's cluster."""
+    _, _, pid_dir = _dirs(settings)
+    files = sorted(pid_dir.glob("*taskexecutor*.pid")) if pid_dir.exists() else []
+    return [int(x) for f in files for x in f.read_text().split() if x.isdigit() and _alive(int(x))]
+
+
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
+    return pid_running(pid)  # a killed daemon may linger as a zombie
 
 
 def wait_ready(rest: FlinkRest, taskmanagers: int, timeout: float, log_dir: Path | None = None) -> dict:
@@ -123,6 +127,8 @@ def start_local_cluster(config: Any, timeout: float = 90.0) -> ClusterInfo:
     gpu = gpu_present()
     running = [p for p in _pids(settings) if _alive(p)]
     if running and rest.reachable():
+        for _ in range(settings.taskmanagers - len(_taskmanager_pids(settings))):
+            _script("taskmanager.sh", "start", settings)  # one that died (killed, crashed) is started again
         wait_ready(rest, settings.taskmanagers, timeout, log_dir)
         return ClusterInfo(settings.rest_url, conf_dir, log_dir, settings.taskmanagers, settings.slots, gpu)
     if rest.reachable():

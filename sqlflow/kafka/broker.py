@@ -73,6 +73,25 @@ def _port_open(host: str, port: int) -> bool:
 
 
 
+def pid_running(pid: int) -> bool:
+    """Whether process ``pid`` runs: it exists and is not a zombie.
+
+    A background process (the broker ``sqlflow up`` leaves, Flink's daemons)
+    is adopted by pid 1 when its starter exits; where pid 1 does not reap its
+    children (some container and VM inits), a process that ended stays a
+    zombie, and ``kill -0`` alone would call it running.
+    """
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # no /proc: kill -0 is all there is
+
+
 def new_cluster_id() -> str:
     """A random KRaft cluster id: a UUID in URL-safe base64, never starting with '-' (the
     storage tool would read it as an option; Kafka's own Uuid.randomUuid() avoids it too)."""
@@ -253,8 +272,9 @@ def detached_broker(pid_file: Path) -> tuple[int, str] | None:
     try:
         pid_s, port, _ = pid_file.read_text().split(None, 2)
         pid = int(pid_s)
-        os.kill(pid, 0)
-    except (ValueError, ProcessLookupError, PermissionError):
+    except ValueError:
+        return None
+    if not pid_running(pid):
         return None
     return pid, f"127.0.0.1:{port}"
 
@@ -272,9 +292,7 @@ def stop_detached(pid_file: Path, timeout: float = 20.0) -> bool:
         return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not pid_running(pid):
             return True
         time.sleep(0.2)
     os.killpg(pid, signal.SIGKILL)
