@@ -33,6 +33,7 @@ with the ``python-worker`` fault's counterpart (add it to :data:`FAULTS`).
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -48,6 +49,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from sqlflow.demo.topics import read_topic
+from sqlflow.kafka.broker import pid_running, stop_detached
+
 REPO = Path(__file__).resolve().parents[1]
 JOB = "score"
 TOPIC_IN, TOPIC_EO, TOPIC_ALO = "requests", "scored_eo", "scored_alo"
@@ -62,64 +66,20 @@ MODEL_CALLS: dict[str, tuple[str, str]] = {
 
 JOB_SQL = """-- Requests scored by the CTR model, written twice: exactly-once, and at-least-once for comparison.
 SET 'python.fn-execution.bundle.time' = '100';
-
 {function}
-CREATE TEMPORARY TABLE requests (
-    id BIGINT,
-    x DOUBLE
-)
-WITH (
-    'connector' = 'kafka',
-    'topic' = '{topic_in}',
-    'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
-    'properties.group.id' = 'faults',
-    'properties.isolation.level' = 'read_committed',
-    'scan.startup.mode' = 'earliest-offset',
-    'format' = 'json'
-);
-
-CREATE TEMPORARY TABLE scored_eo (
-    id BIGINT,
-    score DOUBLE
-)
-WITH (
-    'connector' = 'kafka',
-    'topic' = '{topic_eo}',
-    'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
-    'format' = 'json',
-    'sink.delivery-guarantee' = 'exactly-once'
-);
-
-CREATE TEMPORARY TABLE scored_alo (
-    id BIGINT,
-    score DOUBLE
-)
-WITH (
-    'connector' = 'kafka',
-    'topic' = '{topic_alo}',
-    'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
-    'format' = 'json',
-    'sink.delivery-guarantee' = 'at-least-once'
-);
-
-CREATE TEMPORARY VIEW scored
-AS
-SELECT
-    id,
-    {call} AS score
-FROM requests;
-
-INSERT INTO scored_eo
-SELECT
-    id,
-    score
-FROM scored;
-
-INSERT INTO scored_alo
-SELECT
-    id,
-    score
-FROM scored;
+CREATE TEMPORARY TABLE requests (id BIGINT, x DOUBLE) WITH (
+    'connector' = 'kafka', 'topic' = '{topic_in}', 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
+    'properties.group.id' = 'faults', 'properties.isolation.level' = 'read_committed',
+    'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+CREATE TEMPORARY TABLE scored_eo (id BIGINT, score DOUBLE) WITH (
+    'connector' = 'kafka', 'topic' = '{topic_eo}', 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
+    'format' = 'json', 'sink.delivery-guarantee' = 'exactly-once');
+CREATE TEMPORARY TABLE scored_alo (id BIGINT, score DOUBLE) WITH (
+    'connector' = 'kafka', 'topic' = '{topic_alo}', 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
+    'format' = 'json', 'sink.delivery-guarantee' = 'at-least-once');
+CREATE TEMPORARY VIEW scored AS SELECT id, {call} AS score FROM requests;
+INSERT INTO scored_eo SELECT id, score FROM scored;
+INSERT INTO scored_alo SELECT id, score FROM scored;
 """
 
 
@@ -262,14 +222,6 @@ def kill(pid: int, sig: int) -> bool:
         return False
 
 
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid``, children first."""
     children: dict[int, list[int]] = {}
@@ -332,7 +284,7 @@ def job_taskmanager(stack: Stack) -> int:
     if ":" in path:
         ports.add(int(path.split("@", 1)[-1].split("/", 1)[0].rsplit(":", 1)[1]))
     for pid in stack.flink_pids().get("taskmanager", []):
-        if alive(pid) and listening_ports(pid) & ports:
+        if pid_running(pid) and listening_ports(pid) & ports:
             return pid
     raise RuntimeError(f"no TaskManager process listens on {sorted(ports)} (TaskManager {tm_id})")
 
@@ -416,11 +368,8 @@ class Watcher(threading.Thread):
 
     def first_after(self, t: float, sent_at: list[float]) -> float | None:
         """When the first id produced after ``t`` came out (None if none has)."""
-        best = None
-        for i, seen in self.first_seen.items():
-            if i < len(sent_at) and sent_at[i] > t and (best is None or seen < best):
-                best = seen
-        return best
+        seen = [self.first_seen.get(i) for i in range(bisect.bisect_right(sent_at, t), len(sent_at))]
+        return min((x for x in seen if x is not None), default=None)
 
 
 # -- one run --------------------------------------------------------------------------------------
@@ -498,8 +447,6 @@ def inject(stack: Stack, fault: str) -> tuple[float, float, str]:
         return start, 0.0, f"SIGKILL {len(workers)} Python worker process(es) under TaskManager {tm}"
     start = time.monotonic()
     if fault == "broker":
-        from sqlflow.kafka.broker import stop_detached
-
         pid = stack.broker_pid()
         if not stop_detached(stack.root / ".sqlflow" / "kafka.pid"):  # as `sqlflow down` stops it
             raise RuntimeError(f"the broker (pid {pid}) was not running")
@@ -640,8 +587,6 @@ def create_topics(bootstrap: str, topics: tuple[str, ...] = (TOPIC_IN, TOPIC_EO,
 
 def _input_copies(bootstrap: str, total: int) -> dict[int, int]:
     """How often each id is in the input topic (the producer is idempotent: once, unless it is not)."""
-    from sqlflow.demo.topics import read_topic
-
     counts: dict[int, int] = {}
     for m in read_topic(bootstrap, TOPIC_IN, timeout=300):
         counts[m.value["id"]] = counts.get(m.value["id"], 0) + 1
