@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from sqlflow.compiler.catalog import table_name, with_options
 from sqlflow.dialect import parse_script
+from sqlflow.errors import SqlflowError
 
 KAFKA_SINKS = ("kafka", "upsert-kafka")
 GUARANTEE = "sink.delivery-guarantee"
@@ -176,12 +177,15 @@ class TransactionalIds:
         and layout kept); a changed one is written out again from its tree."""
         body = _strip_comments(sql)
         if re.match(r"\s*CREATE\b", body, re.I):
-            if not _HINT.search(body) and not self.supplied:
+            if not _HINT.search(body):
                 return sql
         elif not re.match(r"\s*(INSERT|EXECUTE|BEGIN)\b", body, re.I) or not any(
                 re.search(rf"\b{re.escape(name)}\b", body) for name in self.supplied):
             return sql
-        statements = parse_script(sql)
+        try:
+            statements = parse_script(sql)
+        except SqlflowError:  # validate reports it; Flink gets the statement as written
+            return sql
         if len(statements) != 1:
             return sql
         tree = statements[0].expression

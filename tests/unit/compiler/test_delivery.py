@@ -152,3 +152,9 @@ def test_a_shared_sink_with_one_written_prefix_in_two_jobs_is_an_error(tmp_path)
     assert got == [("sql/b.sql", 1, "duplicate-transactional-id",
                     "this job writes 'out' with the transactional id prefix 'out', as job sql/a.sql does: the two "
                     "jobs fence each other's transactions and fail in turn")]
+
+
+def test_a_statement_the_dialect_cannot_parse_goes_to_flink_as_written():
+    odd = ("CREATE TABLE t (a INT) DISTRIBUTED BY HASH(a) INTO 4 BUCKETS WITH ('connector' = 'kafka', "
+           "'sink.delivery-guarantee' = 'exactly-once')")
+    assert TransactionalIds("j", "0" * 16).sql(odd) == odd
