@@ -22,8 +22,11 @@ Faults, each injected only after the job has recovered from the one before:
     ``sqlflow jobs stop NAME --savepoint``, then ``sqlflow deploy`` again, which
     resumes the job from that savepoint.
 
-A fault's recovery time is from the fault to the first output record (as a
-read_committed reader sees it) of an id produced after the fault. At the end,
+The run plays the part of a process supervisor (:class:`Supervisor`): a
+TaskManager that died is started again with ``sqlflow up``, as Kubernetes or
+a restart policy would. A fault's recovery time is from the fault to the first
+output record (as a read_committed reader sees it) of an id produced after the
+fault. At the end,
 each output is compared with the input: per id, how many times it came out.
 
 The job's model call is :data:`MODEL_CALLS`; the native (JVM) model runtime
@@ -289,6 +292,31 @@ def job_taskmanager(stack: Stack) -> int:
     raise RuntimeError(f"no TaskManager process listens on {sorted(ports)} (TaskManager {tm_id})")
 
 
+class Supervisor(threading.Thread):
+    """Starts TaskManagers that died again with ``sqlflow up``, as a process supervisor would (Kubernetes,
+    docker-compose's restart policy): a TaskManager killed, or taken down by a Python worker's death
+    (Flink treats an error while a failed task cleans up as fatal), comes back within seconds."""
+
+    def __init__(self, stack: Stack, taskmanagers: int) -> None:
+        super().__init__(daemon=True)
+        self.stack, self.taskmanagers = stack, taskmanagers
+        self.halt, self.paused = threading.Event(), threading.Event()
+        self.restarted: list[float] = []  # monotonic times it started TaskManagers again
+
+    def run(self) -> None:
+        while not self.halt.wait(1.0):
+            if self.paused.is_set():
+                continue
+            alive = [p for p in self.stack.flink_pids().get("taskmanager", []) if pid_running(p)]
+            if len(alive) < self.taskmanagers:
+                try:
+                    self.stack.cli("up", timeout=300)
+                    self.restarted.append(time.monotonic())
+                    self.stack.log(f"supervisor: {self.taskmanagers - len(alive)} TaskManager(s) started again")
+                except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                    self.stack.log(f"supervisor: sqlflow up failed: {exc}")
+
+
 # -- producing and watching ---------------------------------------------------------------------
 
 
@@ -425,7 +453,7 @@ def _wait(what: str, check: Callable[[], Any], timeout: float, step: float = 0.2
     raise TimeoutError(f"{what} did not happen within {timeout:.0f} s")
 
 
-def inject(stack: Stack, fault: str) -> tuple[float, float, str]:
+def inject(stack: Stack, fault: str, supervisor: Supervisor | None = None) -> tuple[float, float, str]:
     """Inject one fault: when output stopped being possible, how long the fault took, what was done.
 
     For ``savepoint`` the job runs until its stop with a savepoint returns, so
@@ -448,10 +476,16 @@ def inject(stack: Stack, fault: str) -> tuple[float, float, str]:
     start = time.monotonic()
     if fault == "broker":
         pid = stack.broker_pid()
-        if not stop_detached(stack.root / ".sqlflow" / "kafka.pid"):  # as `sqlflow down` stops it
-            raise RuntimeError(f"the broker (pid {pid}) was not running")
-        stopped = time.monotonic() - start
-        stack.cli("up", "--kafka-only", timeout=180)
+        if supervisor is not None:
+            supervisor.paused.set()  # its `sqlflow up` would start the broker too
+        try:
+            if not stop_detached(stack.root / ".sqlflow" / "kafka.pid"):  # as `sqlflow down` stops it
+                raise RuntimeError(f"the broker (pid {pid}) was not running")
+            stopped = time.monotonic() - start
+            stack.cli("up", "--kafka-only", timeout=180)
+        finally:
+            if supervisor is not None:
+                supervisor.paused.clear()
         took = time.monotonic() - start
         return start, took, f"broker pid {pid} stopped ({stopped:.1f} s) and started again ({took:.1f} s in all)"
     if fault == "savepoint":
@@ -468,11 +502,13 @@ def run(root: Path, records: int = 20_000, rate: float = 500.0, faults: tuple[st
     """Start the stack, run the job through the faults, stop everything; what the outputs held."""
     t0 = time.monotonic()
     stack = Stack.create(root, faults_project(model), flink=flink, log=log)
-    producer = eo = alo = None
+    producer = eo = alo = supervisor = None
     try:
         log(stack.cli("up", timeout=300).strip())
         create_topics(stack.bootstrap)
         stack.cli("deploy", "--target", "local", timeout=400)
+        supervisor = Supervisor(stack, taskmanagers=2)
+        supervisor.start()
         producer = Producer(stack.bootstrap, rate, records)
         eo, alo = Watcher(stack.bootstrap, TOPIC_EO), Watcher(stack.bootstrap, TOPIC_ALO)
         for t in (producer, eo, alo):
@@ -488,13 +524,15 @@ def run(root: Path, records: int = 20_000, rate: float = 500.0, faults: tuple[st
             before = stack.restarts(jid)
             at = producer.count
             wall = time.time() - time.monotonic()  # the wall clock at monotonic 0: places log lines
-            t_fault, down_s, detail = inject(stack, fault)
+            t_fault, down_s, detail = inject(stack, fault, supervisor)
             log(f"{fault}: {detail} at id {at}")
             seen = _wait(f"new output after the {fault} fault", lambda: eo.first_after(t_fault, producer.sent_at),
                          recovery_timeout)
             log(f"{fault}: first new exactly-once output after {seen - t_fault:.1f} s")
             after = stack.job()
             restarts = stack.restarts(after["jid"]) - before if after["jid"] == jid else 0
+            if any(t_fault <= t <= seen for t in supervisor.restarted):
+                detail += "; a TaskManager was down and the supervisor started it again"
             faulted.append((fault, at, t_fault, seen, detail, restarts, round(down_s, 1),
                             timeline(stack, wall + t_fault)))
         producer.stop_when_done.set()
@@ -535,7 +573,7 @@ def run(root: Path, records: int = 20_000, rate: float = 500.0, faults: tuple[st
             checkpoints=checkpoints, seconds=round(time.monotonic() - t0, 1), load=os.getloadavg(),
             settings=dict(flink or {}))
     finally:
-        for t in (eo, alo):
+        for t in (eo, alo, supervisor):
             if t is not None:
                 t.halt.set()
         if producer is not None:

@@ -23,6 +23,9 @@ IMAGE = "sqlflow:latest"
 #: (running code), and Kafka has no authentication here. Reach them from elsewhere through a tunnel
 #: or a proxy that authenticates.
 LOOPBACK = "127.0.0.1"
+#: The broker and the Flink processes come back when they die: a TaskManager whose task fails while
+#: cleaning up (a Python UDF worker killed, say) shuts itself down, and a job needs it to recover.
+RESTART = "unless-stopped"
 STATE_URI = "file:///opt/sqlflow/state"
 PYTHON = "/usr/local/bin/python"
 
@@ -50,6 +53,7 @@ def render_compose(settings: DeploySettings, kafka_port: int = 9092) -> dict[str
             "kafka": {
                 "image": f"apache/kafka:{KAFKA_VERSION}",
                 "hostname": "kafka",
+                "restart": RESTART,
                 "ports": [f"{LOOPBACK}:{kafka_port}:9092"],
                 "environment": {
                     "KAFKA_NODE_ID": "1",
@@ -70,6 +74,7 @@ def render_compose(settings: DeploySettings, kafka_port: int = 9092) -> dict[str
                 "image": IMAGE,
                 "build": {"context": ".", "dockerfile": "docker/Dockerfile"},
                 "hostname": "jobmanager",
+                "restart": RESTART,
                 "command": ["jobmanager"],
                 "ports": [f"{LOOPBACK}:{settings.rest_port}:{settings.rest_port}"],
                 "environment": dict(flink_env),
@@ -79,6 +84,7 @@ def render_compose(settings: DeploySettings, kafka_port: int = 9092) -> dict[str
                 "image": IMAGE,
                 "command": ["taskmanager"],
                 "depends_on": ["jobmanager"],
+                "restart": RESTART,
                 "scale": settings.taskmanagers,
                 "environment": dict(flink_env),
                 "volumes": list(volumes),

@@ -89,3 +89,6 @@ def test_published_ports_listen_on_loopback_and_kafka_takes_what_the_local_broke
     kafka_env = compose["services"]["kafka"]["environment"]
     assert {k: kafka_env[f"KAFKA_{k.upper().replace('.', '_')}"] for k in SHARED_SETTINGS} == SHARED_SETTINGS
     assert kafka_env["KAFKA_MESSAGE_MAX_BYTES"] == str(MAX_MESSAGE_BYTES)
+    restart = {name: s.get("restart") for name, s in compose["services"].items()}
+    assert restart == {"kafka": "unless-stopped", "jobmanager": "unless-stopped", "taskmanager": "unless-stopped",
+                       "sqlflow": None}
