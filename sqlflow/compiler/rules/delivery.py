@@ -28,13 +28,11 @@ from sqlflow.errors import Location, ValidationError
 _EXACTLY_ONCE = f"'{GUARANTEE}' = 'exactly-once'"
 
 
-def _sinks(project: Project, streaming_only: bool) -> Iterable[tuple[StatementInfo, TableDef]]:
-    """Each Kafka sink of each job once (INSERTs into one table share one sink), with its first INSERT."""
+def _sinks(project: Project) -> Iterable[tuple[StatementInfo, TableDef]]:
+    """Each Kafka table a streaming job writes, once per job, with the job's first INSERT into it."""
     seen: set[tuple[str, str]] = set()
     for s in project.statements:
-        if s.kind != "insert" or s.sink is None or not is_kafka_sink(s.sink.options):
-            continue
-        if streaming_only and project.is_batch(s.file):
+        if s.kind != "insert" or s.sink is None or not is_kafka_sink(s.sink.options) or project.is_batch(s.file):
             continue
         key = (s.file.rel, s.sink.name)
         if key not in seen:
@@ -52,7 +50,7 @@ class DeliveryGuarantee(Rule):
     description = "streaming jobs write Kafka with a delivery guarantee that survives a restart"
 
     def check(self, project: Project) -> Iterable[ValidationError]:
-        for s, t in _sinks(project, streaming_only=True):
+        for s, t in _sinks(project):
             value = guarantee(t.options)
             where = s.sink_location or s.location
             fix = (f"set {_EXACTLY_ONCE} in the WITH clause of '{t.name}' ({_defined_at(t)}): sqlflow "
@@ -90,7 +88,7 @@ class ExactlyOnceCheckpointing(Rule):
     def check(self, project: Project) -> Iterable[ValidationError]:
         key = defaults.CHECKPOINT_INTERVAL
         default = defaults.STREAMING[key]
-        for s, t in _sinks(project, streaming_only=True):
+        for s, t in _sinks(project):
             if not is_exactly_once(t.options):
                 continue
             conf, where = _job_settings(project, s.file)
