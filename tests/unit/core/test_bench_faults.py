@@ -29,11 +29,12 @@ def _soak(lost: int, duplicated: int) -> dict:
 
 def test_zero_lost_and_duplicated_is_stated_only_when_measured():
     good = bench.render({"soak": _soak(0, 0)})
-    assert "exactly-once output: 0 lost, 0 duplicated (0 lost, 0 duplicated: measured)" in good
+    assert "Exactly-once output: 0 lost, 0 duplicated (**0 lost, 0 duplicated**, measured id by id)" in good
+    assert "Recovery within the 10 s target: taskmanager (7.4 s); over it: none." in good
     assert "| taskmanager | 1,000 | 7.4 | 1.2 | 1.8 | 5.0 | 6.1 | 1 | 0 | 950 |" in good
     assert "load average 3.0 / 2.5 / 2.0" in good
     bad = bench.render({"soak": _soak(3, 1)})
-    assert "exactly-once output: 3 lost, 1 duplicated." in bad and "measured" not in bad
+    assert "Exactly-once output: 3 lost, 1 duplicated." in bad and "measured" not in bad
     assert bench.render({}) == f"{bench.BEGIN}\n## Exactly-once under faults\n\n" + bad.split("\n")[3] + "\n\n" \
         + f"{bench.END}\n"
 
