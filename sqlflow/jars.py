@@ -19,6 +19,8 @@ from sqlflow.errors import SetupError
 from sqlflow.paths import cache_dir
 
 CONNECTOR = f"org.apache.flink:flink-sql-connector-kafka:{KAFKA_CONNECTOR_VERSION}"
+#: How long one mvn call may take: the broker's dependencies are ~100 MB on a first fetch.
+MVN_TIMEOUT_S = 900
 
 _BROKER_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -51,7 +53,12 @@ def _mvn(args: list[str], what: str) -> None:
     if shutil.which("mvn") is None:
         raise SetupError(f"cannot fetch {what}: Maven (mvn) is not on PATH",
                          hint="install Maven (apt-get install maven) or put the jars in " + str(jars_dir()))
-    proc = subprocess.run(["mvn", "-q", "-B", *args], capture_output=True, text=True)
+    try:
+        proc = subprocess.run(["mvn", "-q", "-B", *args], capture_output=True, text=True, timeout=MVN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise SetupError(f"fetching {what} from Maven Central did not finish within {MVN_TIMEOUT_S // 60} min",
+                         hint="check the network (and any Maven proxy settings), then run `sqlflow setup` again; "
+                              f"or put the jars in {jars_dir()}") from None
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-8:])
         raise SetupError(f"fetching {what} from Maven Central failed:\n{tail}")

@@ -110,11 +110,17 @@ def produce_json(bootstrap: str | KafkaConnection, topic: str, records: Iterable
 
 def consume(bootstrap: str | KafkaConnection, topic: str, expected: int | None = None, timeout: float = 30.0,
             decode: bool = True) -> list[Any]:
-    """Read a topic from the start: until ``expected`` records arrived, or until it stays quiet."""
+    """Read a topic from the start: until ``expected`` records arrived, or until it stays quiet.
+
+    Only committed records are read (``read_committed``), as every reader of an
+    exactly-once job's output should: a transaction still open, or one that a
+    failure aborted, is not output yet.
+    """
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(topic, **kafka_options(bootstrap), auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=2000)
+                             enable_auto_commit=False, consumer_timeout_ms=2000,
+                             isolation_level="read_committed")
     out: list[Any] = []
     deadline = time.monotonic() + timeout
     try:

@@ -26,13 +26,34 @@
 -- others' records; with many partitions, keep every partition fed or set one knowingly.
 -- Downstream jobs read the curated topics with a watermark of 10 s (the window size): the
 -- deduplication emits a window's rows together, in no order within the window.
+--
+-- Hostile records. A line is judged whole before its fields: empty (or a Kafka record without
+-- a value), too_large (over MAX_LINE_CHARS; quarantined with its first 1,000 characters, the
+-- record itself stays in its topic at seq), bad_encoding (bytes that are not UTF-8 decode to
+-- U+FFFD), control_character (raw, or escaped inside an id), then malformed / truncated JSON,
+-- wrong_shape (JSON that is not an object; a CSV row with extra columns) and unknown_field (a JSON
+-- key the source does not have). Event times outside [EVENT_TIME_MIN_MS, EVENT_TIME_MAX_MS]
+-- (2000 to 2100 by default) are time_out_of_range, and the sources' watermarks ignore them, so a
+-- record from the year 3000 cannot make every later record late. A price above MAX_PRICE, infinite
+-- or NaN is out_of_range; a NaN score is bad_score. Range tests are written `(x BETWEEN a AND b) IS
+-- NOT TRUE`: Flink turns `NOT BETWEEN` into `x < a OR x > b`, which lets NaN through.
+--
+-- Delivery: every sink writes exactly-once (Kafka transactions committed at checkpoints; sqlflow
+-- supplies the transactional ids), and every source reads read_committed, so a restart after a
+-- failure neither loses nor repeats a record downstream.
 SET 'table.local-time-zone' = 'UTC';
 
 CREATE TEMPORARY TABLE impressions_json_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
     ts AS COALESCE(
-        TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
+        TO_TIMESTAMP_LTZ(
+            CASE
+                WHEN TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) BETWEEN ${EVENT_TIME_MIN_MS:-946684800000} AND ${EVENT_TIME_MAX_MS:-4102444800000}
+                THEN TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT)
+            END,
+            3
+        ),
         TO_TIMESTAMP_LTZ(0, 3)
     ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
@@ -42,6 +63,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}impressions_json',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'raw'
@@ -51,7 +73,10 @@ CREATE TEMPORARY TABLE impressions_csv_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
     ts AS COALESCE(
-        TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
+        CASE
+            WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') BETWEEN TO_TIMESTAMP_LTZ(${EVENT_TIME_MIN_MS:-946684800000}, 3) AND TO_TIMESTAMP_LTZ(${EVENT_TIME_MAX_MS:-4102444800000}, 3)
+            THEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC')
+        END,
         TO_TIMESTAMP_LTZ(0, 3)
     ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
@@ -61,6 +86,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}impressions_csv',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'raw'
@@ -70,7 +96,13 @@ CREATE TEMPORARY TABLE clicks_json_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
     ts AS COALESCE(
-        TO_TIMESTAMP_LTZ(TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT), 3),
+        TO_TIMESTAMP_LTZ(
+            CASE
+                WHEN TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) BETWEEN ${EVENT_TIME_MIN_MS:-946684800000} AND ${EVENT_TIME_MAX_MS:-4102444800000}
+                THEN TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT)
+            END,
+            3
+        ),
         TO_TIMESTAMP_LTZ(0, 3)
     ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
@@ -80,6 +112,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}clicks_json',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'raw'
@@ -89,7 +122,10 @@ CREATE TEMPORARY TABLE clicks_csv_raw (
     line STRING,
     seq BIGINT METADATA FROM 'offset' VIRTUAL,
     ts AS COALESCE(
-        TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC'),
+        CASE
+            WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') BETWEEN TO_TIMESTAMP_LTZ(${EVENT_TIME_MIN_MS:-946684800000}, 3) AND TO_TIMESTAMP_LTZ(${EVENT_TIME_MAX_MS:-4102444800000}, 3)
+            THEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC')
+        END,
         TO_TIMESTAMP_LTZ(0, 3)
     ),
     WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
@@ -99,6 +135,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}clicks_csv',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-curation',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'raw'
@@ -121,7 +158,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE curated_clicks (
@@ -139,7 +177,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE quarantine (
@@ -155,7 +194,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}quarantine',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE review_queue (
@@ -172,7 +212,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}review_queue',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 -- Each source's fields as text, under the canonical (snake_case) names.
@@ -183,14 +224,30 @@ SELECT
     seq,
     line,
     ts,
-    line IS JSON AS well_formed,
+    CASE
+        WHEN line IS NULL OR TRIM(line) = ''
+        THEN 'empty'
+        WHEN CHAR_LENGTH(line) > ${MAX_LINE_CHARS:-100000}
+        THEN 'too_large'
+        WHEN REGEXP(line, '\uFFFD')
+        THEN 'bad_encoding'
+        WHEN REGEXP(line, '[\x00-\x1F\x7F]')
+        THEN 'control_character'
+        WHEN line IS JSON OBJECT
+        THEN CASE WHEN CAST(JSON_VALUE(line, '$.length()') AS INT) > 8 THEN 'unknown_field' END
+        WHEN line IS JSON
+        THEN 'wrong_shape'
+        WHEN TRIM(line) LIKE '{%' AND TRIM(line) NOT LIKE '%}'
+        THEN 'truncated'
+        ELSE 'malformed'
+    END AS line_reason,
     JSON_VALUE(line, '$.impressionId') AS impression_id,
     JSON_VALUE(line, '$.userId') AS user_id,
     JSON_VALUE(line, '$.adId') AS ad_id,
     TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
-    JSON_VALUE(line, '$.adPosition') AS position_text,
-    JSON_VALUE(line, '$.price') AS price_text,
-    JSON_VALUE(line, '$.modelScore') AS score_text,
+    COALESCE(JSON_VALUE(line, '$.adPosition'), JSON_QUERY(line, '$.adPosition')) AS position_text,
+    COALESCE(JSON_VALUE(line, '$.price'), JSON_QUERY(line, '$.price')) AS price_text,
+    COALESCE(JSON_VALUE(line, '$.modelScore'), JSON_QUERY(line, '$.modelScore')) AS score_text,
     JSON_VALUE(line, '$.modelVersion') AS model_version
 FROM impressions_json_raw
 UNION ALL
@@ -199,17 +256,26 @@ SELECT
     seq,
     line,
     ts,
-    CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 7 AS well_formed,
+    CASE
+        WHEN line IS NULL OR TRIM(line) = ''
+        THEN 'empty'
+        WHEN CHAR_LENGTH(line) > ${MAX_LINE_CHARS:-100000}
+        THEN 'too_large'
+        WHEN REGEXP(line, '\uFFFD')
+        THEN 'bad_encoding'
+        WHEN REGEXP(line, '[\x00-\x1F\x7F]')
+        THEN 'control_character'
+        WHEN CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) < 7
+        THEN 'truncated'
+        WHEN CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) > 7
+        THEN 'wrong_shape'
+    END AS line_reason,
     NULLIF(SPLIT_INDEX(line, ',', 0), ''),
     NULLIF(SPLIT_INDEX(line, ',', 1), ''),
     NULLIF(SPLIT_INDEX(line, ',', 2), ''),
     CASE
         WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
-        THEN TIMESTAMPDIFF(
-            SECOND,
-            TO_TIMESTAMP_LTZ(0, 3),
-            TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 3), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC')
-        ) * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 3), 21, 3) AS INT)
+        THEN UNIX_TIMESTAMP(SUBSTRING(SPLIT_INDEX(line, ',', 3), 1, 19), 'yyyy-MM-dd''T''HH:mm:ss') * 1000 + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 3), 21, 3) AS INT)
     END,
     SPLIT_INDEX(line, ',', 4),
     SPLIT_INDEX(line, ',', 5),
@@ -234,12 +300,19 @@ SELECT
     TRY_CAST(score_text AS DOUBLE) AS model_score,
     model_version,
     CASE
-        WHEN NOT well_formed
-        THEN 'truncated'
+        WHEN line_reason IS NOT NULL
+        THEN line_reason
         WHEN impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL
         THEN 'missing_id'
+        WHEN REGEXP(
+            impression_id || user_id || ad_id || COALESCE(model_version, ''),
+            '[\x00-\x1F\x7F]'
+        )
+        THEN 'control_character'
         WHEN event_time IS NULL
         THEN 'bad_time'
+        WHEN event_time NOT BETWEEN ${EVENT_TIME_MIN_MS:-946684800000} AND ${EVENT_TIME_MAX_MS:-4102444800000}
+        THEN 'time_out_of_range'
         WHEN position_text IS NULL
         OR price_text IS NULL
         OR score_text IS NULL
@@ -251,9 +324,15 @@ SELECT
         THEN 'wrong_type'
         WHEN TRY_CAST(price_text AS DOUBLE) < 0
         THEN 'negative_price'
+        WHEN (
+            TRY_CAST(price_text AS DOUBLE) <= ${MAX_PRICE:-1000000}
+        ) IS NOT TRUE
+        THEN 'out_of_range'
         WHEN TRY_CAST(position_text AS INT) NOT BETWEEN 1 AND 5
         THEN 'bad_position'
-        WHEN TRY_CAST(score_text AS DOUBLE) NOT BETWEEN 0 AND 1
+        WHEN (
+            TRY_CAST(score_text AS DOUBLE) BETWEEN 0 AND 1
+        ) IS NOT TRUE
         THEN 'bad_score'
         WHEN ts <= CURRENT_WATERMARK(ts)
         THEN 'late'
@@ -298,13 +377,29 @@ SELECT
     seq,
     line,
     ts,
-    line IS JSON AS well_formed,
+    CASE
+        WHEN line IS NULL OR TRIM(line) = ''
+        THEN 'empty'
+        WHEN CHAR_LENGTH(line) > ${MAX_LINE_CHARS:-100000}
+        THEN 'too_large'
+        WHEN REGEXP(line, '\uFFFD')
+        THEN 'bad_encoding'
+        WHEN REGEXP(line, '[\x00-\x1F\x7F]')
+        THEN 'control_character'
+        WHEN line IS JSON OBJECT
+        THEN CASE WHEN CAST(JSON_VALUE(line, '$.length()') AS INT) > 6 THEN 'unknown_field' END
+        WHEN line IS JSON
+        THEN 'wrong_shape'
+        WHEN TRIM(line) LIKE '{%' AND TRIM(line) NOT LIKE '%}'
+        THEN 'truncated'
+        ELSE 'malformed'
+    END AS line_reason,
     JSON_VALUE(line, '$.clickId') AS click_id,
     JSON_VALUE(line, '$.impressionId') AS impression_id,
     JSON_VALUE(line, '$.userId') AS user_id,
     JSON_VALUE(line, '$.adId') AS ad_id,
     TRY_CAST(JSON_VALUE(line, '$.eventTime') AS BIGINT) AS event_time,
-    JSON_VALUE(line, '$.price') AS price_text
+    COALESCE(JSON_VALUE(line, '$.price'), JSON_QUERY(line, '$.price')) AS price_text
 FROM clicks_json_raw
 UNION ALL
 SELECT
@@ -312,18 +407,27 @@ SELECT
     seq,
     line,
     ts,
-    CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) = 5 AS well_formed,
+    CASE
+        WHEN line IS NULL OR TRIM(line) = ''
+        THEN 'empty'
+        WHEN CHAR_LENGTH(line) > ${MAX_LINE_CHARS:-100000}
+        THEN 'too_large'
+        WHEN REGEXP(line, '\uFFFD')
+        THEN 'bad_encoding'
+        WHEN REGEXP(line, '[\x00-\x1F\x7F]')
+        THEN 'control_character'
+        WHEN CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) < 5
+        THEN 'truncated'
+        WHEN CHAR_LENGTH(line) - CHAR_LENGTH(REPLACE(line, ',', '')) > 5
+        THEN 'wrong_shape'
+    END AS line_reason,
     NULLIF(SPLIT_INDEX(line, ',', 0), ''),
     NULLIF(SPLIT_INDEX(line, ',', 1), ''),
     NULLIF(SPLIT_INDEX(line, ',', 2), ''),
     NULLIF(SPLIT_INDEX(line, ',', 3), ''),
     CASE
         WHEN TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC') IS NOT NULL
-        THEN TIMESTAMPDIFF(
-            SECOND,
-            TO_TIMESTAMP_LTZ(0, 3),
-            TO_TIMESTAMP_LTZ(SPLIT_INDEX(line, ',', 4), 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''', 'UTC')
-        ) * CAST(1000 AS BIGINT) + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 4), 21, 3) AS INT)
+        THEN UNIX_TIMESTAMP(SUBSTRING(SPLIT_INDEX(line, ',', 4), 1, 19), 'yyyy-MM-dd''T''HH:mm:ss') * 1000 + CAST(SUBSTRING(SPLIT_INDEX(line, ',', 4), 21, 3) AS INT)
     END,
     SPLIT_INDEX(line, ',', 5)
 FROM clicks_csv_raw;
@@ -342,18 +446,26 @@ SELECT
     event_time,
     TRY_CAST(price_text AS DOUBLE) AS price,
     CASE
-        WHEN NOT well_formed
-        THEN 'truncated'
+        WHEN line_reason IS NOT NULL
+        THEN line_reason
         WHEN click_id IS NULL OR impression_id IS NULL OR user_id IS NULL OR ad_id IS NULL
         THEN 'missing_id'
+        WHEN REGEXP(click_id || impression_id || user_id || ad_id, '[\x00-\x1F\x7F]')
+        THEN 'control_character'
         WHEN event_time IS NULL
         THEN 'bad_time'
+        WHEN event_time NOT BETWEEN ${EVENT_TIME_MIN_MS:-946684800000} AND ${EVENT_TIME_MAX_MS:-4102444800000}
+        THEN 'time_out_of_range'
         WHEN price_text IS NULL
         THEN 'missing_field'
         WHEN TRY_CAST(price_text AS DOUBLE) IS NULL
         THEN 'wrong_type'
         WHEN TRY_CAST(price_text AS DOUBLE) < 0
         THEN 'negative_price'
+        WHEN (
+            TRY_CAST(price_text AS DOUBLE) <= ${MAX_PRICE:-1000000}
+        ) IS NOT TRUE
+        THEN 'out_of_range'
         WHEN ts <= CURRENT_WATERMARK(ts)
         THEN 'late'
     END AS reason
@@ -395,7 +507,7 @@ SELECT
     impression_id,
     reason,
     event_time,
-    line
+    CASE WHEN reason = 'too_large' THEN SUBSTRING(line, 1, 1000) ELSE line END
 FROM impressions_checked
 WHERE
     reason IS NOT NULL;
@@ -408,7 +520,7 @@ SELECT
     click_id,
     reason,
     event_time,
-    line
+    CASE WHEN reason = 'too_large' THEN SUBSTRING(line, 1, 1000) ELSE line END
 FROM clicks_checked
 WHERE
     reason IS NOT NULL;

@@ -20,6 +20,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}review_queue',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-merge-decisions',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -37,6 +38,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}review_decisions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-merge-decisions',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json',
@@ -60,7 +62,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE curated_clicks (
@@ -78,7 +81,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE quarantine (
@@ -94,7 +98,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}quarantine',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY VIEW decided

@@ -39,6 +39,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}curated_impressions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -62,6 +63,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}curated_clicks',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -82,6 +84,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}suggestions',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -101,6 +104,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}reply_outcomes',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-feedback',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -116,7 +120,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}late_events',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE feedback_metrics (
@@ -134,7 +139,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}feedback_metrics',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY TABLE training_ctr (

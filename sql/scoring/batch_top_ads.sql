@@ -50,6 +50,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}users',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = 'latest-offset',
     'format' = 'json'
@@ -68,6 +69,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}ads',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = 'latest-offset',
     'format' = 'json'

@@ -50,6 +50,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}users',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -68,6 +69,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}ads',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -85,6 +87,7 @@ WITH (
     'topic' = '${TOPIC_PREFIX:-}score_requests',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
     'properties.group.id' = 'sqlflow-scoring',
+    'properties.isolation.level' = 'read_committed',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = '${SCAN_BOUNDED_MODE:-unbounded}',
     'format' = 'json'
@@ -102,7 +105,8 @@ WITH (
     'connector' = 'kafka',
     'topic' = '${TOPIC_PREFIX:-}scored_requests',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
-    'format' = 'json'
+    'format' = 'json',
+    'sink.delivery-guarantee' = 'exactly-once'
 );
 
 CREATE TEMPORARY VIEW request_features

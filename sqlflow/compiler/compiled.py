@@ -23,6 +23,7 @@ from sqlglot import exp
 from sqlflow.compiler.analysis import Project, StatementInfo
 from sqlflow.compiler.build import analyze
 from sqlflow.compiler.catalog import Catalog, Definition, FunctionDef, ModelDef, TableDef, ViewDef
+from sqlflow.compiler.delivery import TransactionalIds
 from sqlflow.compiler.lowering import LoweredJob, NativePredict, lower_job
 from sqlflow.compiler.project import Positions, SourceFile
 from sqlflow.compiler.rules import RULES, Rule
@@ -57,6 +58,8 @@ class CompiledStatement:
     template: str | None = None
     lowered: bool = False
     predicts: tuple[NativePredict, ...] = ()  # native model steps that make the views it reads, run before it
+    plain_sql: str | None = None  # before the platform supplied what an exactly-once Kafka sink needs, if it did
+    secrets: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)  # (value, ${NAME})
     positions: Positions | None = field(default=None, compare=False, repr=False)
     node: exp.Expression | None = field(default=None, compare=False, repr=False)
     info: StatementInfo | None = field(default=None, compare=False, repr=False)  # what resolution found
@@ -376,10 +379,31 @@ def _job(project: Project, f: SourceFile) -> tuple[JobFile, tuple[SqlflowError, 
         models.update(p.relative_to(root).as_posix() for p in project.config.models_path.rglob("*.onnx"))
     models = sorted(models)
     digest = _hash(project, statements, shared, uses.udfs, declared, models)
-    job = JobFile(f.rel, job_name(project.config.name, _sql_relative(project.config, f)), statements, shared,
+    name = job_name(project.config.name, _sql_relative(project.config, f))
+    shared, statements = _delivered(shared, statements, name, digest)
+    job = JobFile(f.rel, name, statements, shared,
                   tuple(sources), sinks, tuple(sorted(uses.udfs)), tuple(sorted(modules)), tuple(models),
                   lowered.modules, opaque, project.is_batch(f), digest)
     return job, lowered.errors
+
+
+def _delivered(shared: tuple[CompiledStatement, ...], statements: tuple[CompiledStatement, ...], job: str,
+               version: str) -> tuple[tuple[CompiledStatement, ...], tuple[CompiledStatement, ...]]:
+    """The session with what its exactly-once Kafka sinks need from the platform (transactional ids
+    unique to the job and its version, see :mod:`sqlflow.compiler.delivery`); a statement that
+    changes is written out again from its tree (Flink's positions in it are then the statement's)."""
+    ids = TransactionalIds(job, version)
+
+    def one(s: CompiledStatement) -> CompiledStatement:
+        if s.node is None:
+            return s
+        node = ids.tree(s.node)
+        if node is s.node:
+            return s
+        sql = node.sql(dialect="flink")
+        return replace(s, sql=sql, node=node, lowered=True, plain_sql=s.sql, template=_template(sql, s.secrets))
+
+    return tuple(one(s) for s in shared), tuple(one(s) for s in statements)
 
 
 def _sql_relative(config: Config, f: SourceFile) -> str:
@@ -399,26 +423,29 @@ def _statement(info: StatementInfo, lowered: LoweredJob) -> CompiledStatement:
         text, start = st.sql, st.location
     node = lowered.nodes.get(id(info))
     sql = node.sql(dialect="flink") if node is not None else text
-    template = _template(file, start, sql)
+    secrets = _secrets(file, start, sql)
     word_match = _WORD.match(text)
     return CompiledStatement(
         kind=lowered.kinds.get(id(info), info.kind), sql=sql,
         location=replace(info.location, source=None), sink=info.sink_name,
         in_statement_set=info.in_statement_set, word=word_match.group(0).upper() if word_match else "",
-        template=template, lowered=node is not None, predicts=lowered.predicts.get(id(info), ()),
-        positions=file.positions(start),
+        template=_template(sql, secrets), lowered=node is not None, predicts=lowered.predicts.get(id(info), ()),
+        positions=file.positions(start), secrets=secrets,
         node=node if node is not None else info.node, info=info)
 
 
-def _template(file: SourceFile, start: Location, sql: str) -> str | None:
-    """``sql`` with the secret ``${NAME}`` values of its lines put back as ``${NAME}`` (None if none)."""
+def _secrets(file: SourceFile, start: Location, sql: str) -> tuple[tuple[str, str], ...]:
+    """(value, name) of the secret ``${NAME}`` references on the statement's lines, longest value first."""
     last = start.line + sql.count("\n")
-    secret = [s for s in file.substitutions if start.line <= s.line <= last and s.value and s.secret]
-    if not secret:
-        return None
+    found = {(s.value, s.name) for s in file.substitutions if start.line <= s.line <= last and s.value and s.secret}
+    return tuple(sorted(found, key=lambda p: -len(p[0])))
+
+
+def _template(sql: str, secrets: tuple[tuple[str, str], ...]) -> str | None:
+    """``sql`` with its secret values put back as ``${NAME}`` (None if it holds none)."""
     out = sql
-    for s in sorted(secret, key=lambda s: -len(s.value)):
-        out = out.replace(s.value, "${" + s.name + "}")
+    for value, name in secrets:
+        out = out.replace(value, "${" + name + "}")
     return out if out != sql else None
 
 

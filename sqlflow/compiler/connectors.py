@@ -54,7 +54,8 @@ _KAFKA_COMMON = {
     "scan.parallelism", "scan.watermark.idle-timeout", "scan.watermark.emit.strategy",
     "scan.watermark.alignment.group", "scan.watermark.alignment.max-drift",
     "scan.watermark.alignment.update-interval", "sink.partitioner", "sink.semantic",
-    "sink.delivery-guarantee", "sink.transactional-id-prefix", "sink.parallelism",
+    "sink.delivery-guarantee", "sink.transactional-id-prefix", "sink.transaction-naming-strategy",
+    "sink.parallelism",
     "sink.buffer-flush.max-rows", "sink.buffer-flush.interval", "value.fields-prefix",
 }
 

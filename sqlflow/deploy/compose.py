@@ -17,8 +17,16 @@ import yaml
 from sqlflow import KAFKA_VERSION
 from sqlflow.config import TargetSettings, resolve_settings
 from sqlflow.deploy.flinkconf import cluster_config
+from sqlflow.kafka.broker import SHARED_SETTINGS
 
 IMAGE = "sqlflow:latest"
+#: Published ports listen on the host's loopback only: Flink's REST API takes job submissions
+#: (running code), and Kafka has no authentication here. Reach them from elsewhere through a tunnel
+#: or a proxy that authenticates.
+LOOPBACK = "127.0.0.1"
+#: The broker and the Flink processes come back when they die: a TaskManager whose task fails while
+#: cleaning up (a Python UDF worker killed, say) shuts itself down, and a job needs it to recover.
+RESTART = "unless-stopped"
 STATE_URI = "file:///opt/sqlflow/state"
 PYTHON = "/usr/local/bin/python"
 
@@ -44,7 +52,8 @@ def render_compose(settings: TargetSettings, kafka_port: int = 9092) -> dict[str
             "kafka": {
                 "image": f"apache/kafka:{KAFKA_VERSION}",
                 "hostname": "kafka",
-                "ports": [f"{kafka_port}:9092"],
+                "restart": RESTART,
+                "ports": [f"{LOOPBACK}:{kafka_port}:9092"],
                 "environment": {
                     "KAFKA_NODE_ID": "1",
                     "KAFKA_PROCESS_ROLES": "broker,controller",
@@ -57,15 +66,16 @@ def render_compose(settings: TargetSettings, kafka_port: int = 9092) -> dict[str
                     "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1",
                     "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
                     "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
-                    "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
+                    **{f"KAFKA_{k.upper().replace('.', '_')}": v for k, v in SHARED_SETTINGS.items()},
                 },
             },
             "jobmanager": {
                 "image": IMAGE,
                 "build": {"context": ".", "dockerfile": "docker/Dockerfile"},
                 "hostname": "jobmanager",
+                "restart": RESTART,
                 "command": ["jobmanager"],
-                "ports": [f"{settings.rest_port}:{settings.rest_port}"],
+                "ports": [f"{LOOPBACK}:{settings.rest_port}:{settings.rest_port}"],
                 "environment": dict(flink_env),
                 "volumes": list(volumes),
             },
@@ -73,6 +83,7 @@ def render_compose(settings: TargetSettings, kafka_port: int = 9092) -> dict[str
                 "image": IMAGE,
                 "command": ["taskmanager"],
                 "depends_on": ["jobmanager"],
+                "restart": RESTART,
                 "scale": settings.taskmanagers,
                 "environment": dict(flink_env),
                 "volumes": list(volumes),

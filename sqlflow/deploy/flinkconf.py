@@ -13,6 +13,7 @@ from typing import Mapping
 
 import yaml
 
+from sqlflow import defaults
 from sqlflow.config import TargetSettings
 from sqlflow.paths import flink_home
 
@@ -64,7 +65,6 @@ def cluster_config(
         "jobmanager.rpc.port": str(settings.rpc_port),
         "jobmanager.bind-host": bind_host,
         "jobmanager.memory.process.size": settings.jobmanager_memory,
-        "jobmanager.execution.failover-strategy": "region",
         "taskmanager.bind-host": bind_host,
         "taskmanager.host": host if bind_host != "0.0.0.0" else "",
         "taskmanager.numberOfTaskSlots": str(settings.slots),
@@ -75,13 +75,15 @@ def cluster_config(
         "rest.port": str(settings.rest_port),
         "state.savepoints.dir": f"{state.rstrip('/')}/savepoints",
         "execution.checkpointing.dir": f"{state.rstrip('/')}/checkpoints",
-        "execution.checkpointing.interval": "30s",
+        # jobs sqlflow submits carry their own (sqlflow.defaults); this is for any other client
+        defaults.CHECKPOINT_INTERVAL: defaults.STREAMING[defaults.CHECKPOINT_INTERVAL],
         "python.executable": py,
         "python.client.executable": py,
         "env.java.opts.all": distribution_java_opts(),
     }
     if not conf["taskmanager.host"]:
         del conf["taskmanager.host"]
+    conf.update(defaults.CLUSTER)  # failure detection and failover (sqlflow.defaults says why)
     conf.update({k: str(v) for k, v in settings.flink_config.items()})
     if gpu:
         conf.update(GPU_CONFIG)

@@ -20,6 +20,7 @@ from sqlflow.deploy.flinkconf import cluster_config, gpu_present, write_conf_dir
 from sqlflow.flink.rest import FlinkRest
 from sqlflow.config import Config, TargetSettings, resolve_settings
 from sqlflow.errors import ServiceError
+from sqlflow.kafka.broker import pid_running
 from sqlflow.paths import flink_home
 from sqlflow.process import run_bounded
 
@@ -88,12 +89,15 @@ def _pids(settings: TargetSettings) -> list[int]:
     return pids
 
 
+def _taskmanager_pids(settings: TargetSettings) -> list[int]:
+    """The running TaskManager processes of this project's cluster."""
+    _, _, pid_dir = _dirs(settings)
+    files = sorted(pid_dir.glob("*taskexecutor*.pid")) if pid_dir.exists() else []
+    return [int(x) for f in files for x in f.read_text().split() if x.isdigit() and _alive(int(x))]
+
+
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
+    return pid_running(pid)  # a killed daemon may linger as a zombie
 
 
 def wait_ready(rest: FlinkRest, taskmanagers: int, timeout: float, log_dir: Path | None = None) -> dict:
@@ -122,6 +126,8 @@ def start_local_cluster(config: TargetSettings | Config | Path | str, timeout: f
     gpu = gpu_present()
     running = [p for p in _pids(settings) if _alive(p)]
     if running and rest.reachable():
+        for _ in range(settings.taskmanagers - len(_taskmanager_pids(settings))):
+            _script("taskmanager.sh", "start", settings)  # one that died (killed, crashed) is started again
         wait_ready(rest, settings.taskmanagers, timeout, log_dir)
         return ClusterInfo(settings.rest_url, conf_dir, log_dir, settings.taskmanagers, settings.slots, gpu)
     if rest.reachable():

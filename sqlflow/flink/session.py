@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from sqlflow import defaults
 from sqlflow.compiler.compiled import JobFile
 from sqlflow.compiler.lowering import write_modules
 from sqlflow.config import Config
@@ -71,8 +72,9 @@ class EmbeddedSession:
         if self.config.kafka.check:
             check_kafka(job.session, job.name)
         staged = self.python_files(job)
+        given = {**self.config.flink, **(extra_config or {})}  # the job's own SETs come on top in run_job
         t_env = self.cluster.job_env(job, streaming=streaming, python_files=[staged],
-                                     config={**self.config.flink, **(extra_config or {})})
+                                     config=defaults.job_config(given, batch=job.batch or not streaming))
         job_id = run_job(t_env, job, base=self.config.root)
         self._files[job.name] = job
         submitted = SubmittedJob(name=job.name, file=job.path, job_id=job_id)

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sqlflow import defaults
 from sqlflow.compiler.lowering import NativePredict
 from sqlflow.flink.env import make_table_env
 from sqlflow.flink.java import java_text
@@ -34,13 +35,19 @@ def predict_from_json(data: dict[str, Any]) -> NativePredict:
                          outputs=tuple(tuple(o) for o in data["outputs"]), model=data["model"])
 
 
+def flink_config(spec: dict[str, Any]) -> dict[str, str]:
+    """The job's Flink configuration: sqlflow's defaults for its mode (sqlflow.defaults), then the
+    spec's (the project's flink: settings, the job's SETs, where and how to submit)."""
+    return defaults.job_config(spec["config"])
+
+
 def submit(spec: dict[str, Any]) -> dict[str, Any]:
     """Build the TableEnvironment from ``spec`` and run its statements; the job id or the error."""
     # Python UDFs must run in worker processes on the TaskManagers; PyFlink's
     # "loopback" mode would call back into this process, which exits after submitting.
     os.environ["_python_worker_execution_mode"] = "process"
-    config = dict(spec["config"])
-    batch = str(config.get("execution.runtime-mode", "")).lower() == "batch"
+    config = flink_config(spec)
+    batch = defaults.is_batch(config)
     env = make_table_env(streaming=not batch, config=config, jars=(), stream_api=bool(spec.get("stream_api")))
     steps = [RunStatement(s["kind"], s["sql"], predict=predict_from_json(s["predict"]) if s.get("predict") else None)
              for s in spec["statements"]]

@@ -45,11 +45,45 @@ _LOG4J = """Configuration:
 """
 
 
+#: The largest record the broker takes (Kafka's default is 1 MB): 16 MiB, so an oversized input
+#: record reaches the jobs, whose quality rules quarantine it, instead of failing its producer.
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+#: Broker settings that sqlflow's broker and docker-compose.yml's share (compose sets them as
+#: KAFKA_<KEY> environment variables).
+SHARED_SETTINGS: dict[str, str] = {
+    "message.max.bytes": str(MAX_MESSAGE_BYTES),
+    "group.initial.rebalance.delay.ms": "0",
+}
+
+#: How long formatting the storage folder may take (a JVM start and a small write).
+FORMAT_TIMEOUT_S = 120
+
+
 def _port_open(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
         return s.connect_ex((host, port)) == 0
 
+
+
+def pid_running(pid: int) -> bool:
+    """Whether process ``pid`` runs: it exists and is not a zombie.
+
+    A background process (the broker ``sqlflow up`` leaves, Flink's daemons)
+    is adopted by pid 1 when its starter exits; where pid 1 does not reap its
+    children (some container and VM inits), a process that ended stays a
+    zombie, and ``kill -0`` alone would call it running.
+    """
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # no /proc: kill -0 is all there is
 
 
 def new_cluster_id() -> str:
@@ -119,9 +153,9 @@ class KafkaBroker:
             "transaction.state.log.min.isr": "1",
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
-            "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "true",
             "log.retention.hours": "168",
+            **SHARED_SETTINGS,
         }
         path = self.data_dir / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
@@ -138,9 +172,13 @@ class KafkaBroker:
                f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.yaml'}", "-cp", classpath]
         if not (self.data_dir / "data" / "meta.properties").exists():
             cluster_id = new_cluster_id()
-            fmt = subprocess.run(jvm + ["kafka.tools.StorageTool", "format", "-t", cluster_id,
-                                        "-c", str(config), "--ignore-formatted"],
-                                 capture_output=True, text=True)
+            try:
+                fmt = subprocess.run(jvm + ["kafka.tools.StorageTool", "format", "-t", cluster_id,
+                                            "-c", str(config), "--ignore-formatted"],
+                                     capture_output=True, text=True, timeout=FORMAT_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                raise ServiceError(f"formatting the Kafka storage in {self.data_dir} did not finish within "
+                                   f"{FORMAT_TIMEOUT_S} s", hint="is the machine overloaded, or the disk full?") from None
             if fmt.returncode != 0:
                 raise ServiceError("formatting the Kafka storage failed: "
                                    + (fmt.stderr or fmt.stdout).strip().splitlines()[-1:][0]
@@ -228,8 +266,9 @@ def detached_broker(pid_file: Path) -> tuple[int, str] | None:
     try:
         pid_s, port, _ = pid_file.read_text().split(None, 2)
         pid = int(pid_s)
-        os.kill(pid, 0)
-    except (ValueError, ProcessLookupError, PermissionError):
+    except ValueError:
+        return None
+    if not pid_running(pid):
         return None
     return pid, f"127.0.0.1:{port}"
 
@@ -247,9 +286,7 @@ def stop_detached(pid_file: Path, timeout: float = 20.0) -> bool:
         return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not pid_running(pid):
             return True
         time.sleep(0.2)
     os.killpg(pid, signal.SIGKILL)

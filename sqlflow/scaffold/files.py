@@ -15,8 +15,17 @@ vars: {{}}                 # values for ${{NAME}} in the SQL (else the environme
 
 JOB_SQL = """\
 -- Page views per page section and minute, in event time.
--- A datagen source stands in for a Kafka topic (swap its WITH clause for
--- 'connector' = 'kafka' when the topic exists); a print sink shows the rows.
+-- A datagen source stands in for a Kafka topic and a print sink shows the rows.
+-- With Kafka, read only committed records and write exactly-once: sqlflow checkpoints
+-- streaming jobs and gives each sink its transactional id, so a restart after a
+-- failure neither loses nor repeats a row.
+--   source: WITH ('connector' = 'kafka', 'topic' = 'page_views', 'format' = 'json',
+--                 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
+--                 'properties.group.id' = 'page-views', 'scan.startup.mode' = 'earliest-offset',
+--                 'properties.isolation.level' = 'read_committed')
+--   sink:   WITH ('connector' = 'kafka', 'topic' = 'page_views_per_minute', 'format' = 'json',
+--                 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
+--                 'sink.delivery-guarantee' = 'exactly-once')
 CREATE TEMPORARY FUNCTION page_section
 AS 'udfs.pages.page_section'
 LANGUAGE PYTHON;

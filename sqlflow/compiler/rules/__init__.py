@@ -10,6 +10,7 @@ from sqlflow.compiler.rules.ambiguous_column import AmbiguousColumn
 from sqlflow.compiler.rules.append_only_sink import AppendOnlySink
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
+from sqlflow.compiler.rules.delivery import DeliveryGuarantee, DuplicateTransactionalId, ExactlyOnceCheckpointing
 from sqlflow.compiler.rules.duplicate import DuplicateDefinition
 from sqlflow.compiler.rules.grouping import Grouping
 from sqlflow.compiler.rules.kafka_security import KafkaSecurity, SecretInSql
@@ -59,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     AppendOnlySink(),
     StreamingSort(),
     PathOutsideProject(),
+    DuplicateTransactionalId(),
     ModelFile(),
     ModelSignatureRule(),
     StateTtl(),
@@ -67,6 +69,8 @@ RULES: tuple[Rule, ...] = (
     ProctimeWindow(),
     MixedComparison(),
     SecretInSql(),
+    DeliveryGuarantee(),
+    ExactlyOnceCheckpointing(),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)

@@ -31,7 +31,7 @@ SOURCE = """CREATE TABLE nf_events (
 
 CREATE TABLE nf_sink (user_id BIGINT, w TIMESTAMP(3), n BIGINT) WITH (
     'connector' = 'kafka',
-    'topic' = 'out',
+    'topic' = 'out', 'sink.delivery-guarantee' = 'exactly-once',
     'properties.bootstrap.servers' = 'localhost:9092',
     'format' = 'json'
 );

@@ -34,7 +34,7 @@ def test_compose_mirrors_the_local_target():
         assert {k: v for k, v in props.items() if k not in PLACE_KEYS} == \
                {k: v for k, v in local.items() if k not in PLACE_KEYS}
     jm = compose["services"]["jobmanager"]
-    assert jm["ports"] == [f"{settings.rest_port}:{settings.rest_port}"]
+    assert jm["ports"] == [f"127.0.0.1:{settings.rest_port}:{settings.rest_port}"]
     tm = compose["services"]["taskmanager"]
     assert tm["deploy"]["resources"]["reservations"]["devices"] == [
         {"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]
@@ -78,3 +78,17 @@ def test_local_conf_dir_holds_the_cluster_config_and_log_files(tmp_path):
     assert conf["env.java.opts.all"].count("--add-opens=java.base/java.nio=ALL-UNNAMED") == 1
     assert (conf["taskmanager.numberOfTaskSlots"], conf["rest.port"], conf["taskmanager.memory.process.size"]) == (
         str(settings.slots), str(settings.rest_port), settings.taskmanager_memory)
+
+
+def test_published_ports_listen_on_loopback_and_kafka_takes_what_the_local_broker_takes():
+    from sqlflow.kafka.broker import MAX_MESSAGE_BYTES, SHARED_SETTINGS
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    published = [p for s in compose["services"].values() for p in s.get("ports", [])]
+    assert published and all(p.startswith("127.0.0.1:") for p in published)
+    kafka_env = compose["services"]["kafka"]["environment"]
+    assert {k: kafka_env[f"KAFKA_{k.upper().replace('.', '_')}"] for k in SHARED_SETTINGS} == SHARED_SETTINGS
+    assert kafka_env["KAFKA_MESSAGE_MAX_BYTES"] == str(MAX_MESSAGE_BYTES)
+    restart = {name: s.get("restart") for name, s in compose["services"].items()}
+    assert restart == {"kafka": "unless-stopped", "jobmanager": "unless-stopped", "taskmanager": "unless-stopped",
+                       "sqlflow": None}

@@ -75,3 +75,28 @@ def test_scaffold_is_formatted_and_validates(tmp_path):
     assert format_sql(text) == text
     compiled = compile_project(tmp_path / "p")
     assert [d.render() for d in compiled.diagnostics] == []
+
+
+def test_the_kafka_clauses_the_template_shows_write_exactly_once_and_read_committed(tmp_path):
+    """Swapping in the WITH clauses the job's header shows gives a project validate finds no fault in."""
+    import re
+
+    from sqlflow.compiler import compile_project
+
+    root = tmp_path / "p"
+    scaffold(root)
+    job = root / "sql/page_views_per_minute.sql"
+    text = job.read_text()
+    shown = {m.group(1): re.sub(r"\s*\n--\s*", " ", m.group(2))
+             for m in re.finditer(r"^--\s+(source|sink):\s+(WITH \(.*?\))$", text, re.S | re.M)}
+    assert sorted(shown) == ["sink", "source"]
+    assert "'properties.isolation.level' = 'read_committed'" in shown["source"]
+    assert "'sink.delivery-guarantee' = 'exactly-once'" in shown["sink"]
+    text = re.sub(r"WITH \(\n    'connector' = 'datagen',.*?\n\);", shown["source"] + ";", text, flags=re.S)
+    text = text.replace("WITH (\n    'connector' = 'print'\n);", shown["sink"] + ";")
+    job.write_text(text)
+    compiled = compile_project(root)
+    assert [d.render() for d in compiled.diagnostics] == []
+    swapped = job.read_text()
+    assert (swapped.count("'topic' = 'page_views_per_minute'"), swapped.count("'topic' = 'page_views'"),
+            swapped.count("'connector' = 'datagen'"), swapped.count("'connector' = 'print'")) == (2, 2, 0, 0)

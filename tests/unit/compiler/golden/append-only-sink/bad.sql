@@ -2,7 +2,7 @@ SET 'table.exec.state.ttl' = '1 h';
 
 CREATE TABLE shown (ad_id BIGINT, n BIGINT) WITH (
   'connector' = 'kafka',
-  'topic' = 'shown',
+  'topic' = 'shown', 'sink.delivery-guarantee' = 'exactly-once',
   'properties.bootstrap.servers' = 'localhost:9092',
   'format' = 'json'
 );

@@ -2,7 +2,7 @@ SET 'table.exec.state.ttl' = '1 h';
 
 CREATE TABLE shown (ad_id BIGINT, n BIGINT, PRIMARY KEY (ad_id) NOT ENFORCED) WITH (
   'connector' = 'upsert-kafka',
-  'topic' = 'shown',
+  'topic' = 'shown', 'sink.delivery-guarantee' = 'exactly-once',
   'properties.bootstrap.servers' = 'localhost:9092',
   'key.format' = 'json',
   'value.format' = 'json'
@@ -10,7 +10,7 @@ CREATE TABLE shown (ad_id BIGINT, n BIGINT, PRIMARY KEY (ad_id) NOT ENFORCED) WI
 
 CREATE TABLE shown_log (ad_id BIGINT, n BIGINT) WITH (
   'connector' = 'kafka',
-  'topic' = 'shown-log',
+  'topic' = 'shown-log', 'sink.delivery-guarantee' = 'exactly-once',
   'properties.bootstrap.servers' = 'localhost:9092',
   'format' = 'json'
 );

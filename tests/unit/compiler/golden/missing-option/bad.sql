@@ -1,7 +1,7 @@
 CREATE TABLE audit (id STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (
   'connector' = 'upsert-kafka',
   'properties.bootstrap.servers' = 'localhost:9092',
-  'key.format' = 'json',
+  'key.format' = 'json', 'sink.delivery-guarantee' = 'exactly-once',
   'value.format' = 'json'
 );
 

@@ -1,6 +1,6 @@
 CREATE TABLE audit (id STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (
   'connector' = 'upsert-kafka',
-  'topic' = 'audit',
+  'topic' = 'audit', 'sink.delivery-guarantee' = 'exactly-once',
   'properties.bootstrap.servers' = 'localhost:9092',
   'key.format' = 'json',
   'value.format' = 'json'
