@@ -29,9 +29,11 @@ output record (as a read_committed reader sees it) of an id produced after the
 fault. At the end,
 each output is compared with the input: per id, how many times it came out.
 
-The job's model call is :data:`MODEL_CALLS`; the native (JVM) model runtime
-goes in there as a second entry once it exists, and its task is then killed
-with the ``python-worker`` fault's counterpart (add it to :data:`FAULTS`).
+The job's model call is one of :data:`MODEL_CALLS`: the Python UDF runtime
+(whose worker process the ``python-worker`` fault kills), or the native model
+runtime (``CREATE MODEL`` + ``ML_PREDICT``, in the TaskManager's JVM: its task
+dies with the TaskManager the ``taskmanager`` fault kills; it has no process of
+its own to kill, so the ``python-worker`` fault does not apply to it).
 """
 
 from __future__ import annotations
@@ -60,16 +62,26 @@ JOB = "score"
 TOPIC_IN, TOPIC_EO, TOPIC_ALO = "requests", "scored_eo", "scored_alo"
 FAULTS = ("taskmanager", "python-worker", "broker", "savepoint")
 
-#: How the job calls the model. The native model runtime (CREATE MODEL with the JVM provider)
-#: becomes a second entry here when it is built; run(model=...) picks one.
+#: How the job calls the model: the statements that declare it, and the view ``scored`` (id, score).
 MODEL_CALLS: dict[str, tuple[str, str]] = {
     "python-udf": ("CREATE TEMPORARY FUNCTION ctr_score AS 'udfs.pipeline_models.ctr_score' LANGUAGE PYTHON;\n",
-                   "ctr_score(" + ", ".join(["x", "1 - x", "x * x", "0.5"] * 4) + ")"),
+                   "CREATE TEMPORARY VIEW scored AS SELECT id, ctr_score("
+                   + ", ".join(["x", "1 - x", "x * x", "0.5"] * 4) + ") AS score FROM requests;\n"),
+    "native": ("CREATE TEMPORARY MODEL ctr INPUT (" + ", ".join(f"f{i} FLOAT" for i in range(16))
+               + ") OUTPUT (probability FLOAT) WITH ('provider' = 'onnx', 'path' = 'models/ctr.onnx');\n",
+               "CREATE TEMPORARY VIEW features AS SELECT id, "
+               + ", ".join(f"CAST({e} AS FLOAT) AS f{i}" for i, e in enumerate(["x", "1 - x", "x * x", "0.5"] * 4))
+               + " FROM requests;\n"
+               "CREATE TEMPORARY VIEW scored AS SELECT id, CAST(probability AS DOUBLE) AS score "
+               "FROM ML_PREDICT(TABLE features, MODEL ctr, DESCRIPTOR(" + ", ".join(f"f{i}" for i in range(16))
+               + "));\n"),
 }
+#: The faults that apply to each model runtime.
+MODEL_FAULTS: dict[str, tuple[str, ...]] = {"python-udf": FAULTS, "native": ("taskmanager", "broker", "savepoint")}
 
 JOB_SQL = """-- Requests scored by the CTR model, written twice: exactly-once, and at-least-once for comparison.
 SET 'python.fn-execution.bundle.time' = '100';
-{function}
+{declarations}
 CREATE TEMPORARY TABLE requests (id BIGINT, x DOUBLE) WITH (
     'connector' = 'kafka', 'topic' = '{topic_in}', 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
     'properties.group.id' = 'faults', 'properties.isolation.level' = 'read_committed',
@@ -80,18 +92,17 @@ CREATE TEMPORARY TABLE scored_eo (id BIGINT, score DOUBLE) WITH (
 CREATE TEMPORARY TABLE scored_alo (id BIGINT, score DOUBLE) WITH (
     'connector' = 'kafka', 'topic' = '{topic_alo}', 'properties.bootstrap.servers' = '${{KAFKA_BOOTSTRAP}}',
     'format' = 'json', 'sink.delivery-guarantee' = 'at-least-once');
-CREATE TEMPORARY VIEW scored AS SELECT id, {call} AS score FROM requests;
-INSERT INTO scored_eo SELECT id, score FROM scored;
+{scored}INSERT INTO scored_eo SELECT id, score FROM scored;
 INSERT INTO scored_alo SELECT id, score FROM scored;
 """
 
 
 def faults_project(model: str = "python-udf") -> dict[str, str | Path]:
     """The files of the fault runs' project: the job, the CTR model's UDF module and the model."""
-    function, call = MODEL_CALLS[model]
+    declarations, scored = MODEL_CALLS[model]
     return {
-        f"sql/{JOB}.sql": JOB_SQL.format(function=function, call=call, topic_in=TOPIC_IN, topic_eo=TOPIC_EO,
-                                         topic_alo=TOPIC_ALO),
+        f"sql/{JOB}.sql": JOB_SQL.format(declarations=declarations, scored=scored, topic_in=TOPIC_IN,
+                                         topic_eo=TOPIC_EO, topic_alo=TOPIC_ALO),
         "udfs/__init__.py": "",
         "udfs/pipeline_models.py": REPO / "udfs" / "pipeline_models.py",
         "models/ctr.onnx": REPO / "models" / "ctr.onnx",

@@ -62,3 +62,16 @@ def test_the_at_least_once_sink_writes_records_twice_under_the_same_faults(resul
     assert result.alo_duplicated > 0
     assert got["taskmanager"].extra_copies_alo > 0 and got["python-worker"].extra_copies_alo > 0
     assert got["savepoint"].extra_copies_alo == 0  # a stop with a savepoint flushes first: nothing to repeat
+
+
+def test_a_natively_scoring_job_loses_and_doubles_nothing_when_its_taskmanager_dies(tmp_path):
+    """The same job with the model in the TaskManager's JVM (CREATE MODEL + ML_PREDICT): its task dies with
+    the TaskManager; the micro-batching operator holds no row across a checkpoint, so none is lost or doubled."""
+    native = faults.run(tmp_path / "project", records=RECORDS // 2, rate=RATE, faults=("taskmanager",),
+                        model="native", log=print)
+    assert native.records >= RECORDS // 2
+    assert (native.input_duplicated, native.lost, native.duplicated) == (0, 0, 0)
+    [tm] = native.faults
+    assert (tm.fault, tm.extra_copies, tm.restarts >= 1) == ("taskmanager", 0, True)
+    assert tm.recovery_s <= RECOVERY_BOUND_S
+    assert native.alo_lost == 0 and tm.extra_copies_alo > 0  # the same fault doubles at-least-once output
