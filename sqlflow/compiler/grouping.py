@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from sqlglot import exp
 
-from sqlflow.compiler.expressions import Scope, function_name, is_aggregate_call
+from sqlflow.compiler.expressions import Scope, function_name
 from sqlflow.compiler.facts import Unresolved
 from sqlflow.errors import Location
 

@@ -101,6 +101,12 @@ class PlannedJob:
             sys_path.append(str(ship_dir))
         if self.requirements and ship_dir is not None:
             conf["python.requirements"] = str(ship_dir / "requirements.txt")
+        native_models = sorted({s.predict.path for s in self.statements if s.predict is not None and s.predict.path})
+        if native_models and ship_dir is not None:
+            # the native runtime finds a model on a remote TaskManager among the job's cached files, by the
+            # relative path it was given (the submitting side resolves it in the shipped folder)
+            conf["pipeline.cached-files"] = ";".join(
+                f"name:{m},path:{(ship_dir / m).resolve().as_uri()}" for m in native_models)
         if savepoint:
             conf["execution.state-recovery.path"] = savepoint
         return {

@@ -27,7 +27,7 @@ from sqlflow.deploy.client import submit_client
 from sqlflow.deploy.local import start_local_cluster
 from sqlflow.deploy.plan import (Changes, JobChange, Plan, PlannedJob, PlannedStatement, build_plan, diff,
                                  embedded_refused)
-from sqlflow.deploy.savepoints import savepoint_target, take_savepoint
+from sqlflow.deploy.savepoints import take_savepoint
 from sqlflow.deploy.ship import ship_files
 from sqlflow.deploy.state import load_state, record, state_file
 from sqlflow.deploy.watch import StartFailure, watch_job

@@ -12,7 +12,6 @@ the job file (:mod:`sqlflow.flink.java`).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from sqlflow import defaults
@@ -54,7 +53,7 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
     if not any(s.kind == "insert" for s in steps):
         return {"error": "the job has no INSERT statement to run", "statement": None}
     try:
-        job_id = execute(env, steps, base=Path.cwd())
+        job_id = execute(env, steps)  # model paths stay relative: found in the shipped folder, or cached
     except StatementFailure as failure:
         return {"error": java_text(failure.cause), "statement": failure.index}
     return {"job_id": job_id}

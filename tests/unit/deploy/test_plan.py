@@ -257,3 +257,29 @@ def test_python_functions_and_their_models_are_shipped(project):
                         "INSERT INTO out2 SELECT ctr(k) FROM src;\n")
     job = _plan(project, check=False).job("copy")
     assert (job.udf_modules, job.models) == (("udfs.scoring",), ())
+
+
+def test_a_native_model_is_cached_with_the_job_under_its_relative_path(project, tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parents[3]
+    (project / "models").mkdir()
+    shutil.copy(root / "models" / "ctr.onnx", project / "models" / "ctr.onnx")
+    features = ", ".join(f"f{i} FLOAT" for i in range(16))
+    (project / "sql" / "copy.sql").write_text(
+        f"CREATE TEMPORARY MODEL ctr INPUT ({features}) OUTPUT (probability FLOAT)\n"
+        "WITH ('provider' = 'onnx', 'path' = 'models/ctr.onnx');\n"
+        f"CREATE TABLE feats ({features}) WITH ('connector' = 'datagen');\n"
+        "CREATE TABLE out2 (probability FLOAT) WITH ('connector' = 'blackhole');\n"
+        "INSERT INTO out2 SELECT probability FROM ML_PREDICT(TABLE feats, MODEL ctr, DESCRIPTOR("
+        + ", ".join(f"f{i}" for i in range(16)) + "));\n")
+    settings = resolve_settings(project, target="remote", rest_url="http://flink.example:8081")
+    job = build_plan(settings).job("copy")
+    assert job.native and job.models == ("models/ctr.onnx",)
+    spec = job.submit_spec(settings, ship_dir=tmp_path)
+    assert spec["stream_api"] is True
+    assert spec["config"]["pipeline.cached-files"] == f"name:models/ctr.onnx,path:{(tmp_path / 'models/ctr.onnx').as_uri()}"
+    [step] = [s for s in spec["statements"] if s["kind"] == "predict"]
+    assert (step["predict"]["source"], step["predict"]["options"]) == ("feats", [["path", "models/ctr.onnx"]])
+    assert spec["statements"][-1]["sql"].endswith("FROM `__ml_predict_1` AS __ml_predict")
+    assert any(j.endswith("sqlflow-onnx-0.1.0.jar") for j in job.jars)
