@@ -12,6 +12,7 @@ from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.rules.connectors import MissingOption, UnknownConnector, UnknownOption
 from sqlflow.compiler.rules.delivery import DeliveryGuarantee, DuplicateTransactionalId, ExactlyOnceCheckpointing
 from sqlflow.compiler.rules.duplicate import DuplicateDefinition
+from sqlflow.compiler.rules.duplicate_column import DuplicateColumn
 from sqlflow.compiler.rules.grouping import Grouping
 from sqlflow.compiler.rules.kafka_security import KafkaSecurity, SecretInSql
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
@@ -39,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     ReservedWord(),
     UndefinedVariable(),
     DuplicateDefinition(),
+    DuplicateColumn(),
     UnknownTable(),
     UnknownColumn(),
     AmbiguousColumn(),

@@ -1,0 +1,9 @@
+CREATE TABLE dc_requests (request_id STRING, ad_position INT, score_in DOUBLE) WITH ('connector' = 'datagen');
+
+CREATE TABLE dc_out (request_id STRING, ad_position INT, f DOUBLE) WITH ('connector' = 'blackhole');
+
+CREATE TEMPORARY VIEW dc_features AS
+SELECT request_id, ad_position AS request_position, CAST(ad_position AS DOUBLE) AS ad_position
+FROM dc_requests;
+
+INSERT INTO dc_out SELECT request_id, request_position, ad_position FROM dc_features;
