@@ -33,12 +33,11 @@ from pathlib import Path
 from sqlglot import exp
 
 from sqlflow.compiler import compile_project
-from sqlflow.flink.parser import flink_parser
-from sqlflow.flink.explain import planner_check  # Flink's judgement: the one entry point used here
-from sqlflow.compiler.project import substitute
+from sqlflow.config import substitute
 from sqlflow.dialect import expressions as fx
-from sqlflow.dialect import parse_script_partial
-from sqlflow.sqlscript import split_statements
+from sqlflow.dialect import parse_script_partial, statement_texts
+from sqlflow.flink.explain import planner_check  # Flink's judgement: the one entry point used here
+from sqlflow.flink.parser import flink_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = {"shipped": ROOT, "fixture": ROOT / "tests" / "fixtures" / "projects" / "good"}
@@ -362,10 +361,10 @@ def _flink_parser_errors(root: Path, rel: str, compiled) -> list[str]:
         return []
     text, _ = substitute((root / rel).read_text(encoding="utf-8"), compiled.config.lookup_var)
     out = []
-    for stmt in split_statements(text):
-        verdict = flink_parser().parse(stmt.text)
+    for sql, start in statement_texts(text):
+        verdict = flink_parser().parse(sql)
         if not verdict.ok:
-            out.append(f"{rel}:{stmt.line + max(verdict.line - 1, 0)}: [flink-parser] {verdict.message[:160]}")
+            out.append(f"{rel}:{start.line + max(verdict.line - 1, 0)}: [flink-parser] {verdict.message[:160]}")
     return out
 
 

@@ -236,7 +236,8 @@ from sqlglot import exp
 
 from sqlflow.dialect.flink import Flink
 from sqlflow.dialect.format import format_sql, format_statement
-from sqlflow.dialect.script import ParsedScript, Statement, parse_script, parse_script_partial, strip_comments
+from sqlflow.dialect.script import (ParsedScript, Statement, parse_script, parse_script_partial, statement_texts,
+                                    strip_comments)
 
 
 def with_options(create: exp.Expr) -> dict[str, str]:
@@ -250,5 +251,5 @@ def with_options(create: exp.Expr) -> dict[str, str]:
     return out
 
 
-__all__ = ["Flink", "ParsedScript", "Statement", "format_sql", "format_statement", "parse_script", "strip_comments",
-           "parse_script_partial", "with_options"]
+__all__ = ["Flink", "ParsedScript", "Statement", "format_sql", "format_statement", "parse_script",
+           "parse_script_partial", "statement_texts", "strip_comments", "with_options"]

@@ -142,6 +142,17 @@ def parse_script(text: str, file: str = "<string>") -> list[Statement]:
     return parsed.statements
 
 
+def statement_texts(text: str, file: str = "<string>") -> list[tuple[str, Location]]:
+    """Each statement's text and where it starts, split as the parser splits (statement sets kept
+    whole), whether or not it parses; text the tokenizer cannot read ends the list."""
+    index = _LineIndex(text, file)
+    try:
+        tokens = _tokenize(text, index)
+    except _TokenizeError as err:
+        tokens = err.before
+    return [(text[c[0].start : c[-1].end + 1], index.location(c[0].start)) for c in split_chunks(tokens) if c]
+
+
 def parse_script_partial(text: str, file: str = "<string>") -> ParsedScript:
     """Like :func:`parse_script`, but a bad statement costs only itself: the others are kept.
 
