@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sqlflow.flink.parser import flink_parser, planner_jar
-from sqlflow.compiler.project import substitute
+from sqlflow.config import substitute
 from sqlflow.config import CONFIG_FILE, load_config
 from sqlflow.dialect import format_sql, parse_script
 from sqlflow.errors import SqlflowError
