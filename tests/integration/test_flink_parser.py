@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sqlflow.flink.parser import flink_parser, planner_jar
-from sqlflow.config import substitute
-from sqlflow.config import CONFIG_FILE, load_config
+from sqlflow.config import CONFIG_FILE, load_config, substitute
 from sqlflow.dialect import format_sql, parse_script
 from sqlflow.errors import SqlflowError
+from sqlflow.flink.parser import flink_parser, planner_jar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "dialect"))
 from flink_grammar import CANONICAL, GRAMMAR, REJECTED, STATEMENT_PRODUCTIONS  # noqa: E402
