@@ -105,7 +105,8 @@ def _run(argv: list[str] | None) -> None:
     except SqlflowError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(exc.render() if exc.location else f"error: {exc}", err=True)
+        plain = "\n".join([f"error: {exc}", *(f"  = note: {n}" for n in exc.notes)])
+        click.echo(exc.render() if exc.location else plain, err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

@@ -21,6 +21,8 @@ from sqlflow.flink.native import native_failure
 from sqlflow.flink.pyerrors import python_failure, with_source as _with_source
 
 TERMINAL = ("FINISHED", "FAILED", "CANCELED")
+#: Failures of one job after which a run stops it (a job whose restart strategy restarts it forever).
+FAILURES_BEFORE_STOP = 3
 #: States of a job that is in trouble: it failed, or it fails and restarts.
 TROUBLED = ("FAILED", "FAILING", "RESTARTING")
 
@@ -102,11 +104,27 @@ class EmbeddedSession:
                     message, where = self._why(job)
                     raise JobError(f"job {job.name} failed: {message}", location=where,
                                    rule="udf-failed" if where is not None else "job-failed")
+                if job.job_id and states.get(job.name) not in TERMINAL:
+                    self._give_up_on_a_loop(job)
             if all(s in TERMINAL for s in states.values()):
                 return states
             if deadline is not None and time.monotonic() > deadline:
                 return states
             time.sleep(interval)
+
+    def _give_up_on_a_loop(self, job: SubmittedJob) -> None:
+        """A job that failed :data:`FAILURES_BEFORE_STOP` times is failing in a loop (its restart strategy
+        starts it again and again, say a UDF that raises in ``open()``): the run stops with its cause."""
+        try:
+            failures = len(self.cluster.client.exceptions(job.job_id))
+        except SqlflowError:
+            return
+        if failures >= FAILURES_BEFORE_STOP:
+            message, where = self._why(job)
+            raise JobError(f"job {job.name} failed: {message}", location=where,
+                           rule="udf-failed" if where is not None else "job-failed",
+                           notes=[f"it failed {failures} times: Flink's restart strategy started it again after "
+                                  "each failure, and the run stops here"])
 
     def failure(self, name: str) -> str | None:
         """Why the job ``name`` failed or restarts: the cause Flink recorded last, if any."""
