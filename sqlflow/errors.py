@@ -44,9 +44,11 @@ class Location:
                 return None
         if text is None or not self.line:
             return None
-        lines = text.splitlines()
+        # lines end at "\n" only, as the dialect counts them (str.splitlines also breaks at \x1c-\x1e,
+        # \x85, \u2028, ... which would show another line than the one the error is on)
+        lines = text.split("\n")
         if 0 < self.line <= len(lines):
-            return lines[self.line - 1]
+            return lines[self.line - 1].removesuffix("\r")
         return None
 
 
