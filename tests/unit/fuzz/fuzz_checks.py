@@ -42,13 +42,16 @@ from sqlflow.dialect import format_sql, parse_script, parse_script_partial
 from sqlflow.errors import Diagnostics, ParseError, SqlflowError
 from sqlflow.scrub import forget_secrets
 from sqlflow.sqltest.runner import SqlTestRunner
-from sqlflow.sqltest.spec import read_test
+from sqlflow.sqltest.plan import plan_test, write_inputs
+from sqlflow.sqltest.spec import SqlTest, read_test
+from sqlflow.sqltest.subject import job_under_test
 
 BOUND = float(os.environ.get("SQLFLOW_FUZZ_BOUND", "5"))
 #: How many cases each property has checked in this process (the soak's report reads it).
 CASES: Counter[str] = Counter()
 _LOCATED = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (error|warning)\[[\w-]+\]: ", re.M)
-_LEAKS = ("Traceback (most recent call last)", "internal error", "<Token token_type", "Error object at 0x")
+#: Text that must never reach a user: a traceback, the CLI's internal-error line, raw sqlglot objects.
+LEAKS = ("Traceback (most recent call last)", "internal error", "<Token token_type", "Error object at 0x")
 
 
 class Hang(BaseException):
@@ -111,7 +114,7 @@ def check_located(err: BaseException, texts: dict[str, str], what: str) -> None:
     elif texts and not any(loc.file.endswith(f) or f.endswith(loc.file) for f in texts):
         fail(f"{what}: an error located in {loc.file}, not in the file given: {err.render()}")
     text = err.render()
-    for leak in _LEAKS:
+    for leak in LEAKS:
         if leak in text:
             fail(f"{what}: the error shows internals ({leak!r}): {text}")
 
@@ -290,7 +293,7 @@ def check_cli(args: list[str], project: Path, inputs: dict[str, str] | None = No
     shown = f"sqlflow {' '.join(args)} -> {code}\n--- stdout:\n{out[-3000:]}\n--- stderr:\n{err[-3000:]}"
     if code not in (0, 1):
         fail(f"exit code {code}: {shown}")
-    for leak in _LEAKS:
+    for leak in LEAKS:
         if leak in both:
             fail(f"the output shows internals ({leak!r}): {shown}")
     if code == 1 and not (_LOCATED.search(both) or re.search(r"^(error: |would reformat )", both, re.M)):
@@ -332,7 +335,7 @@ def check_test_spec(runner: SqlTestRunner, path: Path, text: str, job_texts: dic
     try:
         with time_bound("read and prepare a test", BOUND * 2):
             try:
-                runner.prepare(read_test(path), folder)
+                _prepare(runner, read_test(path), folder)
             except SqlflowError as exc:
                 check_located(exc, texts, "sqltest")
                 return "test error"
@@ -343,3 +346,14 @@ def check_test_spec(runner: SqlTestRunner, path: Path, text: str, job_texts: dic
     if runner._cluster is not None:  # noqa: SLF001 - the property: preparing starts no Flink
         fail("preparing a test started a Flink cluster")
     return "ready"
+
+
+def _prepare(runner: SqlTestRunner, test: SqlTest, folder: Path) -> None:
+    if hasattr(runner, "prepare"):
+        runner.prepare(test, folder)
+        return
+    # the runner before prepare() (the soak replays found inputs on the revision before the fixes): its
+    # first steps, as its _run took them
+    _, compiled = runner.compiled(test)
+    plan = plan_test(test, job_under_test(compiled, test.job))
+    write_inputs(test, plan, folder)
