@@ -16,7 +16,7 @@ MVN := mvn -B -ntp -Dstyle.color=never -Dmaven.repo.local=$(SQLFLOW_CACHE)/m2 -f
 MVN_TIMEOUT ?= 1200
 
 .PHONY: all install jars jvm test-jvm system-deps demo test test-unit test-integration test-sql lint bench \
-	bench-native validate clean distclean
+	bench-native fuzz validate clean distclean
 
 all: install jars jvm
 
@@ -91,6 +91,11 @@ bench: install jars
 	$(BIN)/python bench/bench_udf.py micro
 	$(BIN)/python bench/bench_udf.py flink --quick
 	$(BIN)/python bench/bench_scoring.py
+
+# the fuzzing soak: the properties of tests/unit/fuzz on many thousands of random cases (about 20 minutes;
+# writes the "Compiler fuzzing" section of bench/RESULTS.md and bench/fuzz_results.json)
+fuzz: install
+	$(BIN)/python bench/bench_fuzz.py
 
 # native model runtime vs the same job with a SQL expression (writes bench/native_results.json)
 bench-native: install jars jvm

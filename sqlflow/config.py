@@ -40,6 +40,7 @@ from sqlflow.access import (KAFKA_KEYS, SECRETS_FILE_ENV, KafkaConnection, Kafka
 from sqlflow.errors import ConfigError, Location, did_you_mean
 from sqlflow.paths import find_project_root, within
 from sqlflow.scrub import add_secret
+from sqlflow.yamlfile import YamlSyntaxError, load_yaml
 
 CONFIG_FILE = "sqlflow.yaml"
 TARGETS = ("embedded", "local", "remote", "kubernetes")
@@ -348,23 +349,47 @@ _SECTIONS = {"embedded": EmbeddedTarget, "local": LocalTarget, "remote": RemoteT
 _TOP_KEYS = ("name", "sql", "udfs", "models", "target", "targets", "kafka", "flink", "vars", "requirements")
 
 
-def _loc(file: Path, text: str, key: str) -> Location:
-    for i, line in enumerate(text.splitlines(), 1):
+def _loc(file: Path, text: str, key: Any) -> Location:
+    """Where the setting ``key:`` is written in sqlflow.yaml (else where the file starts)."""
+    for i, line in enumerate(text.split("\n"), 1):
         col = line.find(f"{key}:")
         if col >= 0:
-            return Location(str(file), i, col + 1, len(key), source=text)
-    return Location(str(file), source=text)
+            return Location(str(file), i, col + 1, len(str(key)), source=text)
+    found = _key_mark(text, key)  # a key YAML spells otherwise: null, ~, yes, 0x1F, "quoted"
+    if found is not None:
+        return Location(str(file), *found, source=text)
+    return Location(str(file), 1, 1, source=text)
+
+
+def _key_mark(text: str, key: Any) -> tuple[int, int, int] | None:
+    """``(line, column, length)`` of the first mapping key in the YAML ``text`` that reads as ``key``."""
+    try:
+        nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
+        reader = yaml.SafeLoader("")
+        while nodes:
+            node = nodes.pop(0)  # breadth first: a top-level key before a nested one
+            if isinstance(node, yaml.SequenceNode):
+                nodes.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and reader.construct_object(k) == key:
+                        start, end = k.start_mark, k.end_mark
+                        return start.line + 1, start.column + 1, max(1, end.index - start.index)
+                    nodes.append(v)
+    except (yaml.YAMLError, TypeError, ValueError):
+        return None
+    return None
 
 
 def _value_loc(file: Path, text: str, key: str, value: str) -> Location:
     """The value of a top-level ``key: value`` line (the key's line if the value is not on it)."""
-    for i, line in enumerate(text.splitlines(), 1):
+    for i, line in enumerate(text.split("\n"), 1):
         if line.startswith(f"{key}:"):
             col = line.find(value, len(key) + 1)
             if col >= 0:
                 return Location(str(file), i, col + 1, len(value), source=text)
             return Location(str(file), i, 1, len(key), source=text)
-    return Location(str(file), source=text)
+    return _loc(file, text, key)
 
 
 def _section(data: Mapping[str, Any], key: str, shape: type, file: Path, text: str) -> Any:
@@ -427,14 +452,13 @@ def load_config(root: Path | None = None, overrides: Mapping[str, Any] | None = 
     if file.exists():
         text = file.read_text(encoding="utf-8")
         try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ConfigError(f"{CONFIG_FILE} is not valid YAML: {getattr(exc, 'problem', exc)}",
-                              location=Location(str(file), mark.line + 1, mark.column + 1, source=text)
-                              if mark else Location(str(file)), rule="bad-config") from None
+            data = load_yaml(text)[0] or {}
+        except YamlSyntaxError as exc:
+            raise ConfigError(f"{CONFIG_FILE} is not valid YAML: {exc.message}",
+                              location=Location(str(file), exc.line, exc.column, source=text), rule="bad-config") from None
         if not isinstance(data, dict):
-            raise ConfigError(f"{CONFIG_FILE} must be a mapping of settings", location=Location(str(file)))
+            raise ConfigError(f"{CONFIG_FILE} must be a mapping of settings (key: value lines)",
+                              location=Location(str(file), 1, 1, source=text), rule="bad-config")
     for key in data:
         if key not in _TOP_KEYS:
             hint = did_you_mean(key, _TOP_KEYS)

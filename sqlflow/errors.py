@@ -44,9 +44,11 @@ class Location:
                 return None
         if text is None or not self.line:
             return None
-        lines = text.splitlines()
+        # lines end at "\n" only, as the dialect counts them (str.splitlines also breaks at \x1c-\x1e,
+        # \x85, \u2028, ... which would show another line than the one the error is on)
+        lines = text.split("\n")
         if 0 < self.line <= len(lines):
-            return lines[self.line - 1]
+            return lines[self.line - 1].removesuffix("\r")
         return None
 
 
@@ -54,9 +56,17 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 1) -> str | None
     """The closest of ``candidates`` to ``name``, compared case-insensitively."""
     by_lower: dict[str, str] = {}
     for c in candidates:
-        by_lower.setdefault(c.lower(), c)
-    found = difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=0.6)
+        by_lower.setdefault(str(c).lower(), c)
+    # str(): a YAML key may be a number, a boolean or null
+    found = difflib.get_close_matches(str(name).lower(), list(by_lower), n=n, cutoff=0.6)
     return by_lower[found[0]] if found else None
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``offset`` of ``text``, lines ending at "\\n" only."""
+    offset = max(0, min(offset, len(text)))
+    start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - start + 1
 
 
 def scrub_secrets(text: str, secrets: Sequence[str] = ()) -> str:

@@ -30,7 +30,9 @@ def format_files(paths: list[Path], check: bool) -> list[Path]:
     changed: list[Path] = []
     errors: list[SqlflowError] = []
     for path in paths:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        # lines as the compiler counts them: text mode would also break lines at a lone \r, so fmt and
+        # validate pointed at different lines (and a \r inside a quoted name became a line break)
+        text = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
         try:
             formatted = format_sql(text, str(path))
         except Diagnostics as exc:

@@ -41,7 +41,7 @@ def check_grouping(sel: exp.Select, scope: Scope, is_aggregate: Callable[[exp.Ex
     if not aggregated or sel.args.get("distinct") is not None and group is None:
         return out
     keys = _keys(group)
-    key_sql = {k.sql() for k in keys}
+    key_sql = {k.sql(dialect="flink") for k in keys}
     key_names = {k.name for k in keys if isinstance(k, exp.Column)}
     if {"window_start", "window_end"} <= key_names:
         key_names.add("window_time")
@@ -55,8 +55,9 @@ def check_grouping(sel: exp.Select, scope: Scope, is_aggregate: Callable[[exp.Ex
             continue  # GROUP BY the alias
         for col in _ungrouped(p.this if isinstance(p, exp.Alias) else p, key_sql, key_names, is_aggregate):
             if col.name in local:
-                out.append(Unresolved("ungrouped", col.sql(), locate(col), tuple(sorted(key_names)),
-                                      hint=f"add {col.sql()} to GROUP BY, or aggregate it (e.g. MAX({col.sql()}))"))
+                name = col.sql(dialect="flink")
+                out.append(Unresolved("ungrouped", name, locate(col), tuple(sorted(key_names)),
+                                      hint=f"add {name} to GROUP BY, or aggregate it (e.g. MAX({name}))"))
     return out
 
 
@@ -82,7 +83,7 @@ def _outside_subqueries(node: exp.Expression) -> Iterator[exp.Expression]:
 
 def _ungrouped(node: exp.Expression, key_sql: set[str], key_names: set[str],
                is_aggregate: Callable[[exp.Expression], bool]) -> Iterator[exp.Column]:
-    if node.sql() in key_sql:
+    if node.sql(dialect="flink") in key_sql:  # Flink-only nodes (JSON_VALUE ...) have no default SQL
         return
     if isinstance(node, (exp.Subquery, exp.Query, exp.Window)):
         return

@@ -239,6 +239,29 @@ class FlinkParser(DdlMixin, AlterMixin, TypeMixin, StatementMixin, QueryMixin, F
         self.raise_error(f"Expected a statement, found {curr.text!r}", curr)
         return None
 
+    def parse_set_operation(self, this: exp.Expr | None, consume_pipe: bool = False,  # type: ignore[override]
+                            intersect_only: bool = False) -> exp.SetOperation | None:
+        # Flink (Calcite) takes ORDER BY / LIMIT / OFFSET only after the last operand, where they
+        # apply to the whole set operation; on an earlier operand they need parentheses
+        operand = this.expression if isinstance(this, exp.SetOperation) else this
+        if (
+            isinstance(operand, exp.Query)
+            and any(operand.args.get(k) for k in ("order", "limit", "offset", "fetch"))
+            and self._curr
+            and self._curr.token_type in self.SET_OPERATIONS
+        ):
+            self.raise_error(f"ORDER BY, LIMIT or OFFSET before {self._curr.text.upper()}; hint: put that "
+                             "SELECT in parentheses (after the last SELECT they apply to the whole result)")
+        return super().parse_set_operation(this, consume_pipe=consume_pipe, intersect_only=intersect_only)
+
+    def _parse_table_alias(self, alias_tokens: t.Collection[TokenType] | None = None) -> exp.TableAlias | None:
+        start = self._curr
+        alias = super()._parse_table_alias(alias_tokens=alias_tokens)
+        if alias is not None and alias.this is None and alias.args.get("columns"):
+            # sqlglot takes `(a, b)` with no name before it as a column list (and writes a made-up name)
+            self.raise_error("A column list needs a table alias before it; hint: write AS t (a, b)", start)
+        return alias
+
     # ---- table functions and their arguments ------------------------------
 
     def _parse_table(self, schema=False, joins=False, alias_tokens=None, parse_bracket=False,  # type: ignore[override]

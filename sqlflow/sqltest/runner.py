@@ -161,7 +161,10 @@ class SqlTestRunner:
             self._projects[key] = compile_project(config=config, paths=[alone] if alone else None)
         return config, self._projects[key]
 
-    def _run(self, test: SqlTest) -> list[TableDiff]:
+    def prepare(self, test: SqlTest, folder: Path) -> "Prepared":
+        """Everything a test needs before Flink: its job compiled, the test matched against the job (every
+        mistake raised together), its UDF modules checked, its input rows written into ``folder`` as the
+        sources' formats read them and each expected table's collecting query built. Starts no cluster."""
         config, compiled = self.compiled(test)
         job = job_under_test(compiled, test.job)
         _stop_at(compiled, job, rule="syntax")
@@ -169,10 +172,16 @@ class SqlTestRunner:
         _stop_at(compiled, job, rule="undefined-variable", swapped={*plan.sources, *plan.sinks})
         for dotted, where in job.python_functions():  # a broken UDF module, named at its line
             check_udf(config.udfs_path, dotted, where)
+        paths = write_inputs(test, plan, folder)
+        queries = {name: [collect_query(ins, plan.sinks[name]) for ins in plan.inserts[name]] for name in test.expect}
+        return Prepared(config, _Run(test, job, plan, input_texts(test, plan), config.root), paths, queries)
+
+    def _run(self, test: SqlTest) -> list[TableDiff]:
         folder = Path(tempfile.mkdtemp(prefix="inputs-", dir=self.workdir))
         try:
-            paths = write_inputs(test, plan, folder)
-            run = _Run(test, job, plan, input_texts(test, plan), config.root)
+            ready = self.prepare(test, folder)
+            config, run, paths = ready.config, ready.run, ready.paths
+            job = run.job
             t_env = self._table_env(config, job, test, streaming=not job.batch)
             self._create(t_env, run, paths, bounded=test.end_of_input, folder=folder)
             for ins in job.inserts:
@@ -352,6 +361,17 @@ class SqlTestRunner:
             if cause:
                 return cause
         return message_of(exc)
+
+
+@dataclass
+class Prepared:
+    """A test ready for Flink (:meth:`SqlTestRunner.prepare`): its project's configuration, the test
+    with its job and plan, the input files written, and the query that collects each expected table."""
+
+    config: Config
+    run: "_Run"
+    paths: dict[str, Path]  # source table -> the file holding its rows
+    queries: dict[str, list[str]]  # expected table -> the collecting query of each INSERT into it
 
 
 @dataclass

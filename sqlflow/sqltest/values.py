@@ -72,7 +72,10 @@ def parse_time(value: Any) -> dt.datetime:
     if isinstance(value, bool):
         raise BadValue(f"{value!r} is not a time")
     if isinstance(value, (int, float)):
-        return dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
+        try:
+            return dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
+        except (OverflowError, ValueError):  # past year 9999, NaN, infinity
+            raise BadValue(f"{value!r} is not a time (epoch milliseconds out of range)") from None
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)

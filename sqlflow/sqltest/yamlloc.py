@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from sqlflow.errors import Location
+from sqlflow.yamlfile import YamlSyntaxError, load_yaml
 
 Path_ = tuple  # a path of mapping keys and list indexes
 
@@ -98,18 +99,13 @@ def load_located(text: str, file: str) -> tuple[Any, Locations]:
     """Parse ``text``; a syntax error or a duplicate key raises :class:`LocatedYamlError`."""
     locs = Locations(file, text)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        where = (mark.line + 1, mark.column + 1, 1) if mark else (0, 0, 1)
-        raise LocatedYamlError(f"not valid YAML: {problem}", Location(file, *where, source=text)) from None
-    if node is not None:
+        data, node = load_yaml(text)
+    except YamlSyntaxError as exc:
+        raise LocatedYamlError(f"not valid YAML: {exc.message}", Location(file, exc.line, exc.column, source=text)
+                               ) from None
+    if node is None:  # an empty document (or only comments): its mistakes are at its start
+        locs.values[()] = (1, 1, 1)
+    else:
         try:
             _walk(node, data, (), locs)
         except TestFileError as exc:

@@ -56,3 +56,13 @@ def test_deep_parentheses(empty: Path) -> None:
 def test_long_operator_chain_is_a_located_error(empty: Path) -> None:
     got = _only(empty, "chain.sql", ("SELECT 1;\n\nSELECT " + " + ".join(["1"] * 3000) + ";").encode())
     assert got == ["sql/chain.sql:3:1: syntax: statement is nested too deeply to check"]
+
+
+def test_grouping_over_flink_only_functions(empty: Path) -> None:
+    # found by fuzzing: the grouping check wrote each expression in sqlglot's default dialect, which has
+    # no JSON_VALUE ... RETURNING: a ValueError (an internal error of `sqlflow validate`)
+    got = _only(empty, "j.sql", b"CREATE TABLE t (k INT, s STRING) WITH ('connector' = 'datagen');\n"
+                                b"SET 'table.exec.state.ttl' = '1 h';\n"
+                                b"SELECT k, JSON_VALUE(s, '$.a' RETURNING INT) FROM t GROUP BY k;\n"
+                                b"SELECT JSON_VALUE(s, '$.a'), COUNT(*) FROM t GROUP BY JSON_VALUE(s, '$.a');\n")
+    assert got == ["sql/j.sql:3:22: grouping: column 's' is neither in GROUP BY nor inside an aggregate"]

@@ -108,3 +108,34 @@ def test_bad_environment_values_name_the_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("SQLFLOW_REST_PORT", "eighty")
     with pytest.raises(ConfigError, match="SQLFLOW_REST_PORT must be a number, not 'eighty'"):
         load_config(tmp_path)
+
+
+# Found by fuzzing sqlflow.yaml: each of these was an internal error (a Python exception) or an error
+# that did not say where in the file it was.
+@pytest.mark.parametrize("text, where, message", [
+    # a key YAML reads as a number or null: did_you_mean called .lower() on it
+    ("name: x\n2: [a]\n", (2, 1), "unknown setting '2'"),
+    ("name: x\n~: 1\n", (2, 1), "unknown setting 'None'"),
+    ("targets:\n  local:\n    null: 1\n", (3, 5), "unknown setting 'targets.local.None'"),
+    # a value YAML types but cannot build: ValueError, AttributeError, KeyError from PyYAML's constructors
+    ("name: x\nvars:\n  DAY: 2024-13-45\n", (3, 8),
+     "sqlflow.yaml is not valid YAML: cannot read '2024-13-45' (a timestamp to YAML): month must be in 1..12; "
+     "quote it to keep it text"),
+    ("vars: {A: !!timestamp x}\n", (1, 11),
+     "sqlflow.yaml is not valid YAML: cannot read 'x' (a timestamp to YAML); quote it to keep it text"),
+    ("vars: {A: !!bool x}\n", (1, 11), "sqlflow.yaml is not valid YAML: cannot read 'x' (a bool to YAML); quote it "
+                                       "to keep it text"),
+    # a character YAML refuses: no line, and PyYAML's "in <unicode string>, position 8" in the message
+    ("name: x\x00\n", (1, 8), "sqlflow.yaml is not valid YAML: unacceptable character #x0000: special characters "
+                               "are not allowed"),
+    # not a mapping at all: the error had no line
+    ("- a\n- b\n", (1, 1), "sqlflow.yaml must be a mapping of settings (key: value lines)"),
+    # (not from fuzzing: seen while fixing the above) nesting deep enough for PyYAML's RecursionError
+    ("[" * 5000, (1, 1), "sqlflow.yaml is not valid YAML: nested too deeply"),
+])
+def test_every_broken_file_is_a_located_config_error(tmp_path, text, where, message):
+    write(tmp_path, text)
+    with pytest.raises(ConfigError) as e:
+        load_config(tmp_path)
+    loc = e.value.location
+    assert (loc.file, (loc.line, loc.column), e.value.message) == (str(tmp_path / "sqlflow.yaml"), where, message)

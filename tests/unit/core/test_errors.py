@@ -45,3 +45,11 @@ def test_diagnostics_renders_all():
     d = Diagnostics([a, b])
     assert d.render() == "error[r1]: a\n\nwarning[r2]: b"
     assert d.message == "1 error(s)"
+
+
+def test_source_line_counts_only_newlines():
+    # found by fuzzing: a record separator (\x1e) inside a comment made the caret line show the line above
+    src = "CREATE TABLE t (\n    a INT, /* x\x1ey */ b INT, c NOPE)\nWITH ('connector' = 'print');\r\nSELECT 1\r\n"
+    assert Location("f.sql", 2, 35, 4, source=src).source_line() == "    a INT, /* x\x1ey */ b INT, c NOPE)"
+    assert Location("f.sql", 3, 1, source=src).source_line() == "WITH ('connector' = 'print');"
+    assert Location("f.sql", 4, 1, source=src).source_line() == "SELECT 1"

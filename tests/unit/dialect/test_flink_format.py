@@ -76,6 +76,29 @@ def test_fmt_reports_located_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert bad.read_text(encoding="utf-8") == "SELECT 1;\nSELCT 2;\nSELECT a FROM t WHERE a == 1;\n"
 
 
+def test_fmt_and_validate_count_lines_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture) -> None:
+    # found by fuzzing: fmt read files in text mode, where a lone \r (here inside a quoted name) also ends a
+    # line, so it reported this error on line 3 while validate said line 2; CRLF files still format to LF
+    from sqlflow.cli.main import run
+
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "bad.sql").write_bytes(b"CREATE TABLE t (`a\rb` INT) WITH ('connector' = 'print');\n"
+                                               b"SELECT `a\rb` FROM t WHERE a == 1;\n")
+    crlf = tmp_path / "sql" / "crlf.sql"
+    crlf.write_bytes(b"select 1;\r\n-- note\r\n")
+    monkeypatch.chdir(tmp_path)
+    shown = []
+    for args in (["fmt"], ["validate"]):
+        with pytest.raises(SystemExit) as info:
+            run(args)
+        assert info.value.code == 1
+        out = capsys.readouterr()
+        shown.append([line for line in (out.out + out.err).splitlines() if "error[" in line])
+    assert shown == [["sql/bad.sql:2:29: error[syntax]: '==' is not a SQL operator"]] * 2
+    assert crlf.read_bytes() == b"SELECT\n    1;\n-- note\n"
+
+
 def test_format_rejects_bad_sql_with_the_same_error() -> None:
     from sqlflow.errors import ParseError
 

@@ -298,3 +298,35 @@ def test_crlf_tabs_and_byte_order_mark() -> None:
     stmts = parse_script("\ufeffSELECT 1;\r\nSELECT\ta\r\nFROM t;\r\n", "win.sql")
     assert [(s.location.line, s.location.column, s.expression.sql("flink")) for s in stmts] == [
         (1, 2, "SELECT 1"), (2, 1, "SELECT a FROM t")]
+
+
+@pytest.mark.parametrize(
+    "text, line, column, length, message, hint",
+    [
+        # found by fuzzing: sqlglot read the LIMIT as the first operand's and wrote it back in parentheses
+        # (another tree); Flink takes ORDER BY / LIMIT / OFFSET only after the last operand
+        ("INSERT INTO t SELECT * FROM a LIMIT 10 UNION ALL SELECT * FROM a", 1, 40, 5,
+         "ORDER BY, LIMIT or OFFSET before UNION",
+         "put that SELECT in parentheses (after the last SELECT they apply to the whole result)"),
+        ("SELECT 1 UNION SELECT 2 ORDER BY 1\nEXCEPT SELECT 3", 2, 1, 6, "ORDER BY, LIMIT or OFFSET before EXCEPT",
+         "put that SELECT in parentheses (after the last SELECT they apply to the whole result)"),
+        # found by fuzzing: a column list with no alias before it was taken, and written back as `AS _t0(...)`
+        ("INSERT INTO o VALUES ('a', 1), ('b', 1)( ,'x', 3)", 1, 40, 1,
+         "a column list needs a table alias before it", "write AS t (a, b)"),
+    ],
+)
+def test_what_formatting_could_not_keep_is_a_located_error(text: str, line: int, column: int, length: int,
+                                                            message: str, hint: str) -> None:
+    err = _error(text)
+    assert (err.location.line, err.location.column, err.location.length) == (line, column, length)
+    assert (err.message, err.rule, err.hint) == (message, "syntax", hint)
+
+
+def test_set_operations_with_parenthesized_operands_round_trip() -> None:
+    from sqlflow.dialect import format_sql
+
+    text = "(SELECT a FROM t LIMIT 1) UNION ALL SELECT a FROM t ORDER BY a LIMIT 2;\n" \
+           "SELECT * FROM (VALUES (1, 2)) AS v(a, b);\n"
+    formatted = format_sql(text)
+    assert [s.expression for s in parse_script(formatted)] == [s.expression for s in parse_script(text)]
+    assert format_sql(formatted) == formatted

@@ -142,3 +142,25 @@ def test_missing_job_beside_the_test(tmp_path):
         load_test(f)
     assert str(err.value) == (f"{f}:1:1: no job file lonely.sql beside this test "
                               "(name the job file with 'job: <file>.sql')")
+
+
+# Found by fuzzing the shipped test files: an internal error (a Python exception from PyYAML's
+# constructors) or an error without a line.
+@pytest.mark.parametrize("text, message", [
+    ("# only a comment\n", [
+        "DIR/job.test.yaml:1:1: error[test-file]: a test file must be a mapping with 'inputs' and 'expect'",
+        "   1 | # only a comment",
+        "     | ^"]),
+    ("expect:\n  out:\n    - {day: 2024-13-45}\n", [
+        "DIR/job.test.yaml:3:13: error[test-file]: not valid YAML: cannot read '2024-13-45' (a timestamp to YAML): "
+        "month must be in 1..12; quote it to keep it text",
+        "   3 |     - {day: 2024-13-45}",
+        "     |             ^"]),
+    ("expect:\n  out:\n    - {ts: !!timestamp '1773-04-09\n        𝔘05:44:55'}\n", [
+        "DIR/job.test.yaml:3:12: error[test-file]: not valid YAML: cannot read '1773-04-09 𝔘05:44:55' "
+        "(a timestamp to YAML); quote it to keep it text",
+        "   3 |     - {ts: !!timestamp '1773-04-09",
+        "     |            ^"]),
+])
+def test_unreadable_values_are_located(folder, text, message):
+    assert _error(folder, text).splitlines() == message

@@ -47,3 +47,11 @@ def test_canonical_and_show():
         canonical("x", "DECIMAL(3, 1)")
     assert [type_family(t) for t in ("TIMESTAMP(3) WITH LOCAL TIME ZONE", "VARCHAR(3)", "ROW<a INT>")] == [
         "timestamp_ltz", "string", "row"]
+
+
+@pytest.mark.parametrize("value", [2.211491427572319e+82, 10**20, -(10**20), float("nan"), float("inf")])
+def test_epoch_millis_out_of_range_are_bad_values(value):
+    # found by fuzzing: timedelta raised OverflowError (an internal error of `sqlflow test`)
+    with pytest.raises(BadValue) as err:
+        parse_time(value)
+    assert err.value.args[0] == f"{value!r} is not a time (epoch milliseconds out of range)"
