@@ -16,7 +16,8 @@ MVN := mvn -B -ntp -Dstyle.color=never -Dmaven.repo.local=$(SQLFLOW_CACHE)/m2 -f
 MVN_TIMEOUT ?= 1200
 
 .PHONY: all install jars jvm test-jvm system-deps demo test test-unit test-integration test-sql lint bench \
-	bench-native validate clean distclean
+	bench-native bench-models bench-predict bench-defaults bench-scoring bench-streaming bench-spark validate \
+	clean distclean
 
 all: install jars jvm
 
@@ -84,20 +85,41 @@ test-integration: install jars jvm system-deps
 validate: install
 	$(BIN)/sqlflow validate
 
-bench: install jars
+# every benchmark but PySpark's (bench-spark makes its own venv first); each writes its section of
+# bench/RESULTS.md and its JSON. BENCH_ARGS=--quick for a short check of the scripts.
+bench: install jars jvm
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_udf.py micro
 	$(BIN)/python bench/bench_udf.py flink --quick
-	$(BIN)/python bench/bench_scoring.py
+	$(MAKE) bench-models
 
-# native model runtime vs the same job with a SQL expression (writes bench/native_results.json)
+# the model benchmarks of issue 10, about 35 minutes in all on a quiet 2-core machine
+bench-models: bench-predict bench-defaults bench-scoring bench-streaming bench-spark
+
+# ML_PREDICT native and Python against the job with a SQL expression, batch/streaming, p1/p2, model sizes
+bench-predict: install jars jvm
+	$(BIN)/python bench/bench_predict.py $(BENCH_ARGS)
+
+# the settings behind sqlflow's defaults: object reuse, batch sizes, Python bundles, latency settings
+bench-defaults: install jars jvm
+	$(BIN)/python bench/bench_defaults.py $(BENCH_ARGS)
+
+# the shipped batch scoring job: against its SQL-expression twin at 1M candidates, then 10M and 50M
+bench-scoring: install jars jvm
+	$(BIN)/python bench/bench_scoring.py $(BENCH_ARGS)
+
+# Kafka -> ML_PREDICT -> Kafka at 5,000 requests/s (latency) and flat out, against a plain Python service
+bench-streaming: install jars jvm
+	$(BIN)/python bench/bench_streaming.py $(BENCH_ARGS)
+
+# the native batch job against PySpark 4.3's pandas_udf (PySpark in its own venv under $(SQLFLOW_CACHE))
+bench-spark: install jars jvm
+	$(BIN)/python bench/bench_spark.py $(BENCH_ARGS)
+
+# the native runtime's designs (sync, async, the splice) in hand-built PyFlink jobs (bench/native_results.json)
 bench-native: install jars jvm
 	$(BIN)/python bench/bench_native.py
-
-.PHONY: bench-spark
-bench-spark: install jars
-	$(BIN)/python bench/bench_spark.py
 
 clean:
 	rm -rf .sqlflow out .pytest_cache jvm/target
