@@ -16,7 +16,8 @@ MVN := mvn -B -ntp -Dstyle.color=never -Dmaven.repo.local=$(SQLFLOW_CACHE)/m2 -f
 MVN_TIMEOUT ?= 1200
 
 .PHONY: all install jars jvm test-jvm system-deps demo test test-unit test-integration test-sql lint bench \
-	bench-native fuzz validate clean distclean
+	bench-native bench-models bench-predict bench-defaults bench-scoring bench-streaming bench-spark bench-faults \
+	fuzz validate clean distclean
 
 all: install jars jvm
 
@@ -84,31 +85,51 @@ test-integration: install jars jvm system-deps
 validate: install
 	$(BIN)/sqlflow validate
 
-bench: install jars
+# every benchmark; each writes its section of bench/RESULTS.md and its JSON.
+# BENCH_ARGS=--quick makes the model benchmarks a short check of their scripts.
+bench: install jars jvm
 	$(BIN)/python bench/bench_parse.py --flink --json bench/parse_results.json --results bench/RESULTS.md
 	$(BIN)/python bench/bench_agreement.py --json bench/agreement_results.json --results bench/RESULTS.md
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_udf.py micro
 	$(BIN)/python bench/bench_udf.py flink --quick
-	$(BIN)/python bench/bench_scoring.py
+	$(MAKE) bench-models
 
 # the fuzzing soak: the properties of tests/unit/fuzz on many thousands of random cases (about 20 minutes;
 # writes the "Compiler fuzzing" section of bench/RESULTS.md and bench/fuzz_results.json)
 fuzz: install
 	$(BIN)/python bench/bench_fuzz.py
 
-# native model runtime vs the same job with a SQL expression (writes bench/native_results.json)
+# Exactly-once under faults: 100,000 ids through four faults on the local target (several minutes).
+bench-faults: install jars jvm
+	$(BIN)/python bench/bench_faults.py soak
+
+# the model benchmarks of issue 10, about 35 minutes in all on a quiet 2-core machine
+bench-models: bench-predict bench-defaults bench-scoring bench-streaming bench-spark
+
+# ML_PREDICT native and Python against the job with a SQL expression, batch/streaming, p1/p2, model sizes
+bench-predict: install jars jvm
+	$(BIN)/python bench/bench_predict.py $(BENCH_ARGS)
+
+# the settings behind sqlflow's defaults: object reuse, batch sizes, Python bundles, latency settings
+bench-defaults: install jars jvm
+	$(BIN)/python bench/bench_defaults.py $(BENCH_ARGS)
+
+# the shipped batch scoring job: against its SQL-expression twin at 1M candidates, then 10M and 50M
+bench-scoring: install jars jvm
+	$(BIN)/python bench/bench_scoring.py $(BENCH_ARGS)
+
+# Kafka -> ML_PREDICT -> Kafka at 5,000 requests/s (latency) and flat out, against a plain Python service
+bench-streaming: install jars jvm
+	$(BIN)/python bench/bench_streaming.py $(BENCH_ARGS)
+
+# the native batch job against PySpark 4.3's pandas_udf (PySpark in its own venv under $(SQLFLOW_CACHE))
+bench-spark: install jars jvm
+	$(BIN)/python bench/bench_spark.py $(BENCH_ARGS)
+
+# the native runtime's designs (sync, async, the splice) in hand-built PyFlink jobs (bench/native_results.json)
 bench-native: install jars jvm
 	$(BIN)/python bench/bench_native.py
-
-.PHONY: bench-spark
-bench-spark: install jars
-	$(BIN)/python bench/bench_spark.py
-
-# Exactly-once under faults: 100,000 ids through four faults on the local target (several minutes).
-.PHONY: bench-faults
-bench-faults: install jars
-	$(BIN)/python bench/bench_faults.py soak
 
 clean:
 	rm -rf .sqlflow out .pytest_cache jvm/target

@@ -1,31 +1,30 @@
-"""Benchmark of the Flink SQL job with the ONNX model UDF against PySpark's ``pandas_udf``.
+"""Benchmark of batch scoring against PySpark: sqlflow's native ML_PREDICT job and Spark's ``pandas_udf``.
 
-The same model (MLP 16-64-32-1, ``bench_udf.py``'s), the same data (16 DOUBLE
-columns uniform in [-1, 1]), the same row count and Arrow batch size (10,000):
+The same model (MLP 16-64-32-1), the same rows (16 float32 columns in [-1, 1], made on both
+sides the same cheap way: one random long per row, feature j its residue modulo the j-th of 16
+primes, scaled), the same row count, the same cores:
 
-* Flink: ``datagen -> score_cols(f0..f15) -> blackhole``, batch mode, parallelism
-  P, Python UDFs in ``process`` and in ``thread`` execution mode; rows/s over the
-  job's net runtime (``bench_udf._flink_job``).
-* Spark: ``spark.range`` with seeded ``rand`` columns ``-> pandas_udf -> noop``,
-  ``local[P]``, one onnxruntime session per Python worker; rows/s over the
-  action's time, JVM start and warm-up left out (``spark_worker.py``).
+* Flink: a SQL file of a throwaway sqlflow project, compiled and run by sqlflow's Flink layer on
+  the embedded mini-cluster (what ``sqlflow run`` does): ``datagen -> features (a view) ->
+  ML_PREDICT (CREATE MODEL ... 'provider' = 'onnx', native) -> blackhole``, batch mode,
+  parallelism P; rows/s over Flink's duration of the job (start-up included);
+* Spark: ``spark.range`` with a seeded ``rand`` ``-> features -> pandas_udf -> noop``, ``local[P]``, one
+  onnxruntime session per Python worker (reused across jobs), Arrow batches of 10,000; rows/s over
+  the action's time, JVM start and warm-up left out (``spark_worker.py``).
 
-For P = 1 and 2: each side is warmed up once, then the Flink runs and the Spark
-run alternate ``repeats`` times (the machine is noisy, so only same-run ratios
-mean much); the medians and the ratio Flink / Spark are printed, per job (rows
-over the whole job) and steady (each run is paired with one ``--steady-factor``
-times longer: the extra rows over the extra time, so fixed costs per job
-cancel; Flink starts a Python worker for every job, Spark reuses its workers). The target is a
-ratio above 1 (the issue's reference point on this kind of machine: PySpark 4.3
-``pandas_udf``, 243k rows/s).
+For P = 1 and 2, each side is warmed up, then the runs alternate (the order turning) ``repeats``
+times, each paired with one ``--steady-factor`` times longer: per job and steady (the extra rows
+over the extra time, so fixed costs cancel) rates, their medians and the ratio Flink / Spark.
+Target: >= 1.5 per job and steady.
 
-PySpark lives in its own virtual environment, ``.cache/spark-venv``, made here on
-first use with pinned versions (Flink pins its own pyarrow and pandas, so the two
-cannot share one). Results go to ``bench/spark_results.json``.
+PySpark lives in its own virtual environment, ``$SQLFLOW_CACHE/spark-venv``, made here on first
+use with pinned versions (Flink pins its own pyarrow and pandas, so the two cannot share one).
+Writes bench/spark_results.json and the "Batch scoring against PySpark" section of
+bench/RESULTS.md.
 
 Usage::
 
-    python bench/bench_spark.py [--rows N] [--repeats R] [--quick]
+    python bench/bench_spark.py [--rows N] [--repeats R] [--parallelism 1 2] [--quick] [--no-results]
 """
 
 from __future__ import annotations
@@ -36,19 +35,19 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_udf  # noqa: E402
-from bench_udf import COLS_ARG, ROOT, SMALL, UDF_MODULE, build_mlp, machine  # noqa: E402
+from benchlib import (PROPOSED, ROOT, BenchProject, Compiled, Variant, compare as compare_jobs, fmt_rate,  # noqa: E402
+                      machine, model_ddl, predict_call, save_json, steady_rate, write_section)
+from sqlflow.paths import cache_dir  # noqa: E402
 
-RESULTS = ROOT / "bench" / "spark_results.json"
+JSON = ROOT / "bench" / "spark_results.json"
 WORKER = ROOT / "bench" / "spark_worker.py"
-SPARK_VENV = ROOT / ".cache" / "spark-venv"
-SPARK_LOG = ROOT / ".cache" / "spark-worker.log"
+SECTION = "Batch scoring against PySpark"
+LAYERS = [16, 64, 32, 1]
 # pyspark 4.3.0 wants pyarrow >= 18 (the project's lock has 16.1.0); numpy, pandas and
 # onnxruntime are the lock's versions (plain onnxruntime for its onnxruntime-gpu), the
 # rest what pip resolves for these on Python 3.11.
@@ -58,31 +57,35 @@ SPARK_PINS = [
     "python-dateutil==4.0.0", "pytz==2026.6", "tzdata==2026.6",
 ]
 ARROW_BATCH = 10000
-BUNDLE = 100000
+#: Settings passed to the Flink job: those proposed as sqlflow's defaults for batch jobs with native models.
+SETTINGS = PROPOSED[("native", "batch")]
+
+
+def spark_venv() -> Path:
+    return cache_dir() / "spark-venv"
 
 
 def spark_python() -> Path:
     """The Spark venv's interpreter; the venv is made (minutes: pyspark is a 450 MB
     source package) when missing or made with other pins."""
-    python = SPARK_VENV / "bin" / "python"
-    stamp = SPARK_VENV / ".installed"
+    venv = spark_venv()
+    python = venv / "bin" / "python"
+    stamp = venv / ".installed"
     want = "\n".join(SPARK_PINS) + "\n"
     if python.exists() and stamp.exists() and stamp.read_text() == want:
         return python
     t0 = time.monotonic()
-    print(f"making the PySpark venv {SPARK_VENV.relative_to(ROOT)} (takes minutes): "
-          f"{' '.join(SPARK_PINS)}", flush=True)
+    print(f"making the PySpark venv {venv} (takes minutes): {' '.join(SPARK_PINS)}", flush=True)
     stamp.unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(SPARK_VENV)], check=True)
-    # Base interpreter, not this venv's: ``python -m venv`` from inside a venv uses its base.
-    cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check",
-           "--progress-bar", "off", *SPARK_PINS]
+    base = getattr(sys, "_base_executable", sys.executable)  # not this venv's interpreter
+    subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
+    cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", *SPARK_PINS]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PIP_NO_INPUT": "1"})
     for line in proc.stdout:
         print(f"  [{time.monotonic() - t0:5.0f} s] pip: {line.rstrip()}", flush=True)
     if proc.wait() != 0:
-        raise SystemExit(f"error: pip install into {SPARK_VENV} failed (exit {proc.returncode})")
+        raise SystemExit(f"error: pip install into {venv} failed (exit {proc.returncode})")
     stamp.write_text(want)
     print(f"PySpark venv ready in {time.monotonic() - t0:.0f} s", flush=True)
     return python
@@ -91,9 +94,10 @@ def spark_python() -> Path:
 class SparkWorker:
     """``spark_worker.py --serve`` in the Spark venv: one Spark session, runs on demand."""
 
-    def __init__(self, python: Path, parallelism: int, model: Path) -> None:
-        SPARK_LOG.parent.mkdir(parents=True, exist_ok=True)
-        self.log = SPARK_LOG.open("a")
+    def __init__(self, python: Path, parallelism: int, model: Path, log: Path) -> None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log
+        self.log = log.open("a")
         self.log.write(f"\n=== local[{parallelism}] {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         self.log.flush()
         env = {k: v for k, v in os.environ.items()
@@ -109,15 +113,15 @@ class SparkWorker:
         if not line:
             self.proc.wait()
             self.log.flush()
-            tail = "".join(SPARK_LOG.read_text().splitlines(keepends=True)[-30:])
+            tail = "".join(self.log_path.read_text().splitlines(keepends=True)[-30:])
             raise SystemExit(f"error: the Spark worker stopped (exit {self.proc.returncode}); "
-                             f"end of {SPARK_LOG}:\n{tail}")
+                             f"end of {self.log_path}:\n{tail}")
         return json.loads(line)
 
-    def run(self, rows: int) -> float:
+    def seconds(self, rows: int) -> float:
         self.proc.stdin.write(f"{rows}\n")
         self.proc.stdin.flush()
-        return self._reply()["rows_per_s"]
+        return self._reply()["seconds"]
 
     def close(self) -> None:
         try:
@@ -130,127 +134,145 @@ class SparkWorker:
         self.log.close()
 
 
-def flink_project(workdir: Path) -> Path:
-    """``bench_udf``'s model and UDF module under ``workdir``; the model's path."""
-    model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
-    pkg = workdir / "bench_udfs"
-    pkg.mkdir(exist_ok=True)
-    (pkg / "models.py").write_text(UDF_MODULE.format(model=str(model)))
-    sys.path.insert(0, str(workdir))
-    return model
+#: Both sides make the same rows the same cheap way: one random long ``r`` per row, and feature j
+#: = ``r mod P[j]`` scaled into [-1, 1] (spark_worker.py holds the same primes). Flink's datagen with
+#: 16 random columns costs far more per row than Spark's ``rand`` (it dominates a profile of the job).
+PRIMES = [2003, 2011, 2017, 2027, 2029, 2039, 2053, 2063, 2069, 2081, 2083, 2087, 2089, 2099, 2111, 2113]
 
 
-def compare(parallelism: int, rows: int, repeats: int, workdir: Path, model: Path,
-            python: Path, factor: int = 4) -> list[dict]:
-    """Flink (process, thread) and Spark at one parallelism, interleaved; one record each.
+def flink_sql(model: str) -> str:
+    feats = ",\n    ".join(f"CAST(CAST(MOD(r, {p}) AS DOUBLE) / {p / 2} - 1 AS FLOAT) AS f{j}"
+                          for j, p in enumerate(PRIMES))
+    return ("CREATE TEMPORARY TABLE seeds (r BIGINT) WITH (\n    'connector' = 'datagen',\n"
+            "    'number-of-rows' = '${BENCH_ROWS}',\n    'rows-per-second' = '1000000000',\n"
+            "    'fields.r.min' = '0',\n    'fields.r.max' = '4611686018427387903'\n);\n"
+            f"CREATE TEMPORARY VIEW src AS\nSELECT\n    {feats}\nFROM seeds;\n"
+            "CREATE TEMPORARY TABLE sink (s DOUBLE) WITH ('connector' = 'blackhole');\n"
+            + model_ddl("m", model) + f"INSERT INTO sink SELECT CAST(probability AS DOUBLE) FROM {predict_call()};\n")
 
-    Each run is a pair: ``rows`` and ``factor`` times as many; the steady rate is the
-    extra rows over the extra time, so fixed costs per job cancel (Flink starts its
-    Python worker for every job, Spark reuses its workers across jobs).
-    """
-    call = f"score_cols({COLS_ARG})"
-    envs = {mode: bench_udf._flink_env(False, parallelism, workdir, execution_mode=mode,
-                                       arrow_batch_size=ARROW_BATCH, bundle_size=BUNDLE)
-            for mode in ("process", "thread")}
-    spark = SparkWorker(python, parallelism, model)
+
+def compare(parallelism: int, rows: int, repeats: int, factor: int, compiled: Compiled, job: Path,
+            python: Path, model: Path, as_is: bool) -> list[dict]:
+    """Flink and Spark at one parallelism, interleaved; one record each."""
+    settings = {"parallelism.default": str(parallelism), **({} if as_is else SETTINGS)}
+    spark = SparkWorker(python, parallelism, model, cache_dir() / "spark-worker.log")
+    warm: set = set()
     try:
-        def flink_run(env):
-            return lambda n: bench_udf._flink_job(env, n, call)
-
-        runners = {f"flink batch {mode}": flink_run(env) for mode, env in envs.items()}
-        runners["spark pandas_udf"] = spark.run
-        for fn in runners.values():
-            fn(rows)  # warm up
-        rates: dict[str, list[float]] = {k: [] for k in runners}
-        steady: dict[str, list[float]] = {k: [] for k in runners}
-        names = list(runners)
-        for i in range(repeats):  # alternate, turning the order, so drift hits all alike
-            for name in names[i % len(names):] + names[:i % len(names)]:
-                small = runners[name](rows)
-                rates[name].append(small)
-                if factor > 1:
-                    big = runners[name](rows * factor)
-                    steady[name].append(bench_udf.steady_rate(rows, small, rows * factor, big))
+        spark.seconds(rows)  # warm up
+        rates: dict[str, list[float]] = {"flink": [], "spark": []}
+        steady: dict[str, list[float]] = {"flink": [], "spark": []}
+        for i in range(repeats):
+            for side in (("flink", "spark") if i % 2 == 0 else ("spark", "flink")):
+                if side == "flink":
+                    r = compare_jobs(compiled, {"flink": Variant(job, settings)}, rows, False, 1, factor, warm)["flink"]
+                    rates["flink"].append(r["rate"])
+                    if factor > 1:
+                        steady["flink"].append(r["steady"])
+                else:
+                    small = spark.seconds(rows)
+                    rates["spark"].append(rows / small)
+                    if factor > 1:
+                        steady["spark"].append(steady_rate(rows, small, rows * factor, spark.seconds(rows * factor)))
         info = spark.info
     finally:
         spark.close()
-    spark_rate = statistics.median(rates["spark pandas_udf"])
-    spark_steady = statistics.median(steady["spark pandas_udf"]) if factor > 1 else None
     out = []
-    for name, v in rates.items():
-        rec = {"system": name.split()[0], "label": name, "parallelism": parallelism,
-               "rows_per_s": statistics.median(v),
-               "ratio_vs_spark": statistics.median(v) / spark_rate, "all": v,
-               **({"spark": info} if name.startswith("spark") else {})}
-        if spark_steady:
-            s = statistics.median(steady[name])
-            rec.update(steady_rows_per_s=s, steady_ratio_vs_spark=s / spark_steady,
-                       steady_all=steady[name])
+    for side in ("flink", "spark"):
+        rec = {"system": side, "parallelism": parallelism, "rows_per_s": statistics.median(rates[side]),
+               "all": rates[side], **({"spark": info} if side == "spark" else {"settings": settings})}
+        if factor > 1:
+            rec.update(steady_rows_per_s=statistics.median(steady[side]), steady_all=steady[side])
         out.append(rec)
+    f, s = out
+    f["ratio_vs_spark"] = f["rows_per_s"] / s["rows_per_s"]
+    if factor > 1:
+        f["steady_ratio_vs_spark"] = f["steady_rows_per_s"] / s["steady_rows_per_s"]
+    print(f"  p{parallelism}: Flink native {fmt_rate(f['rows_per_s'])}/{fmt_rate(f.get('steady_rows_per_s'))}, "
+          f"Spark pandas_udf {fmt_rate(s['rows_per_s'])}/{fmt_rate(s.get('steady_rows_per_s'))} (per job / steady); "
+          f"Flink / Spark {f['ratio_vs_spark']:.2f} / {f.get('steady_ratio_vs_spark', float('nan')):.2f}", flush=True)
     return out
 
 
-def row(r: dict) -> str:
-    """One line of the table: median rows/s and ratio to Spark (Flink's lines), per job and
-    steady, and every run."""
-    ratio = f"{r['ratio_vs_spark']:6.3f}" if r["system"] == "flink" else " " * 6
-    every = " ".join(f"{v / 1e3:.0f}" for v in r["all"])
-    par = f"p{r['parallelism']}"
-    line = f"{par:4s} {r['label']:20s} {r['rows_per_s']:>10,.0f} {ratio}"
-    if "steady_rows_per_s" in r:
-        sratio = f"{r['steady_ratio_vs_spark']:6.3f}" if r["system"] == "flink" else " " * 6
-        line += f"   {r['steady_rows_per_s']:>10,.0f} {sratio}"
-        every += " | " + " ".join(f"{v / 1e3:.0f}" for v in r["steady_all"])
-    return f"{line}   {every}"
+def report(data: dict) -> str:
+    m = data["machine"]
+    info = next(r["spark"] for r in data["runs"] if "spark" in r)
+    lines = [
+        f"`python bench/bench_spark.py{' --quick' if data['quick'] else ''}` (`make bench-spark`), {data['date']}, "
+        f"{m.get('cpus')} cores ({m.get('cpu', '?')}), load average {data['load_start']:.1f} at the start and "
+        f"{m['loadavg'][0]:.1f} at the end"
+        + (" (**a shared, loaded machine: read the ratios, not the rates**)"
+           if max(data["load_start"], m["loadavg"][0]) > 1.5 else "")
+        + f"; {data['seconds'] / 60:.1f} minutes. Same model (MLP 16-64-32-1), same rows (16 float columns in [-1, 1] "
+        "made the same cheap way on both sides: a random long per row, feature j its residue modulo the j-th of 16 "
+        f"primes, scaled; {data['rows']:,} per job and a {data['steady_factor']}x twin for the steady rate), same cores. "
+        "*Flink*: a sqlflow project's SQL file (`CREATE MODEL ... 'provider' = 'onnx'` + `ML_PREDICT`, native), "
+        "compiled and run by sqlflow on the embedded mini-cluster, datagen -> model -> blackhole, batch mode, "
+        "rows over Flink's duration of the job (start-up included); settings passed: "
+        + ((", ".join(f"`{k}` = {v}" for k, v in SETTINGS.items()) or "none needed") if not data["as_is"]
+           else "none") + ". "
+        f"*Spark*: PySpark {info.get('pyspark')} `pandas_udf` (pyarrow {info.get('pyarrow')}, onnxruntime "
+        f"{info.get('onnxruntime')}, one session per Python worker, Arrow batches of {ARROW_BATCH:,}), `range` + "
+        "`rand` -> UDF -> `noop`, `local[P]`, rows over the action's time (the session started and warmed up "
+        f"before); its scores match the model (max |diff| {info.get('max_abs_diff_vs_model', float('nan')):.1e}). "
+        f"Median of {data['repeats']} alternating runs.",
+        "",
+        "| parallelism | Flink per job | Spark per job | Flink / Spark per job | Flink steady | Spark steady | "
+        "Flink / Spark steady |", "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    by_par: dict[int, dict] = {}
+    for r in data["runs"]:
+        by_par.setdefault(r["parallelism"], {})[r["system"]] = r
+    ok = True
+    for p, d in sorted(by_par.items()):
+        f, s = d["flink"], d["spark"]
+        ok = ok and f["ratio_vs_spark"] >= 1.5 and f.get("steady_ratio_vs_spark", 0) >= 1.5
+        lines.append(f"| {p} | {fmt_rate(f['rows_per_s'])} | {fmt_rate(s['rows_per_s'])} | "
+                     f"**{f['ratio_vs_spark']:.2f}** | {fmt_rate(f.get('steady_rows_per_s'))} | "
+                     f"{fmt_rate(s.get('steady_rows_per_s'))} | **{f.get('steady_ratio_vs_spark', float('nan')):.2f}** |")
+    lines += ["", f"Target Flink / Spark >= 1.5, per job and steady: **{'met' if ok else 'missed'}**.", ""]
+    return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rows", type=int, default=None, help="rows per run (default 1,000,000)")
-    ap.add_argument("--repeats", type=int, default=None, help="interleaved runs (default 3)")
+    ap.add_argument("--rows", type=int, default=None, help="rows per run (default 2,000,000; quick 200,000)")
+    ap.add_argument("--repeats", type=int, default=None, help="alternating runs (default 3; quick 1)")
     ap.add_argument("--parallelism", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--quick", action="store_true", help="100,000 rows, 1 repeat")
     ap.add_argument("--steady-factor", type=int, default=4,
                     help="also run each job this many times longer, for the steady rate (1: off)")
-    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--as-is", action="store_true", help="pass no settings to the Flink job")
+    ap.add_argument("--quick", action="store_true", help="small runs, to check the script (figures indicative)")
+    ap.add_argument("--no-results", action="store_true", help="leave bench/RESULTS.md alone")
     args = ap.parse_args()
-    rows = args.rows or (100_000 if args.quick else 1_000_000)
+    rows = args.rows or (200_000 if args.quick else 2_000_000)
     repeats = args.repeats or (1 if args.quick else 3)
 
     python = spark_python()
-    start = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg": os.getloadavg()}
-    print(f"spark  rows={rows} per run, median of {repeats} interleaved runs after one warm-up; "
-          f"Flink: datagen -> score_cols -> blackhole, batch, rows/s over the job's net runtime; "
-          f"Spark: range+rand -> pandas_udf -> noop, rows/s over the action; Arrow batch "
-          f"{ARROW_BATCH}; load average {start['loadavg'][0]:.2f}", flush=True)
+    t0 = time.time()
+    load_start = os.getloadavg()[0]
+    print(f"spark  rows={rows:,} per run, median of {repeats} alternating runs after a warm-up; Flink: native "
+          f"ML_PREDICT job, batch; Spark: pandas_udf; Arrow batch {ARROW_BATCH}", flush=True)
     runs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        model = flink_project(workdir)
+    project = BenchProject("spark")
+    try:
+        model_rel = project.model(LAYERS)
+        job = project.write("score.sql", flink_sql(model_rel))
+        project.start()
+        compiled = Compiled(project)
         for par in args.parallelism:
-            recs = compare(par, rows, repeats, workdir, model, python, args.steady_factor)
-            runs += recs
-            for r in recs:
-                print(f"  {row(r)}", flush=True)
-    spark_info = next(r["spark"] for r in runs if "spark" in r)
-    end = {"time": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg": os.getloadavg()}
-    print(f"\nrows={rows}, median of {repeats} interleaved runs, {start['time']} to "
-          f"{end['time'][11:]}, load average {start['loadavg'][0]:.2f} at start, "
-          f"{end['loadavg'][0]:.2f} at end")
-    print(f"  {'par':4s} {'job':20s} {'job rows/s':>10s} {'/spark':>6s}   {'steady':>10s} {'/spark':>6s}"
-          f"   every run (k rows/s: job | steady)")
-    for r in runs:
-        print(f"  {row(r)}")
-    print(f"  Spark side: pyspark {spark_info['pyspark']}, pyarrow {spark_info['pyarrow']}, "
-          f"onnxruntime {spark_info['onnxruntime']}; its scores match the model "
-          f"(max |diff| {spark_info['max_abs_diff_vs_model']:.1e})")
-    args.out.write_text(json.dumps(
-        {"rows": rows, "repeats": repeats, "quick": args.quick, "model": SMALL,
-         "arrow_batch": ARROW_BATCH, "flink_bundle": BUNDLE, "steady_factor": args.steady_factor,
-         "runs": runs, "start": start,
-         "end": end, "spark_venv": SPARK_PINS, "machine": machine()},
-        indent=1, default=str) + "\n")
-    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+            runs += compare(par, rows, repeats, args.steady_factor, compiled, job, python,
+                            project.root / model_rel, args.as_is)
+    finally:
+        project.close()
+    data = {"quick": args.quick, "rows": rows, "repeats": repeats, "steady_factor": args.steady_factor,
+            "as_is": args.as_is, "model": LAYERS, "arrow_batch": ARROW_BATCH, "runs": runs, "spark_venv": SPARK_PINS,
+            "seconds": time.time() - t0, "load_start": load_start,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine()}
+    save_json(JSON, data)
+    print(f"wrote bench/spark_results.json ({data['seconds'] / 60:.1f} min)")
+    if not args.no_results:
+        write_section(SECTION, report(data))
+        print(f"wrote the '{SECTION}' section of bench/RESULTS.md")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """The PySpark side of ``bench_spark.py``: the ONNX model as a ``pandas_udf``.
 
-Runs in its own virtual environment (``.cache/spark-venv``, made by
+Runs in its own virtual environment (``$SQLFLOW_CACHE/spark-venv``, made by
 ``bench_spark.py``), never in the project's. One Spark session, ``local[P]``,
-kept alive across runs: 16 DOUBLE columns uniform in [-1, 1] from
-``spark.range`` and seeded ``rand``, the model over them in a ``pandas_udf``
-(one onnxruntime session per Python worker, made on first use), Spark's
-``noop`` sink as the blackhole. Only the action is timed.
+kept alive across runs: 16 FLOAT columns in [-1, 1] made from
+``spark.range`` and a seeded ``rand`` (as the Flink side makes them), the
+model over them in a ``pandas_udf`` (one onnxruntime session per Python
+worker, made on first use), Spark's ``noop`` sink as the blackhole. Only the
+action is timed.
 
 Two ways to use it::
 
@@ -34,6 +35,8 @@ import pandas as pd
 
 N_FEATURES = 16
 SEED = 0
+#: bench_spark.PRIMES (this module runs in the Spark venv, without the project's packages)
+PRIMES = [2003, 2011, 2017, 2027, 2029, 2039, 2053, 2063, 2069, 2081, 2083, 2087, 2089, 2099, 2111, 2113]
 
 _SESSIONS: dict[str, object] = {}
 
@@ -57,7 +60,7 @@ def model_session(path: str):
 
 
 def score_udf(model: str):
-    """A scalar ``pandas_udf``: 16 DOUBLE Series in, the model's probability out.
+    """A scalar ``pandas_udf``: 16 FLOAT Series in, the model's probability out.
 
     (numpy and pandas are imported at the top: ``pandas_udf`` reads the type hints.)
     """
@@ -75,11 +78,15 @@ def score_udf(model: str):
 
 
 def features(spark, rows: int, parallelism: int):
-    """``rows`` rows of 16 DOUBLE columns uniform in [-1, 1], seeded, ``parallelism`` partitions."""
+    """``rows`` rows of 16 FLOAT columns in [-1, 1], ``parallelism`` partitions, made as the Flink side
+    of bench_spark.py makes them: one seeded random long per row, feature j its residue modulo
+    ``PRIMES[j]``, scaled (float32, as the model takes them)."""
     from pyspark.sql import functions as F
 
-    return spark.range(0, rows, 1, numPartitions=parallelism).select(
-        *[(F.rand(SEED + j) * 2 - 1).alias(f"f{j}") for j in range(N_FEATURES)])
+    r = (F.rand(SEED) * 4611686018427387903).cast("long")
+    return spark.range(0, rows, 1, numPartitions=parallelism).select(r.alias("r")).select(
+        *[((F.col("r") % p).cast("double") / (p / 2) - 1).cast("float").alias(f"f{j}")
+          for j, p in enumerate(PRIMES)])
 
 
 class Bench:

@@ -296,16 +296,52 @@ class NativePredict:
     model: str
     location: Location | None = None  # the ML_PREDICT call
     model_location: Location | None = None  # the model's CREATE MODEL (where the runtime's errors are shown)
+    #: Every column name the statement may read (see :func:`read_columns`), None: it may read them all.
+    #: The step scores only the source's columns named here and the features: what the planner cannot
+    #: prune for it, since it sees no further than the splice.
+    reads: tuple[str, ...] | None = None
 
     @property
     def path(self) -> str:
         return dict(self.options).get("path", "")
+
+    def keep(self, columns: list[str]) -> list[str]:
+        """The source's ``columns`` the step passes on: the features and what the statement may read
+        (names compared case-insensitively, so a doubt keeps the column), in the source's order."""
+        if self.reads is None:
+            return list(columns)
+        wanted = {c.lower() for c in (*self.reads, *self.features)}
+        return [c for c in columns if c.lower() in wanted]
+
+
+def read_columns(node: exp.Expression) -> tuple[str, ...] | None:
+    """Every name a statement may read a column by, or None when it may read columns it does not name
+    (``*`` or ``t.*`` outside an aggregate's argument, a NATURAL join).
+
+    Each part of a column reference counts (``r.f1`` names ``r`` too: ``r`` may be a ROW column), as do
+    the columns of DESCRIPTORs and of ``JOIN ... USING``. Over-counting only keeps a column needlessly.
+    """
+    for star in node.find_all(exp.Star):
+        if not isinstance(star.parent, exp.AggFunc):
+            return None
+    for join in node.find_all(exp.Join):
+        if str(join.args.get("method") or "").upper() == "NATURAL":
+            return None
+    names: dict[str, None] = {}
+    for column in node.find_all(exp.Column):
+        for ident in column.find_all(exp.Identifier):
+            names[ident.name] = None
+    for join in node.find_all(exp.Join):
+        for ident in join.args.get("using") or []:
+            names[ident.name] = None
+    return tuple(sorted(names))
 
 
 def lower_native(node: exp.Expression, models: dict[str, ModelDecl], views: list[NativePredict],
                  locate=None) -> exp.Expression:
     """Rewrite every ``ML_PREDICT`` over a native ONNX model in ``node`` into a view's name; the
     steps that make the views are appended to ``views``."""
+    reads = read_columns(node)
 
     def rewrite(n: exp.Expression) -> exp.Expression:
         if not (isinstance(n, exp.Table) and isinstance(n.this, exp.Anonymous)
@@ -326,7 +362,7 @@ def lower_native(node: exp.Expression, models: dict[str, ModelDecl], views: list
         view = f"__ml_predict_{len(views) + 1}"
         options = tuple((k, str(decl.options[k])) for k in NATIVE_OPTIONS if decl.options.get(k) not in (None, ""))
         views.append(NativePredict(view, table_arg.this.sql(dialect="flink"), features, options, decl.outputs,
-                                   decl.name, locate(n) if locate else None, decl.location))
+                                   decl.name, locate(n) if locate else None, decl.location, reads))
         table = exp.Table(this=exp.to_identifier(view, quoted=True))
         alias = n.args.get("alias")
         table.set("alias", alias.copy() if alias else exp.TableAlias(this=exp.to_identifier("__ml_predict")))

@@ -120,9 +120,13 @@ def register_predict(t_env: TableEnvironment, step: NativePredict, base: Path | 
     path = Path(options.get("path", ""))
     if base is not None and not path.is_absolute():
         options["path"] = str((base / path).resolve())
+    table = t_env.sql_query(f"SELECT * FROM {step.source}")
+    columns = list(table.get_schema().get_field_names())
+    keep = step.keep(columns)
+    if len(keep) < len(columns):  # the planner cannot push this projection through the splice
+        table = t_env.sql_query("SELECT " + ", ".join(_quoted(c) for c in keep) + f" FROM {step.source}")
     try:
-        scored = native.predict(t_env, t_env.sql_query(f"SELECT * FROM {step.source}"), step.features,
-                                options, step.outputs)
+        scored = native.predict(t_env, table, step.features, options, step.outputs)
     except SqlflowError as exc:  # the runtime refused the model: shown at its CREATE MODEL
         if step.model_location is not None:
             if step.location is not None:
@@ -131,6 +135,10 @@ def register_predict(t_env: TableEnvironment, step: NativePredict, base: Path | 
         exc.location = exc.location or step.location
         raise
     t_env.create_temporary_view(f"`{step.view}`", scored)
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def run_job(t_env: TableEnvironment, job: JobFile, base: Path | None = None) -> str | None:

@@ -24,14 +24,16 @@ from sqlflow.flink.job import RunStatement, StatementFailure, execute
 def predict_to_json(p: NativePredict) -> dict[str, Any]:
     """A native model step as the spec carries it."""
     return {"view": p.view, "source": p.source, "features": list(p.features), "options": [list(o) for o in p.options],
-            "outputs": [list(o) for o in p.outputs], "model": p.model}
+            "outputs": [list(o) for o in p.outputs], "model": p.model,
+            "reads": list(p.reads) if p.reads is not None else None}
 
 
 def predict_from_json(data: dict[str, Any]) -> NativePredict:
     """A native model step from the spec."""
     return NativePredict(view=data["view"], source=data["source"], features=tuple(data["features"]),
                          options=tuple(tuple(o) for o in data["options"]),
-                         outputs=tuple(tuple(o) for o in data["outputs"]), model=data["model"])
+                         outputs=tuple(tuple(o) for o in data["outputs"]), model=data["model"],
+                         reads=tuple(data["reads"]) if data.get("reads") is not None else None)
 
 
 def flink_config(spec: dict[str, Any]) -> dict[str, str]:

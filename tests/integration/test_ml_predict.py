@@ -149,3 +149,48 @@ INSERT INTO scored SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL lin
     assert e.message.startswith("job ml.predict failed: model 'lin' failed in open(): model file '")
     assert "lin.onnx' not found" in e.message
     assert "Caused by" not in e.render() and "at io.sqlflow" not in e.render()
+
+
+WIDE = [{"id": i, "name": f"n{i}", "f1": round(0.1 * i, 2), "f2": round(1 - 0.05 * i, 2), "f3": float(i % 3),
+         "tags": {"x": i * 10, "y": f"y{i}"}} for i in range(12)]
+
+
+@pytest.mark.parametrize("select, columns", [
+    # the step scores only what the statement reads (the planner cannot prune through the splice)
+    ("SELECT id, p.tags.x AS x, probability FROM ML_PREDICT(TABLE feats, MODEL lin, DESCRIPTOR(f1, f2, f3)) AS p",
+     ["id", "f1", "f2", "f3", "tags", "probability"]),
+    # a star reads every column
+    ("SELECT id, x, probability FROM (SELECT *, p.tags.x AS x FROM "
+     "ML_PREDICT(TABLE feats, MODEL lin, DESCRIPTOR(f1, f2, f3)) AS p)",
+     ["id", "name", "f1", "f2", "f3", "tags", "probability"]),
+])
+def test_a_native_step_scores_only_the_columns_its_statement_reads(flink_cluster, tmp_path, select, columns):
+    root = _project(tmp_path, """
+CREATE TABLE feats (id BIGINT, name STRING, f1 FLOAT, f2 FLOAT, f3 FLOAT, tags ROW<x INT, y STRING>)
+WITH ('connector' = 'filesystem', 'path' = '@IN@', 'format' = 'json');
+
+CREATE MODEL lin
+INPUT (a FLOAT, b FLOAT, c FLOAT)
+OUTPUT (probability FLOAT)
+WITH ('provider' = 'onnx', 'path' = 'models/lin.onnx');
+
+CREATE TABLE scored (id BIGINT, x INT, probability FLOAT)
+WITH ('connector' = 'filesystem', 'path' = '@OUT@', 'format' = 'json');
+
+INSERT INTO scored
+""" + select + ";\n")
+    (tmp_path / "in" / "rows.json").write_text("".join(json.dumps(r) + "\n" for r in WIDE))
+    config = load_config(root)
+    compiled = compile_project(config=config)
+    assert compiled.ok, compiled.errors
+    job = compiled.job("sql/predict.sql")
+    t_env = flink_cluster.job_env(job, streaming=False)
+    job_id = run_job(t_env, job, base=root)
+    assert flink_cluster.wait_for_job(job_id, timeout=180) == "FINISHED"
+    assert t_env.from_path("`__ml_predict_1`").get_schema().get_field_names() == columns
+    x = np.array([[r["f1"], r["f2"], r["f3"]] for r in WIDE], dtype=np.float32)
+    sess = ort.InferenceSession(str(root / "models" / "lin.onnx"), providers=["CPUExecutionProvider"])
+    want = sess.run(["probability"], {"features": x})[0][:, 0]
+    got = sorted(_read(tmp_path / "out"), key=lambda r: r["id"])
+    assert [(r["id"], r["x"]) for r in got] == [(r["id"], r["tags"]["x"]) for r in WIDE]
+    np.testing.assert_allclose([r["probability"] for r in got], want, rtol=1e-6)

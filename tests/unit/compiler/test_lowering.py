@@ -74,6 +74,40 @@ def test_ml_predict_on_the_native_runtime_reads_the_view_a_step_makes():
     assert (step.location.line, step.location.column) == (1, 29)
 
 
+def _reads(sql):
+    return lowering.read_columns(parse_script(sql, "q.sql")[0].expression)
+
+
+def test_a_native_step_knows_the_columns_its_statement_reads():
+    st = parse_script("INSERT INTO s SELECT p.id, r.f1, COUNT(*) AS n, window_start FROM TABLE(TUMBLE("
+                      "TABLE ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b)), DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
+                      "AS p JOIN x USING (k) WHERE probability > 0.5 GROUP BY p.id, r.f1, window_start", "q.sql")[0]
+    views: list = []
+    lowering.lower_native(st.expression, {"ctr": decl()}, views, locate=st.locate)
+    # every part of a column reference (r may be a ROW column), DESCRIPTOR and USING columns; COUNT(*) reads none
+    assert views[0].reads == ("a", "b", "f1", "id", "k", "p", "probability", "r", "ts", "window_start")
+    assert views[0].keep(["ID", "a", "b", "c", "ts", "name", "R"]) == ["ID", "a", "b", "ts", "R"]
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b))",
+    "SELECT p.*, 1 AS one FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b)) AS p",
+    "SELECT id FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b)) NATURAL JOIN u",
+])
+def test_a_statement_that_may_read_unnamed_columns_keeps_them_all(sql):
+    assert _reads(sql) is None
+    step = lowering.NativePredict("v", "t", ("a", "b"), (), (("probability", "FLOAT"),), "ctr", reads=None)
+    assert step.keep(["id", "a", "b", "c"]) == ["id", "a", "b", "c"]
+
+
+def test_the_features_are_kept_when_the_statement_reads_only_the_outputs():
+    assert _reads("SELECT probability FROM ML_PREDICT(TABLE t, MODEL ctr, DESCRIPTOR(a, b))") == (
+        "a", "b", "probability")
+    step = lowering.NativePredict("v", "t", ("a", "b"), (), (("probability", "FLOAT"),), "ctr",
+                                  reads=("probability",))
+    assert step.keep(["id", "b", "x", "a"]) == ["b", "a"]
+
+
 def test_runtime_option_is_checked_and_names_the_other_runtime():
     with pytest.raises(ValidationError) as err:
         lowering.check_model(decl(MODEL.replace("'batch-size' = '4096'", "'runtime' = 'jvm'")))
