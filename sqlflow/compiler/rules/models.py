@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sqlflow.compiler.analysis import Project
-from sqlflow.compiler.catalog import ModelDef
+from sqlflow.compiler.catalog import DroppedDef, ModelDef
 from sqlflow.compiler.rules.base import Rule
 from sqlflow.compiler.types import FlinkType, TypeSyntaxError, parse_type
 from sqlflow.errors import Location, ModelError, ValidationError, did_you_mean
@@ -152,7 +152,7 @@ class ModelFile(Rule):
                                 _file_hint(project, _model_path(project, spec), where))
         for m in project.catalog.models.values():
             for d in m:
-                if id(d) not in called and d.load_error:
+                if id(d) not in called and not isinstance(d, DroppedDef) and d.load_error:
                     yield self.diag(f"model '{d.name}' cannot be used: {d.load_error}", d.location,
                                     _file_hint(project, d.path, None))
 

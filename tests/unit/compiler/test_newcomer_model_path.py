@@ -39,3 +39,13 @@ def test_a_path_like_no_file_lists_the_projects_models(project: Path) -> None:
 
 def test_the_right_path_passes(project: Path) -> None:
     assert _model_file(project, "models/ctr.onnx") == []
+
+
+def test_a_dropped_model_is_unknown_after_the_drop_and_validate_does_not_crash(project: Path) -> None:
+    (project / "sql" / "nc_job.sql").write_text(
+        "CREATE MODEL nc_m INPUT (i STRING) OUTPUT (o DOUBLE) WITH ('provider' = 'openai');\n"
+        "DROP MODEL nc_m;\n"
+        "ALTER MODEL nc_m SET ('provider' = 'abc');\n")
+    compiled = compile_project(project)
+    assert [(d.rule, d.location.line, d.message) for d in compiled.diagnostics if d.severity == "error"] == [
+        ("unknown-model", 3, "unknown model 'nc_m'")]
