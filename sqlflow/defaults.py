@@ -22,6 +22,20 @@ view is. The values here were chosen by measurement on the local target
   much longer for an hour), a job failing in a loop does not hammer Kafka or
   the cluster.
 
+Model and UDF calls are fast by default, whatever runtime they get (measured
+by ``bench/bench_defaults.py``; the figures are in bench/RESULTS.md):
+
+- ``pipeline.object-reuse`` on: Flink's own planner turns it on for every
+  batch job; for streaming jobs it saves a copy of each row between chained
+  operators (the native model step copies the rows it buffers itself);
+- the Python runtime (``'runtime' = 'python'``, ``onnx_udf``, ``@udf``):
+  Arrow batches of 10,000 rows and bundles of 100,000 (Flink's 1,000 and
+  1,000 make a model call cross the bridge in slices too small to pay for
+  the crossing), and in streaming jobs a bundle closed after 50 ms at the
+  latest (Flink's 1 s is the p99 of a streaming job at a modest rate);
+- the native runtime's ``batch-size`` (512 rows) and ``flush-interval``
+  (10 ms) are the model options' own defaults, in the jar.
+
 ``CLUSTER`` holds the settings of the cluster processes themselves (the
 ``local`` target and docker-compose take them through
 ``sqlflow.deploy.flinkconf.cluster_config``): how fast a lost TaskManager is
@@ -39,8 +53,22 @@ from sqlflow.errors import ConfigError
 CHECKPOINT_INTERVAL = "execution.checkpointing.interval"
 RUNTIME_MODE = "execution.runtime-mode"
 
+OBJECT_REUSE = "pipeline.object-reuse"
+ARROW_BATCH = "python.fn-execution.arrow.batch.size"
+BUNDLE_SIZE = "python.fn-execution.bundle.size"
+BUNDLE_TIME = "python.fn-execution.bundle.time"
+
+#: Every job: model and UDF calls in batches large enough to pay for crossing into Python.
+_CALLS: Mapping[str, str] = MappingProxyType({
+    OBJECT_REUSE: "true",
+    ARROW_BATCH: "10000",
+    BUNDLE_SIZE: "100000",
+})
+
 #: Every streaming job, unless sqlflow.yaml's ``flink:`` or the job's SET says otherwise.
 STREAMING: Mapping[str, str] = MappingProxyType({
+    **_CALLS,
+    BUNDLE_TIME: "50",
     CHECKPOINT_INTERVAL: "2 s",
     "execution.checkpointing.mode": "EXACTLY_ONCE",
     "execution.checkpointing.min-pause": "500 ms",
@@ -54,6 +82,7 @@ STREAMING: Mapping[str, str] = MappingProxyType({
 
 #: Every batch job: no checkpoints (a failed batch task reruns from its inputs), a few quick retries.
 BATCH: Mapping[str, str] = MappingProxyType({
+    **_CALLS,
     "restart-strategy.type": "fixed-delay",
     "restart-strategy.fixed-delay.attempts": "3",
     "restart-strategy.fixed-delay.delay": "1 s",

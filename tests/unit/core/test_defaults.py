@@ -72,3 +72,13 @@ def test_doctests():
 
     assert doctest.testmod(defaults).failed == 0
     assert doctest.testmod(sqlflow.compiler.delivery).failed == 0
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_model_and_udf_calls_are_batched_by_default_and_a_job_set_wins(batch):
+    conf = defaults.job_config(batch=batch)
+    assert (conf[defaults.OBJECT_REUSE], conf[defaults.ARROW_BATCH], conf[defaults.BUNDLE_SIZE]) == (
+        "true", "10000", "100000")
+    assert (defaults.BUNDLE_TIME in conf) is not batch  # a batch job's bundles close when they are full
+    own = defaults.job_config({}, {defaults.ARROW_BATCH: "500", defaults.OBJECT_REUSE: "false"}, batch=batch)
+    assert (own[defaults.ARROW_BATCH], own[defaults.OBJECT_REUSE]) == ("500", "false")
