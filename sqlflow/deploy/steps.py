@@ -167,7 +167,8 @@ def submit_job(settings: TargetSettings, job: PlannedJob, savepoint: str | None 
             break
     if out.get("job_id"):
         return out["job_id"]
-    text = out.get("error") or (proc.stderr.strip().splitlines() or ["the submitting process failed"])[-1]
+    # no JSON answer: the process died; its whole stderr (a Java stack trace, say) holds the cause
+    text = out.get("error") or proc.stderr.strip() or f"the submitting process exited with {proc.returncode}"
     if not FlinkRest.for_target(settings).reachable():
         raise ServiceError(f"lost the cluster at {settings.rest_url} while submitting {job.name}: {cause_of(text)}",
                            rule="cluster-lost", hint="is the cluster running? `sqlflow deploy` again takes the "

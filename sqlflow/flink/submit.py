@@ -58,4 +58,6 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
         job_id = execute(env, steps)  # model paths stay relative: found in the shipped folder, or cached
     except StatementFailure as failure:
         return {"error": java_text(failure.cause), "statement": failure.index}
+    except Exception as exc:  # noqa: BLE001 - anything else (a native step Flink refused): said, not a traceback
+        return {"error": java_text(exc), "statement": None}
     return {"job_id": job_id}

@@ -200,7 +200,7 @@ def test_a_job_and_sqlflows_clients_on_a_sasl_broker(flink_cluster, tmp_path, tm
             _sasl_table("words_in", "sasl_in", ",\n  'properties.group.id' = 'sasl-test',\n"
                                                "  'scan.startup.mode' = 'earliest-offset',\n"
                                                "  'scan.bounded.mode' = 'latest-offset'")
-            + _sasl_table("words_out", "sasl_out")
+            + _sasl_table("words_out", "sasl_out", ",\n  'sink.delivery-guarantee' = 'exactly-once'")
             + "INSERT INTO words_out SELECT id, UPPER(word) FROM words_in;\n")
         (root / "sqlflow.yaml").write_text(
             "name: saslproj\nkafka:\n  bootstrap: " + broker.sasl_bootstrap + "\n  security_protocol: SASL_PLAINTEXT\n"
