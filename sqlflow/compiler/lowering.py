@@ -93,6 +93,17 @@ class ModelDecl:
         return "ROW<" + ", ".join(f"`{n}` {t}" for n, t in self.outputs) + ">"
 
 
+def ml_predict_parts(n: exp.Expression) -> tuple[exp.Expression | None, exp.Expression | None,
+                                                exp.Expression | None] | None:
+    """The TABLE, MODEL and DESCRIPTOR arguments of an ``ML_PREDICT(...)`` table call (each None
+    when missing); None when ``n`` is not one."""
+    if not (isinstance(n, exp.Table) and isinstance(n.this, exp.Anonymous)
+            and str(n.this.this).upper() == "ML_PREDICT"):
+        return None
+    args = n.this.expressions
+    return tuple(next((a for a in args if type(a).__name__ == kind), None)  # type: ignore[return-value]
+                 for kind in ("TableArgument", "ModelArgument", "Descriptor"))
+
 def _type_sql(node: exp.Expression | None) -> str:
     return node.sql(dialect="flink") if node is not None else "FLOAT"
 
@@ -194,13 +205,10 @@ def lower_ml_predict(node: exp.Expression, models: dict[str, ModelDecl],
         return locate(n) if locate else None
 
     def rewrite(n: exp.Expression) -> exp.Expression:
-        if not (isinstance(n, exp.Table) and isinstance(n.this, exp.Anonymous)
-                and str(n.this.this).upper() == "ML_PREDICT"):
+        parts = ml_predict_parts(n)
+        if parts is None:
             return n
-        args = n.this.expressions
-        table_arg = next((a for a in args if type(a).__name__ == "TableArgument"), None)
-        model_arg = next((a for a in args if type(a).__name__ == "ModelArgument"), None)
-        desc = next((a for a in args if type(a).__name__ == "Descriptor"), None)
+        table_arg, model_arg, desc = parts
         if table_arg is None or model_arg is None or desc is None:
             raise ValidationError("ML_PREDICT needs (TABLE t, MODEL m, DESCRIPTOR(columns))",
                                   location=where(n), rule="ml-predict")
@@ -344,13 +352,10 @@ def lower_native(node: exp.Expression, models: dict[str, ModelDecl], views: list
     reads = read_columns(node)
 
     def rewrite(n: exp.Expression) -> exp.Expression:
-        if not (isinstance(n, exp.Table) and isinstance(n.this, exp.Anonymous)
-                and str(n.this.this).upper() == "ML_PREDICT"):
+        parts = ml_predict_parts(n)
+        if parts is None:
             return n
-        args = n.this.expressions
-        table_arg = next((a for a in args if type(a).__name__ == "TableArgument"), None)
-        model_arg = next((a for a in args if type(a).__name__ == "ModelArgument"), None)
-        desc = next((a for a in args if type(a).__name__ == "Descriptor"), None)
+        table_arg, model_arg, desc = parts
         decl = models.get(model_arg.this.name.lower()) if model_arg is not None else None
         if table_arg is None or desc is None or decl is None or not decl.is_onnx or decl.runtime != "native":
             return n  # reported by the rules, another runtime's, or Flink's own
