@@ -130,7 +130,7 @@ def _inserts_into(root: Path, table: str) -> frozenset[tuple[str, int]]:
                 if isinstance(ins, exp.Insert):
                     target = ins.this.this if isinstance(ins.this, exp.Schema) else ins.this
                     if isinstance(target, exp.Table) and target.name == table:
-                        text, where = stmt.source_of(ins)
+                        text, where = stmt.text_of(ins), stmt.start_of(ins)
                         out |= {(rel, n) for n in range(where.line, where.line + text.count("\n") + 1)}
     return frozenset(out)
 
@@ -291,10 +291,9 @@ def sample(per_kind: int, seed: int) -> list[Mutant]:
 def _materialize(m: Mutant, into: Path) -> Path:
     src = PROJECTS[m.project]
     root = into / "project"
-    for part in ("sql", "udfs"):
+    for part in ("sql", "udfs", "models"):  # copies: a project's folders may not lead out of it
         if (src / part).is_dir():
             shutil.copytree(src / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "*.test.yaml"))
-    (root / "models").symlink_to(src / "models", target_is_directory=True)
     shutil.copy(src / "sqlflow.yaml", root / "sqlflow.yaml")
     target = root / m.file
     text = target.read_text(encoding="utf-8")

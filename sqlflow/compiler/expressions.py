@@ -151,11 +151,15 @@ class ExprTyper:
             rel = self.subquery(e.this if isinstance(e, exp.Subquery) else e, scope)
             return rel.columns[0].type if rel.columns else ANY
         if isinstance(e, (exp.In, exp.Exists)):
+            subquery_type = None
             for child in e.iter_expressions():
                 if isinstance(child, (exp.Query, exp.Subquery)):
-                    self.subquery(child.this if isinstance(child, exp.Subquery) else child, scope)
+                    rel = self.subquery(child.this if isinstance(child, exp.Subquery) else child, scope)
+                    subquery_type = rel.columns[0].type if rel.columns else ANY
                 else:
                     self.typeof(child, scope)
+            if isinstance(e, exp.In) and subquery_type is not None and e.this is not None:
+                self._in_subquery(e, self.typeof(e.this, scope), subquery_type)
             return BOOLEAN
         if isinstance(e, _COMPARISONS):
             self._comparison(e, scope)
@@ -215,6 +219,19 @@ class ExprTyper:
                 fix = f"cast one side: CAST({text.sql(dialect='flink')} AS {ntype.plain()})"
             kind = "mixed-equality" if isinstance(e, (exp.EQ, exp.NEQ)) else "mixed-comparison"
             self.facts.unresolved.append(Unresolved(kind, f"STRING with {ntype.plain()}", self.locate(e), (), hint=fix))
+
+    def _in_subquery(self, e: exp.In, left: FlinkType, column: FlinkType) -> None:
+        """``x IN (SELECT y ...)`` compares x = y: a string with a number is refused by Flink, as for =."""
+        if {left.family, column.family} != {"string", "numeric"}:
+            return
+        value = e.this.sql(dialect="flink")
+        if left.family == "string":
+            fix = f"cast one side: CAST({value} AS {column.plain()})"
+        else:
+            fix = f"cast one side: CAST({value} AS STRING), or cast the subquery's column to {left.plain()}"
+        number = column if left.family == "string" else left
+        self.facts.unresolved.append(Unresolved("mixed-equality", f"STRING with {number.plain()} in IN (SELECT ...)",
+                                                self.locate(e), (), hint=fix))
 
     def _window_parts(self, w: exp.Window, scope: Scope) -> bool:
         for p in w.args.get("partition_by") or []:

@@ -167,6 +167,19 @@ SELECT user_id, ts, CASE user_id WHEN '1' THEN 1 ELSE 2 END FROM nf_events;
         " implicitly"]
 
 
+def test_in_a_subquery_of_the_other_type(project: Path) -> None:
+    # Flink: "implicit type conversion between VARCHAR and BIGINT is not supported" (x IN (SELECT y) is x = y);
+    # an IN list of the other type Flink accepts, and so does validate
+    sql = SOURCE + """
+INSERT INTO nf_sink
+SELECT user_id, ts, CAST(1 AS BIGINT) FROM nf_events
+WHERE event_id NOT IN (SELECT user_id FROM nf_events) AND user_id IN ('1', '2');
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:28:7: mixed-equality: comparing STRING with BIGINT in IN (SELECT ...): Flink does not "
+        "convert between them implicitly"]
+
+
 def test_json_value_is_a_string_for_the_sink(project: Path) -> None:
     sql = SOURCE + """
 INSERT INTO nf_sink
