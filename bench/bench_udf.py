@@ -18,17 +18,24 @@ Three parts, each printing ratios against a baseline measured in the same run
   feature passing (one ARRAY column or 16 DOUBLE columns).
 * ``gpu``: the runtime against raw onnxruntime on CUDA with a large MLP
   (256-4096-4096-1024-1), batch sizes 1k-64k, fp32 and fp16. Target >= 0.8.
+  ``--repeat`` saves a second run beside the first (the run-to-run spread),
+  ``--no-io-binding`` one with plain ``session.run``.
 
 Usage::
 
     python bench/bench_udf.py micro
     python bench/bench_udf.py micro-sweep
     python bench/bench_udf.py flink [--quick]
-    python bench/bench_udf.py gpu --out DIR
+    python bench/bench_udf.py gpu [--repeat | --no-io-binding] [--out DIR]
     python bench/bench_udf.py plot
+    python bench/bench_udf.py results
 
-Results go to ``bench/udf_results.json`` (merged by part) and the plot to
-``bench/udf_throughput.png``.
+Results go to ``bench/udf_results.json`` (merged by part), the plot to
+``bench/udf_throughput.png``, and the "UDF runtime" section of
+bench/RESULTS.md is rendered from the JSON alone (``bench/udf_report.py``):
+every part that updates the JSON re-renders it (not with ``--out``, whose JSON
+holds only that run's parts, nor with ``--no-results``); ``results``
+re-renders it without measuring.
 """
 
 from __future__ import annotations
@@ -48,12 +55,14 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlflow.udf import onnx_function, onnx_udf  # noqa: E402
+import udf_report  # noqa: E402
+
+from sqlflow.udf import onnx_function, onnx_udf, python_config  # noqa: E402
 from sqlflow.udf.testmodels import build_mlp  # noqa: E402
 
 RESULTS = ROOT / "bench" / "udf_results.json"
-PLOT = ROOT / "bench" / "udf_throughput.png"
 SMALL = [16, 64, 32, 1]
 LARGE = [256, 4096, 4096, 1024, 1]
 
@@ -77,10 +86,18 @@ def machine() -> dict:
     return info
 
 
-def save(part: str, data: dict, path: Path = RESULTS) -> None:
+def today() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+def save(part: str, data: dict, path: Path = RESULTS, render: bool = True) -> None:
+    """Merge one part into the results JSON; with ``render``, re-render RESULTS.md's section from it."""
     results = json.loads(path.read_text()) if path.exists() else {}
     results[part] = data
     path.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    if render:
+        udf_report.write(path)
+        print(f"wrote the '{udf_report.SECTION}' section of bench/RESULTS.md")
 
 
 # -- micro: runtime vs raw onnxruntime on the CPU --------------------------------------------
@@ -163,7 +180,7 @@ def micro(rows: int, batch: int, repeats: int, workdir: Path, layers: list[int] 
     med = {k: statistics.median(v) for k, v in rates.items()}
     out = {"rows": rows, "batch": batch, "model_batch": sub, "repeats": repeats, "model": layers,
            "rows_per_s": med, "ratio": {k: med[k] / med["raw"] for k in runs if k != "raw"},
-           "all": rates, "machine": machine()}
+           "all": rates, "machine": machine(), "date": today()}
     print(f"micro  model={'-'.join(map(str, layers))} rows={rows} pandas batch={batch} "
           f"(median of {repeats}); one model batch per "
           f"pandas batch, except columns_pipelined: model batches of {sub}, pipelined")
@@ -249,6 +266,10 @@ def steady_rate(rows: int, rate: float, big_rows: int, big_rate: float) -> float
     return (big_rows - rows) / extra if extra > 0 else float("nan")
 
 
+#: python_config's keys that name this machine's interpreter and paths, not a setting compared.
+LOCAL_KEYS = {"python.executable", "python.client.executable", "python.pythonpath"}
+
+
 def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int = 4,
           exec_modes: tuple[str, ...] = ("process",)) -> dict:
     model = build_mlp(workdir / "mlp16.onnx", SMALL, seed=0, version="bench")
@@ -279,6 +300,8 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int =
         smed = {k: statistics.median(v) for k, v in steady.items() if v}
         rec = {"label": label, "mode": "streaming" if streaming else "batch",
                "parallelism": parallelism, "feature": feature, "tuning": tuning,
+               "settings": {k: v for k, v in python_config(workdir, metrics=True, **tuning).items()
+                            if k not in LOCAL_KEYS},
                "udf_rows_per_s": med["udf"], "sql_rows_per_s": med["sql"],
                "ratio": med["udf"] / med["sql"], "udf_all": job["udf"], "sql_all": job["sql"],
                "noop_rows_per_s": med.get("noop"), "noop_all": job.get("noop", []),
@@ -317,7 +340,7 @@ def flink(rows: int, quick: bool, workdir: Path, repeats: int = 3, factor: int =
         one("batch p1 thread Flink defaults", False, 1, "columns", **thread)
     return {"rows": rows, "repeats": repeats, "steady_factor": factor, "model": SMALL, "runs": runs,
             "arrow_unsafe_memory_access": os.environ.get("ARROW_ENABLE_UNSAFE_MEMORY_ACCESS"),
-            "machine": machine()}
+            "machine": machine(), "date": today()}
 
 
 # -- gpu: runtime vs raw onnxruntime on CUDA --------------------------------------------------
@@ -402,7 +425,7 @@ def gpu(workdir: Path, batches: list[int], total_rows: int, repeats: int,
             fn.close()
             serial.close()
     return {"model": LARGE, "runs": results, "machine": machine(), "device": _gpu_name(),
-            "io_binding": io_binding}
+            "io_binding": io_binding, "rows": total_rows, "repeats": repeats, "date": today()}
 
 
 def _breakdown(fn, series: pd.Series) -> dict:
@@ -479,71 +502,10 @@ def _gpu_name() -> str:
         return "unknown"
 
 
-# -- plot ------------------------------------------------------------------------------------
-
-def plot(path: Path = RESULTS, out: Path = PLOT) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    res = json.loads(path.read_text())
-    panels = [k for k in ("micro", "flink", "gpu") if k in res]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.8), squeeze=False)
-    for ax, part in zip(axes[0], panels):
-        data = res[part]
-        if part == "micro":
-            names = [k for k in ("raw", "by_hand", "columns", "array", "columns_pipelined")
-                     if k in data["rows_per_s"]]
-            shown = {"raw": "raw ORT", "by_hand": "by hand", "columns": "16 cols", "array": "ARRAY",
-                     "columns_pipelined": "16 cols\npipelined"}
-            colors = {"raw": "grey", "by_hand": "silver", "columns": "tab:orange", "array": "tab:blue",
-                      "columns_pipelined": "tab:red"}
-            ax.bar([shown[k] for k in names], [data["rows_per_s"][k] / 1e6 for k in names],
-                   color=[colors[k] for k in names])
-            ax.set_ylabel("million rows/s")
-            ax.set_title("CPU: runtime vs raw onnxruntime (16-64-32-1)")
-        elif part == "flink":
-            runs = data["runs"]
-            labels = [r["label"] for r in runs]
-            y = np.arange(len(runs))
-            steady = all(r.get("steady_rows_per_s") for r in runs)
-
-            def rate(r, k):
-                return (r["steady_rows_per_s"][k] if steady else r[f"{k}_rows_per_s"] or 0) / 1e3
-
-            bars = [("sql", "SQL expression", "grey"), ("noop", "no-op pandas UDF", "silver"),
-                    ("udf", "ONNX UDF", "tab:blue")]
-            for i, (k, name, color) in enumerate(bars):
-                ax.barh(y - 0.27 + 0.27 * i, [rate(r, k) for r in runs], 0.27, label=name, color=color)
-            ax.set_yticks(y, labels, fontsize=7)
-            ax.invert_yaxis()
-            ax.set_xlabel("thousand rows/s" + (" (steady)" if steady else ""))
-            ax.set_title("Flink: datagen -> f -> blackhole")
-            ax.legend(fontsize=7)
-        else:
-            for prec, color in (("fp32", "tab:blue"), ("fp16", "tab:green")):
-                runs = [r for r in data["runs"] if r["precision"] == prec]
-                b = [r["batch"] for r in runs]
-                ax.plot(b, [r["raw_rows_per_s"] / 1e6 for r in runs], "--", color=color,
-                        label=f"raw {prec}")
-                ax.plot(b, [r["runtime_rows_per_s"] / 1e6 for r in runs], "-o", color=color,
-                        label=f"runtime {prec}")
-            ax.set_xscale("log", base=2)
-            ax.set_xlabel("batch size")
-            ax.set_ylabel("million rows/s")
-            ax.set_title(f"CUDA: {data.get('device', '')[:30]}\n{'-'.join(map(str, data['model']))}",
-                         fontsize=9)
-            ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    print(f"wrote {out}")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("part", choices=["micro", "micro-sweep", "flink", "gpu", "gpu-profile",
-                                     "plot"])
+                                     "plot", "results"])
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
@@ -554,29 +516,36 @@ def main() -> None:
     ap.add_argument("--steady-factor", type=int, default=4,
                     help="flink: also run jobs this many times longer, for the steady rate (1: off)")
     ap.add_argument("--no-io-binding", action="store_true", help="gpu: plain session.run")
+    ap.add_argument("--repeat", action="store_true", help="gpu: save as gpu_repeat, a second run")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/)")
+    ap.add_argument("--no-results", action="store_true", help="leave bench/RESULTS.md alone")
     args = ap.parse_args()
     out = args.out / "udf_results.json" if args.out else RESULTS
+    render = not args.out and not args.no_results
     if args.part == "plot":
-        plot()
+        udf_report.plot(out)
+        return
+    if args.part == "results":
+        udf_report.write(out)
+        print(f"wrote the '{udf_report.SECTION}' section of bench/RESULTS.md from {out}")
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.part == "micro":
-            save("micro", micro(args.rows or 1_000_000, args.batch, args.repeats, work), out)
+            save("micro", micro(args.rows or 1_000_000, args.batch, args.repeats, work), out, render)
         elif args.part == "micro-sweep":
             save("micro_sweep", micro_sweep(args.rows or 500_000, args.batch, args.repeats, work),
-                 out)
+                 out, render)
         elif args.part == "gpu-profile":
             gpu_profile(work)
         elif args.part == "flink":
             save("flink", flink(args.rows or 1_000_000, args.quick, work, args.repeats,
-                                args.steady_factor, tuple(args.exec_modes.split(","))), out)
+                                args.steady_factor, tuple(args.exec_modes.split(","))), out, render)
         else:
             batches = [1024, 4096, 16384, 65536]
-            part = "gpu_no_io_binding" if args.no_io_binding else "gpu"
+            part = "gpu_no_io_binding" if args.no_io_binding else "gpu_repeat" if args.repeat else "gpu"
             save(part, gpu(work, batches, args.rows or 262144, args.repeats,
-                           io_binding=not args.no_io_binding), out)
+                           io_binding=not args.no_io_binding), out, render)
 
 
 if __name__ == "__main__":

@@ -76,21 +76,27 @@ def median(values: Iterable[float]) -> float:
 
 # -- RESULTS.md --------------------------------------------------------------------------------
 
+#: ``<!-- ... -->`` lines right above a heading: the marker another script's section starts with (the
+#: fault section's), which belongs to the section below it, not to the one that ends there.
+_MARKERS = r"(?:<!--[^\n]*-->\n)*"
+
+
 def write_section(title: str, text: str, path: Path = RESULTS, drop: Iterable[str] = ()) -> None:
     """Replace the ``## title`` section of RESULTS.md with ``text`` (append it when missing), leaving
     the others alone; sections and ``###`` subsections titled in ``drop`` (older figures that the new
-    ones contradict) are removed."""
+    ones contradict) are removed. A section ends at the next heading of its level, or at the marker
+    comment lines right above it."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     for gone in drop:
         level = "##" if not gone.startswith("#") else ""
         head = re.escape(f"{level} {gone}" if level else gone)
         depth = (level or gone.split(" ", 1)[0]).count("#")
         stop = "|".join("#" * d + " " for d in range(2, depth + 1))
-        old = re.sub(rf"^{head}\n.*?(?=^(?:{stop})|\Z)", "", old, flags=re.S | re.M)
+        old = re.sub(rf"^{head}\n.*?(?=^{_MARKERS}(?:{stop})|\Z)", "", old, flags=re.S | re.M)
     body = text.rstrip("\n") + "\n\n"
     if not body.startswith(f"## {title}\n"):
         body = f"## {title}\n\n" + body
-    section = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    section = re.compile(rf"^## {re.escape(title)}\n.*?(?=^{_MARKERS}## |\Z)", re.S | re.M)
     new = section.sub(lambda _: body, old, count=1) if section.search(old) else old.rstrip("\n") + "\n\n" + body
     path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 

@@ -25,8 +25,9 @@ class RunOptions:
     model batches and the next one is tensorized while the model runs the
     current one (onnxruntime releases the GIL), in one helper thread. The
     default (None) pipelines on the GPU only: there the host work overlaps
-    the device's; on a CPU the two compete for the same cores (measured in
-    bench/RESULTS.md).
+    the device's; on a CPU the helper thread competes with the model for the
+    same cores, and in bench/RESULTS.md's model-size sweep it lost with the
+    small model and won only with the larger ones.
     """
 
     batch_size: int | None = 4096
