@@ -9,8 +9,9 @@ in each round, so machine noise hits both alike:
   against a real Kafka broker with the topics the jobs read; the run is then interrupted.
 
 The earlier revision is taken from git (``--base``, default: the commit before the back half was
-rebuilt on the compiled project) into a temporary folder. Writes the "Back half" section of
-bench/RESULTS.md and bench/back_half_results.json.
+rebuilt on the compiled project) into a temporary folder: its package and its shipped project (the
+jobs moved from a Python UDF to ``CREATE MODEL`` + ``ML_PREDICT`` since), each run on its own.
+Writes the "Back half" section of bench/RESULTS.md and bench/back_half_results.json.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ JSON_OUT = ROOT / "bench" / "back_half_results.json"
 BASE = "f61dc57"
 
 
+PROJECT = ("sqlflow", "sql", "udfs", "models", "sqlflow.yaml")
+
+
 def checkout(rev: str, dest: Path) -> Path:
-    """The ``sqlflow`` package as it was at ``rev``, extracted into ``dest``."""
-    data = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "sqlflow"], capture_output=True, check=True,
+    """The ``sqlflow`` package and the shipped project as they were at ``rev``, extracted into ``dest``."""
+    data = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *PROJECT], capture_output=True, check=True,
                           timeout=120).stdout
     with tarfile.open(fileobj=BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
@@ -50,8 +54,8 @@ def checkout(rev: str, dest: Path) -> Path:
 
 def timed_plan(package_root: Path, env: dict[str, str]) -> float:
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "sqlflow", "plan", "--target", "local", "--project", str(ROOT)],
-                          cwd=ROOT, env={**env, "PYTHONPATH": str(package_root)}, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "sqlflow", "plan", "--target", "local", "--project",
+                           str(package_root)], cwd=package_root, env={**env, "PYTHONPATH": str(package_root)}, capture_output=True, text=True,
                           timeout=600)
     took = time.monotonic() - start
     if proc.returncode != 0:
@@ -62,7 +66,7 @@ def timed_plan(package_root: Path, env: dict[str, str]) -> float:
 def timed_run(package_root: Path, env: dict[str, str], jobs: int) -> float:
     """Seconds from starting ``sqlflow run sql/`` until it printed 'started' for every job."""
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "sqlflow", "run", "sql"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "sqlflow", "run", "sql"], cwd=package_root,
                             env={**env, "PYTHONPATH": str(package_root), "SQLFLOW_REST_PORT": "0"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     started = 0
@@ -101,9 +105,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-results", action="store_true", help="Do not touch bench/RESULTS.md.")
     args = ap.parse_args()
-    jobs = len(sorted((ROOT / "sql").rglob("*.sql")))
     work = Path(tempfile.mkdtemp(prefix="bench_back_half_"))
     old_root = checkout(args.base, work / "old")
+    jobs = {root: len(sorted((root / "sql").rglob("*.sql"))) for root in (old_root, ROOT)}
     broker = KafkaBroker(heap="384m", log_level="WARN")
     broker.start()
     times: dict[str, list[float]] = {"plan old": [], "plan new": [], "run old": [], "run new": []}
@@ -114,7 +118,7 @@ def main() -> None:
         for r in range(args.rounds):
             for name, root in (("old", old_root), ("new", ROOT)):
                 times[f"plan {name}"].append(timed_plan(root, env))
-                times[f"run {name}"].append(timed_run(root, env, jobs))
+                times[f"run {name}"].append(timed_run(root, env, jobs[root]))
             print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items()), flush=True)
     finally:
         broker.stop()
@@ -122,17 +126,18 @@ def main() -> None:
     load = os.getloadavg()[0]
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                          timeout=30).stdout.strip()
-    JSON_OUT.write_text(json.dumps({"base": args.base, "head": rev, "rounds": args.rounds, "jobs": jobs,
+    JSON_OUT.write_text(json.dumps({"base": args.base, "head": rev, "rounds": args.rounds, "jobs": jobs[ROOT],
                                     "seconds": times, "median": med, "load_average": load}, indent=2) + "\n")
     rows = [f"| `sqlflow plan --target local` | {med['plan old']:.1f} | {med['plan new']:.1f} | "
             f"{med['plan new'] / med['plan old']:.2f} |",
-            f"| `sqlflow run sql/` until all {jobs} jobs started | {med['run old']:.1f} | {med['run new']:.1f} | "
+            f"| `sqlflow run sql/` until all {jobs[ROOT]} jobs started | {med['run old']:.1f} | {med['run new']:.1f} | "
             f"{med['run new'] / med['run old']:.2f} |"]
     text = "\n".join([
         "## Back half: plan and run on the shipped project",
         "",
         f"`python bench/bench_back_half.py`: this tree ({rev}) against {args.base} (before the back half was "
-        f"rebuilt on the compiled project), {args.rounds} alternating rounds, median seconds; each command in "
+        f"rebuilt on the compiled project), each with its own shipped project, {args.rounds} alternating rounds, "
+        f"median seconds; each command in "
         f"a child process as a user runs it; `run` against a real Kafka broker, timed until every job is "
         f"started. 1-minute load average at the end: {load:.1f} (2 cores).",
         "",
