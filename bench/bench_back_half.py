@@ -23,10 +23,8 @@ import signal
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,21 +33,13 @@ sys.path.insert(0, str(ROOT))
 from sqlflow.demo.topics import PIPELINE_TOPICS, SOURCE_TOPICS  # noqa: E402
 from sqlflow.kafka.broker import KafkaBroker  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from benchlib import checkout, write_section  # noqa: E402
+
 JSON_OUT = ROOT / "bench" / "back_half_results.json"
 BASE = "f61dc57"
 
 
 PROJECT = ("sqlflow", "sql", "udfs", "models", "sqlflow.yaml")
-
-
-def checkout(rev: str, dest: Path) -> Path:
-    """The ``sqlflow`` package and the shipped project as they were at ``rev``, extracted into ``dest``."""
-    data = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *PROJECT], capture_output=True, check=True,
-                          timeout=120).stdout
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
 
 
 def timed_plan(package_root: Path, env: dict[str, str]) -> float:
@@ -88,16 +78,6 @@ def timed_run(package_root: Path, env: dict[str, str], jobs: int) -> float:
             proc.wait(timeout=30)
 
 
-def write_results(text: str) -> None:
-    """Replace (or append) the "## Back half" section of RESULTS.md, leaving the others alone."""
-    import re
-
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    section = re.compile(r"^## Back half.*?(?=^## |\Z)", re.S | re.M)
-    block = text.rstrip("\n") + "\n\n"
-    new = section.sub(lambda _: block, old) if section.search(old) else old.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -106,7 +86,7 @@ def main() -> None:
     ap.add_argument("--no-results", action="store_true", help="Do not touch bench/RESULTS.md.")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench_back_half_"))
-    old_root = checkout(args.base, work / "old")
+    old_root = checkout(args.base, work / "old", PROJECT)
     jobs = {root: len(sorted((root / "sql").rglob("*.sql"))) for root in (old_root, ROOT)}
     broker = KafkaBroker(heap="384m", log_level="WARN")
     broker.start()
@@ -149,7 +129,7 @@ def main() -> None:
     ])
     print(text)
     if not args.no_results:
-        write_results(text)
+        write_section("Back half: plan and run on the shipped project", text)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,11 @@ import json
 import os
 import platform
 import random
-import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +31,7 @@ import sqlglot  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 import fuzz_checks  # noqa: E402
+from benchlib import checkout, write_section  # noqa: E402
 import fuzz_properties  # noqa: E402
 from fuzz_checks import CASES, Workspace  # noqa: E402
 from fuzz_properties import FOUND, PROPERTIES  # noqa: E402
@@ -77,14 +75,6 @@ def soak(prop: fuzz_properties.Property, ws: Workspace, cases: int, run_seed: in
             "examples": failures, "about": prop.about}
 
 
-def checkout(rev: str, dest: Path) -> Path:
-    """The ``sqlflow`` package as it was at ``rev``, extracted into ``dest``."""
-    data = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "sqlflow"], capture_output=True, check=True,
-                          timeout=120).stdout
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
-
 
 def replay(package_root: Path) -> list[dict]:
     """Each found input through its property on the ``sqlflow`` package at ``package_root`` (a child
@@ -110,14 +100,6 @@ def fast_tier() -> dict:
     return {"seconds": round(took, 1), "summary": last, "exit": proc.returncode,
             "cases": {p.name: p.fast_examples for p in PROPERTIES}}
 
-
-def write_results(text: str) -> None:
-    """Replace (or append) the "## Compiler fuzzing" section of RESULTS.md, leaving the others alone."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    section = re.compile(rf"^## {SECTION}.*?(?=^## |\Z)", re.S | re.M)
-    block = text.rstrip("\n") + "\n\n"
-    new = section.sub(lambda _: block, old) if section.search(old) else old.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def render(report: dict) -> str:
@@ -214,7 +196,7 @@ def main() -> None:
         print(render(report))
         return
     JSON_OUT.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    write_results(render(report))
+    write_section(SECTION, render(report))
     print(f"wrote the {SECTION} section of {RESULTS} and {JSON_OUT}")
 
 

@@ -17,10 +17,13 @@ import platform
 import re
 import shutil
 import statistics
+import subprocess
+import tarfile
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -72,6 +75,17 @@ def steady_rate(rows: int, seconds: float, big_rows: int, big_seconds: float) ->
 def median(values: Iterable[float]) -> float:
     vals = [v for v in values if v == v]  # NaN out
     return statistics.median(vals) if vals else float("nan")
+
+
+def checkout(rev: str, dest: Path, paths: Iterable[str] = ("sqlflow",)) -> Path:
+    """``paths`` of the repository as they were at ``rev``, extracted into ``dest`` (an earlier revision
+    to measure against in the same run)."""
+    repo = Path(__file__).resolve().parents[1]
+    data = subprocess.run(["git", "-C", str(repo), "archive", rev, *paths], capture_output=True, check=True,
+                          timeout=120).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
 
 
 # -- RESULTS.md --------------------------------------------------------------------------------
