@@ -105,8 +105,9 @@ class PlannedJob:
         if native_models and ship_dir is not None:
             # the native runtime finds a model on a remote TaskManager among the job's cached files, by the
             # relative path it was given (the submitting side resolves it in the shipped folder)
+            # (Flink reads the value as a list of maps: values quoted, since a URI holds ':')
             conf["pipeline.cached-files"] = ";".join(
-                f"name:{m},path:{(ship_dir / m).resolve().as_uri()}" for m in native_models)
+                f"name:'{m}',path:'{(ship_dir / m).resolve().as_uri()}'" for m in native_models)
         if savepoint:
             conf["execution.state-recovery.path"] = savepoint
         return {

@@ -49,15 +49,15 @@ def submit(spec: dict[str, Any]) -> dict[str, Any]:
     os.environ["_python_worker_execution_mode"] = "process"
     config = flink_config(spec)
     batch = defaults.is_batch(config)
-    env = make_table_env(streaming=not batch, config=config, jars=(), stream_api=bool(spec.get("stream_api")))
     steps = [RunStatement(s["kind"], s["sql"], predict=predict_from_json(s["predict"]) if s.get("predict") else None)
              for s in spec["statements"]]
     if not any(s.kind == "insert" for s in steps):
         return {"error": "the job has no INSERT statement to run", "statement": None}
     try:
+        env = make_table_env(streaming=not batch, config=config, jars=(), stream_api=bool(spec.get("stream_api")))
         job_id = execute(env, steps)  # model paths stay relative: found in the shipped folder, or cached
     except StatementFailure as failure:
         return {"error": java_text(failure.cause), "statement": failure.index}
-    except Exception as exc:  # noqa: BLE001 - anything else (a native step Flink refused): said, not a traceback
+    except Exception as exc:  # noqa: BLE001 - a setting Flink refuses, a native step: said, not a traceback
         return {"error": java_text(exc), "statement": None}
     return {"job_id": job_id}

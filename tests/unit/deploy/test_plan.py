@@ -278,7 +278,9 @@ def test_a_native_model_is_cached_with_the_job_under_its_relative_path(project, 
     assert job.native and job.models == ("models/ctr.onnx",)
     spec = job.submit_spec(settings, ship_dir=tmp_path)
     assert spec["stream_api"] is True
-    assert spec["config"]["pipeline.cached-files"] == f"name:models/ctr.onnx,path:{(tmp_path / 'models/ctr.onnx').as_uri()}"
+    # Flink's list-of-maps syntax, values quoted (a URI holds ':', which Flink would refuse unquoted)
+    assert spec["config"]["pipeline.cached-files"] == (
+        f"name:'models/ctr.onnx',path:'{(tmp_path / 'models/ctr.onnx').as_uri()}'")
     [step] = [s for s in spec["statements"] if s["kind"] == "predict"]
     assert (step["predict"]["source"], step["predict"]["options"]) == ("feats", [["path", "models/ctr.onnx"]])
     assert spec["statements"][-1]["sql"].endswith("FROM `__ml_predict_1` AS __ml_predict")
