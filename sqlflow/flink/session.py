@@ -121,6 +121,10 @@ class EmbeddedSession:
             return
         if failures >= FAILURES_BEFORE_STOP:
             message, where = self._why(job)
+            try:  # stopped, not left restarting on a cluster that outlives the run
+                self.cluster.client.cancel(job.job_id)
+            except SqlflowError:
+                pass
             raise JobError(f"job {job.name} failed: {message}", location=where,
                            rule="udf-failed" if where is not None else "job-failed",
                            notes=[f"it failed {failures} times: Flink's restart strategy started it again after "
