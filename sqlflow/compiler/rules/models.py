@@ -157,6 +157,10 @@ class ModelFile(Rule):
                                     _file_hint(project, d.path, None))
 
 
+_VERSION_COLUMNS = ("model_version", "version")
+_STRINGS = ("STRING", "VARCHAR", "CHAR")
+
+
 class ModelSignatureRule(Rule):
     id = "model-signature"
     description = "model calls pass the features the ONNX model takes and read the outputs it gives"
@@ -193,9 +197,11 @@ class ModelSignatureRule(Rule):
             if t.root in _ELEM and col.type.root in _ELEM and t.root != col.type.root:
                 yield self.diag(f"feature '{name}' is {t}, but model '{m.name}' input '{col.name}' is "
                                 f"{col.type}", floc, f"cast it: CAST({name} AS {col.type})")
-        if m.outputs and len(m.outputs) != len(sig.outputs) and not (
-                len(sig.outputs) == 1 and sig.outputs[0].shape and sig.outputs[0].shape[-1] == len(m.outputs)):
-            yield self.diag(f"model '{m.name}' declares {len(m.outputs)} outputs, but its ONNX file gives "
+        # a STRING column named model_version or version gets the model's version, not a tensor
+        tensors = [c for c in m.outputs if not (c.name.lower() in _VERSION_COLUMNS and c.type.root in _STRINGS)]
+        if tensors and len(tensors) != len(sig.outputs) and not (
+                len(sig.outputs) == 1 and sig.outputs[0].shape and sig.outputs[0].shape[-1] == len(tensors)):
+            yield self.diag(f"model '{m.name}' declares {len(tensors)} outputs, but its ONNX file gives "
                             f"{len(sig.outputs)} ({', '.join(o.name for o in sig.outputs)})", loc)
 
     def _udf(self, spec: UdfSpec, sig: ModelSignature, loc: Location) -> Iterable[ValidationError]:

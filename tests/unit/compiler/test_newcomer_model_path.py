@@ -49,3 +49,16 @@ def test_a_dropped_model_is_unknown_after_the_drop_and_validate_does_not_crash(p
     compiled = compile_project(project)
     assert [(d.rule, d.location.line, d.message) for d in compiled.diagnostics if d.severity == "error"] == [
         ("unknown-model", 3, "unknown model 'nc_m'")]
+
+
+def _signature_errors(project: Path, outputs: str) -> list[str]:
+    (project / "sql" / "nc_job.sql").write_text(JOB.format(path="models/ctr.onnx")
+                                                .replace("OUTPUT (probability FLOAT)", f"OUTPUT ({outputs})"))
+    return [d.message for d in compile_project(project).diagnostics if d.rule == "model-signature"]
+
+
+def test_a_model_version_column_is_no_tensor_output(project: Path) -> None:
+    # the README's mapping: a STRING column named model_version (or version) gets the model's version
+    assert _signature_errors(project, "probability FLOAT, model_version STRING") == []
+    assert _signature_errors(project, "probability FLOAT, margin FLOAT") == [
+        "model 'nc_ctr' declares 2 outputs, but its ONNX file gives 1 (probability)"]
