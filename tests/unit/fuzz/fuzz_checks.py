@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from fuzz_sql import ROOT
 from sqlflow.cli.main import run as cli_run
 from sqlflow.compiler import compile_project
 from sqlflow.compiler.compiled import CompiledProject
@@ -41,10 +40,12 @@ from sqlflow.config import load_config
 from sqlflow.dialect import format_sql, parse_script, parse_script_partial
 from sqlflow.errors import Diagnostics, ParseError, SqlflowError
 from sqlflow.scrub import forget_secrets
-from sqlflow.sqltest.runner import SqlTestRunner
 from sqlflow.sqltest.plan import plan_test, write_inputs
+from sqlflow.sqltest.runner import SqlTestRunner
 from sqlflow.sqltest.spec import SqlTest, read_test
 from sqlflow.sqltest.subject import job_under_test
+
+from fuzz_sql import ROOT
 
 BOUND = float(os.environ.get("SQLFLOW_FUZZ_BOUND", "5"))
 #: How many cases each property has checked in this process (the soak's report reads it).

@@ -13,13 +13,25 @@ from pathlib import Path
 from typing import Any, Callable
 
 from hypothesis import strategies as st
-
-from fuzz_checks import (CASES, PropertyFailed, Workspace, check_cli, check_compile, check_config, check_dialect,
-                         check_test_spec, compile_checked, fail)
-from fuzz_files import config_files, test_files
-from fuzz_sql import SHIPPED_SQL, clean_scripts, mutated_files, sql_scripts, sql_texts
 from sqlflow.dialect import format_sql
 from sqlflow.sqltest.runner import SqlTestRunner
+
+from fuzz_checks import (
+    CASES,
+    PropertyFailed,
+    Workspace,
+    check_cli,
+    check_compile,
+    check_config,
+    check_dialect,
+    check_test_spec,
+    compile_checked,
+    fail,
+)
+from fuzz_files import config_files, test_files
+from fuzz_jobs import clean_scripts
+from fuzz_mutations import SHIPPED_SQL, mutated_files, sql_texts
+from fuzz_sql import sql_scripts
 
 
 @dataclass(frozen=True)

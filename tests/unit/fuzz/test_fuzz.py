@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from fuzz_checks import CASES, Workspace, check_dialect
+from fuzz_jobs import clean_scripts
+from fuzz_mutations import CORPUS_SQL, mutations
 from fuzz_properties import PROPERTIES, Property
-from fuzz_sql import CORPUS_SQL, clean_scripts, mutations
 
 FAST = settings(derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
