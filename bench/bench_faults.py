@@ -112,7 +112,7 @@ def drain(root: Path, records: int, every: str) -> dict[str, Any]:
     try:
         stack.cli("up", timeout=300)
         faults.create_topics(stack.bootstrap)
-        backlog = faults.Producer(stack.bootstrap, 1e9, records, limit=records)  # as fast as it can send
+        backlog = faults.Producer(stack.bootstrap, faults.TOPIC_IN, 1e9, records, limit=records)  # as fast as it can send
         backlog.start()
         backlog.stop_when_done.set()
         backlog.join()
@@ -122,7 +122,8 @@ def drain(root: Path, records: int, every: str) -> dict[str, Any]:
         faults._wait("the backlog's output", lambda: len(eo.copies) >= records, 1200, 0.2)
         seconds = max(eo.first_seen.values()) - min(eo.first_seen.values())
         total = records + 4000
-        steady = faults.Producer(stack.bootstrap, 200.0, total, limit=total, sent_at=backlog.sent_at)  # 20 s
+        steady = faults.Producer(stack.bootstrap, faults.TOPIC_IN, 200.0, total, limit=total,  # 20 s
+                                 sent_at=backlog.sent_at)
         steady.start()
         steady.stop_when_done.set()
         steady.join()
