@@ -20,12 +20,11 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from sqlflow.compiler.compiled import CompiledProject, JobFile, compile_project
 from sqlflow.compiler.lineage import Flow, lineage
 from sqlflow.config import Config, TargetSettings, load_config
-from sqlflow.deploy.kubernetes import emit_manifests
 from sqlflow.deploy.local import start_local_cluster, stop_local_cluster
 from sqlflow.deploy.plan import Changes, build_plan
 from sqlflow.deploy.steps import DeployResult, Step, changes_for, deploy, plan_steps
@@ -33,7 +32,9 @@ from sqlflow.errors import ConfigError, Diagnostics, SqlflowError
 from sqlflow.flink.explain import planner_check
 from sqlflow.flink.session import TROUBLED, EmbeddedSession, SubmittedJob
 from sqlflow.paths import find_project_root
-from sqlflow.sqltest import SqlTestRunner, TestResult, find_tests
+
+if TYPE_CHECKING:
+    from sqlflow.sqltest import TestResult
 
 Echo = Callable[[str], None]
 
@@ -146,6 +147,8 @@ class Context:
     def emit_manifests(self, out_dir: Path, rest_url: str | None = None) -> list[Path]:
         """The kubernetes target's manifests, written into ``out_dir``."""
         settings = self.target("kubernetes", rest_url)
+        from sqlflow.deploy.kubernetes import emit_manifests  # off the start-up path of the other commands
+
         return emit_manifests(settings, out_dir, build_plan(settings, self.compiled))
 
     def jobs(self, target: str | None = None, rest_url: str | None = None) -> TargetSettings:
@@ -215,13 +218,17 @@ class Context:
 
     def tests(self, paths: list[Path], keyword: str | None = None) -> list[Path]:
         """The test files at ``paths`` (default: every *.test.yaml under sql/) whose name holds ``keyword``."""
+        from sqlflow.sqltest import find_tests  # the SQL test runner: off the start-up path of the other commands
+
         files = find_tests(list(paths) or [self.config.sql_path])
         return [f for f in files if keyword in f.name] if keyword else files
 
-    def test(self, files: list[Path]) -> Iterator[TestResult]:
+    def test(self, files: list[Path]) -> Iterator["TestResult"]:
         """Run the test files on one mini-cluster, one result at a time. Their jobs are read from the
         compiled project (compiled again only for a test that sets ``vars`` of its own); a test of a job
         in another project reads that project."""
+        from sqlflow.sqltest import SqlTestRunner  # off the start-up path of the other commands
+
         with SqlTestRunner(config=self.config, compiled=self.compiled) as runner:
             for file in files:
                 yield runner.run(file)
