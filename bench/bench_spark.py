@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import (PROPOSED, ROOT, BenchProject, Compiled, Variant, compare as compare_jobs, fmt_rate,  # noqa: E402
+from benchlib import (DEFAULTS, defaults_text, ROOT, BenchProject, Compiled, Variant, compare as compare_jobs, fmt_rate,  # noqa: E402
                       machine, model_ddl, predict_call, save_json, steady_rate, write_section)
 from sqlflow.paths import cache_dir  # noqa: E402
 
@@ -58,7 +58,7 @@ SPARK_PINS = [
 ]
 ARROW_BATCH = 10000
 #: Settings passed to the Flink job: those proposed as sqlflow's defaults for batch jobs with native models.
-SETTINGS = PROPOSED[("native", "batch")]
+SETTINGS = DEFAULTS[("native", "batch")]
 
 
 def spark_venv() -> Path:
@@ -207,9 +207,10 @@ def report(data: dict) -> str:
         f"primes, scaled; {data['rows']:,} per job and a {data['steady_factor']}x twin for the steady rate), same cores. "
         "*Flink*: a sqlflow project's SQL file (`CREATE MODEL ... 'provider' = 'onnx'` + `ML_PREDICT`, native), "
         "compiled and run by sqlflow on the embedded mini-cluster, datagen -> model -> blackhole, batch mode, "
-        "rows over Flink's duration of the job (start-up included); settings passed: "
-        + ((", ".join(f"`{k}` = {v}" for k, v in SETTINGS.items()) or "none needed") if not data["as_is"]
-           else "none") + ". "
+        "rows over Flink's duration of the job (start-up included); "
+        + ("no settings passed (sqlflow's defaults)" if data["as_is"] else
+           "sqlflow's defaults passed explicitly: " + (defaults_text([("native batch", SETTINGS)])))
+        + ". "
         f"*Spark*: PySpark {info.get('pyspark')} `pandas_udf` (pyarrow {info.get('pyarrow')}, onnxruntime "
         f"{info.get('onnxruntime')}, one session per Python worker, Arrow batches of {ARROW_BATCH:,}), `range` + "
         "`rand` -> UDF -> `noop`, `local[P]`, rows over the action's time (the session started and warmed up "
@@ -240,7 +241,8 @@ def main() -> None:
     ap.add_argument("--parallelism", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--steady-factor", type=int, default=4,
                     help="also run each job this many times longer, for the steady rate (1: off)")
-    ap.add_argument("--as-is", action="store_true", help="pass no settings to the Flink job")
+    ap.add_argument("--explicit", dest="as_is", action="store_false",
+                    help="pass sqlflow's defaults to the Flink job as settings (by default it gets them from sqlflow)")
     ap.add_argument("--quick", action="store_true", help="small runs, to check the script (figures indicative)")
     ap.add_argument("--no-results", action="store_true", help="leave bench/RESULTS.md alone")
     args = ap.parse_args()

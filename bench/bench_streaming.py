@@ -47,7 +47,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import (FEATURES, PROPOSED, ROOT, BenchProject, fmt_rate, machine, model_ddl,  # noqa: E402
+from benchlib import (DEFAULTS, defaults_text, FEATURES, ROOT, BenchProject, fmt_rate, machine, model_ddl,  # noqa: E402
                       predict_call, save_json, write_section)
 
 JSON = ROOT / "bench" / "streaming_results.json"
@@ -55,7 +55,7 @@ PLOT = ROOT / "bench" / "streaming_latency.png"
 SECTION = "Streaming scoring: Kafka -> ML_PREDICT -> Kafka"
 LAYERS = [16, 64, 32, 1]
 #: Settings passed to the jobs explicitly: those proposed as sqlflow's defaults for streaming jobs.
-SETTINGS = {"native": PROPOSED[("native", "streaming")], "python": PROPOSED[("python", "streaming")]}
+SETTINGS = {"native": DEFAULTS[("native", "streaming")], "python": DEFAULTS[("python", "streaming")]}
 
 
 # -- the processes beside the cluster (spawned: the parent holds the JVM) -----------------------
@@ -472,9 +472,9 @@ def report(data: dict) -> str:
         f"{a['checkpoint_ms']} ms; *native-eos*: the same, exactly-once sink (transactions committed at each "
         "checkpoint) read `read_committed`; *python*: the same job with `'runtime' = 'python'`; *service*: a plain "
         f"kafka-python + onnxruntime process (poll up to {a['service_batch']} records, one `session.run`, produce). "
-        "Settings passed to the jobs: "
-        + ("none (`--as-is`)." if data["as_is"] else
-           "; ".join(f"{k}: " + ", ".join(f"`{kk}` = {vv}" for kk, vv in v.items()) for k, v in SETTINGS.items()) + "."),
+        + ("No settings passed: the jobs run with sqlflow's defaults (`sqlflow/defaults.py`), for model calls: "
+           if data["as_is"] else "sqlflow's defaults passed to the jobs explicitly (`--explicit`): ")
+        + defaults_text(SETTINGS.items()) + ".",
         "",
     ]
     if data["latency"]:
@@ -518,7 +518,8 @@ def main() -> None:
     ap.add_argument("--service-batch", type=int, default=500)
     ap.add_argument("--prefill", type=int, default=None, help="requests for the saturation runs (default 1,000,000)")
     ap.add_argument("--saturation-limit", type=float, default=60, help="longest a saturation run goes on (s)")
-    ap.add_argument("--as-is", action="store_true", help="pass no settings: whatever sqlflow's defaults are")
+    ap.add_argument("--explicit", dest="as_is", action="store_false",
+                    help="pass sqlflow's defaults to each job as settings (by default the jobs get them from sqlflow)")
     ap.add_argument("--quick", action="store_true", help="a short run to check the script (figures indicative)")
     ap.add_argument("--no-results", action="store_true", help="leave bench/RESULTS.md alone")
     args = ap.parse_args()

@@ -4,9 +4,9 @@ runs them, the JVM's CPU and memory, and the sections of bench/RESULTS.md.
 Every job goes through the user's interface: the SQL files of a project compiled by
 :func:`sqlflow.compiler.compile_project` and run by sqlflow's own Flink layer on the embedded
 mini-cluster (:class:`sqlflow.flink.session.EmbeddedSession`, as ``sqlflow run`` does), never a
-hand-built PyFlink job. Settings a benchmark compares are passed to each job explicitly (as a
-project's ``flink:`` settings would be), so a script measures the same thing whatever defaults
-sqlflow gives jobs at the time.
+hand-built PyFlink job. The jobs run with sqlflow's own defaults (:data:`DEFAULTS` records the ones a
+model call depends on); settings a benchmark compares are passed to each job explicitly (as a project's
+``flink:`` settings would be).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from sqlflow.defaults import ARROW_BATCH, BUNDLE_SIZE, BUNDLE_TIME, OBJECT_REUSE, job_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
@@ -39,18 +41,22 @@ MODELS = {"16-64-32-1": [16, 64, 32, 1], "16-128-64-1": [16, 128, 64, 1],
           "16-256-128-1": [16, 256, 128, 1], "16-512-256-1": [16, 512, 256, 1]}
 
 
-#: The settings the model benchmarks pass to their jobs: those proposed as sqlflow's defaults (the
-#: measurements behind them: bench_defaults.py), by runtime and runtime mode. Batch jobs need no
-#: object-reuse setting: Flink's planner turns object reuse on for every batch job.
-PROPOSED = {
-    ("native", "batch"): {},
-    ("native", "streaming"): {"pipeline.object-reuse": "true"},
-    ("python", "batch"): {"python.fn-execution.arrow.batch.size": "10000",
-                          "python.fn-execution.bundle.size": "100000"},
-    ("python", "streaming"): {"python.fn-execution.arrow.batch.size": "10000",
-                              "python.fn-execution.bundle.size": "100000",
-                              "python.fn-execution.bundle.time": "50"},
-}
+def _defaults(runtime: str, mode: str) -> dict[str, str]:
+    """sqlflow's defaults (sqlflow/defaults.py) that a model call in ``runtime`` runs with in a ``mode`` job."""
+    keys = (OBJECT_REUSE,) if runtime == "native" else (ARROW_BATCH, BUNDLE_SIZE, BUNDLE_TIME)
+    conf = job_defaults(batch=mode == "batch")
+    return {k: conf[k] for k in keys if k in conf}
+
+
+#: What the benchmarks' jobs run with: sqlflow's own defaults (never passed by the scripts unless
+#: ``--explicit``), by runtime and mode, for the record.
+DEFAULTS = {(rt, mode): _defaults(rt, mode) for rt in ("native", "python") for mode in ("batch", "streaming")}
+
+
+def defaults_text(pairs: Iterable[tuple[str, Mapping[str, str]]]) -> str:
+    """``native streaming: `pipeline.object-reuse` = true; ...`` for a report."""
+    return "; ".join(f"{name}: " + (", ".join(f"`{k}` = {v}" for k, v in conf.items()) or "none")
+                     for name, conf in pairs)
 
 
 def machine() -> dict:

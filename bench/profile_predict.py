@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import MODELS, PROPOSED, BenchProject  # noqa: E402
+from benchlib import DEFAULTS, MODELS, BenchProject  # noqa: E402
 from bench_predict import job_sql  # noqa: E402
 
 #: What a frame is, by the first prefix it matches (in order).
@@ -116,7 +116,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--out", type=Path, default=None, help="keep the recording here")
     args = ap.parse_args()
-    settings = {} if args.as_is or args.runtime == "sql" else dict(PROPOSED.get((args.runtime, args.mode), {}))
+    settings = {} if args.as_is or args.runtime == "sql" else dict(DEFAULTS.get((args.runtime, args.mode), {}))
     settings["parallelism.default"] = str(args.parallelism)
     settings.update(dict(s.split("=", 1) for s in args.setting))
     rec = args.out or Path(tempfile.mkdtemp(prefix="jfr_")) / "job.jfr"
