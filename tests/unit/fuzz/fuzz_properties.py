@@ -210,6 +210,12 @@ FOUND: tuple[Found, ...] = (
           "fmt and validate named different lines for one error (fmt read a lone \\r as a line break)",
           "sqlflow/cli/fmt.py: format_files",
           "tests/unit/dialect/test_flink_format.py::test_fmt_and_validate_count_lines_alike"),
+    Found("cli: mutated SQL", ("sql/fuzz.sql", "CREATE MODEL m INPUT (i STRING) OUTPUT (o DOUBLE) WITH ('provider' = "
+                                               "'openai');\nDROP MODEL m;\nALTER MODEL m SET ('provider' = 'abc');\n", []),
+          "AttributeError: 'DroppedDef' object has no attribute 'load_error' (ALTER MODEL after DROP MODEL)",
+          "sqlflow/compiler/rules/models.py: ModelFile.check",
+          "tests/unit/compiler/test_newcomer_model_path.py::"
+          "test_a_dropped_model_is_unknown_after_the_drop_and_validate_does_not_crash"),
     Found("config: mutated sqlflow.yaml", ("sqlflow.yaml", "name: x\n2: [a]\n"),
           "AttributeError: 'int' object has no attribute 'lower' (a YAML key that is a number)",
           "sqlflow/errors.py: did_you_mean", "tests/unit/core/test_config.py::test_every_broken_file_is_a_located_config_error"),

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from fuzz_checks import CASES, Workspace, check_dialect
 from fuzz_jobs import clean_scripts
 from fuzz_mutations import CORPUS_SQL, mutations
-from fuzz_properties import PROPERTIES, Property
+from fuzz_properties import BY_NAME, FOUND, PROPERTIES, Found, Property
 
 FAST = settings(derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -79,3 +79,12 @@ def test_mutations_change_the_text() -> None:
 
     run()
     assert len(seen - {text}) >= 20
+
+
+@pytest.mark.parametrize("found", FOUND, ids=lambda f: f"{f.property}: {f.symptom[:40]}")
+def test_each_input_fuzzing_found_holds_now(found: Found, workspace: Workspace) -> None:
+    try:
+        BY_NAME[found.property].check(workspace, found.case)
+    finally:
+        workspace.restore()
+
