@@ -202,15 +202,14 @@ def reset_peak_rss(pid: int) -> bool:
 
 
 class HeapSampler:
-    """Samples the JVM's used heap (and the resident set) in a thread while a job runs; the peaks."""
+    """Samples the JVM's used heap (``jstat -gc``, a separate process: no call through the py4j gateway,
+    which from a second thread would move the job's own calls to another JVM thread, where Flink's
+    planner lacks its thread-local state) and the resident set while a job runs; the peaks."""
 
     def __init__(self, pid: int, interval: float = 0.25):
-        from pyflink.java_gateway import get_gateway
-
         self.pid = pid
         self.interval = interval
-        self._bean = get_gateway().jvm.java.lang.management.ManagementFactory.getMemoryMXBean()
-        self._stop = threading.Event()
+        self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
         self.peak_heap = 0
         self.peak_rss = 0
@@ -218,23 +217,40 @@ class HeapSampler:
 
     def __enter__(self) -> "HeapSampler":
         reset_peak_rss(self.pid)
+        self._proc = subprocess.Popen(["jstat", "-gc", str(self.pid), f"{int(self.interval * 1000)}ms"],
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                used = int(self._bean.getHeapMemoryUsage().getUsed())
-            except Exception:  # noqa: BLE001 - the gateway is going away: stop sampling
-                return
-            self.peak_heap = max(self.peak_heap, used)
+        assert self._proc is not None and self._proc.stdout is not None
+        header: list[str] = []
+        for line in self._proc.stdout:
+            cells = line.split()
+            if not cells:
+                continue
+            if cells[0] == "S0C":
+                header = cells
+                continue
+            if not header or len(cells) != len(header):
+                continue
+            row = dict(zip(header, cells))
+            try:  # kB: both survivor spaces, eden and the old generation
+                used = sum(float(row[k]) for k in ("S0U", "S1U", "EU", "OU")) * 1024
+            except (KeyError, ValueError):
+                continue
+            self.peak_heap = max(self.peak_heap, int(used))
             self.peak_rss = max(self.peak_rss, rss_bytes(self.pid)[0])
             self.samples += 1
-            self._stop.wait(self.interval)
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.peak_rss = max(self.peak_rss, rss_bytes(self.pid)[1])
