@@ -98,7 +98,7 @@ def _define(info: StatementInfo, catalog: Catalog, udfs: list[UdfSpec], config: 
     target = node.this.this if isinstance(node.this, exp.Schema) else node.this
     name = table_name(target)
     common = dict(name=name, file=info.file.rel, index=info.index,
-                  location=info.locate(target), text=_normalized(node))
+                  location=info.locate(target), text="", node=node)
     if info.kind == "table":
         d: object = _table(info, node, common)
     elif info.kind == "view":
@@ -164,13 +164,6 @@ def _model(info: StatementInfo, node: exp.Create, common: dict, config: Config) 
         except ModelError as exc:
             m.load_error = exc.message.replace(str(config.root / m.path), m.path)
     return m
-
-
-def _normalized(node: exp.Expression) -> str:
-    try:
-        return node.sql(dialect="flink", normalize=True)
-    except Exception:
-        return node.sql()
 
 
 class _Resolver:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlglot import exp
 
@@ -53,9 +54,22 @@ class Definition:
     file: str
     index: int  # statement index within its file
     location: Location | None
-    text: str  # normalized SQL of the defining statement (to compare duplicates)
+    text: str  # a stand-in for the defining statement's SQL where there is no statement (a UDF of udfs/)
     #: the definition an ALTER statement changed into this one (None for a CREATE)
     revision_of: Definition | None = field(default=None, repr=False, compare=False)
+    #: the defining statement's tree
+    node: exp.Expression | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def sql(self) -> str:
+        """The defining statement's normalized SQL (to compare duplicates): made when first asked, since
+        most definitions are never compared."""
+        if self.node is None:
+            return self.text
+        try:
+            return self.node.sql(dialect="flink", normalize=True)
+        except Exception:  # noqa: BLE001 - a tree the generator cannot write: its plain form will do
+            return self.node.sql()
 
     @property
     def origin(self) -> Definition:

@@ -81,7 +81,7 @@ class DuplicateDefinition(Rule):
             if isinstance(d, FunctionDef) and isinstance(head, FunctionDef):
                 if d.target == head.target:
                     continue
-            elif d.text == head.text:
+            elif d.sql == head.sql:
                 continue
             if isinstance(d, FunctionDef) and d.spec is not None and d.index >= 0 and head.index < 0:
                 continue  # CREATE FUNCTION registering a UDF that udfs/ declares
@@ -140,4 +140,4 @@ def _imports(project: Project, f) -> dict[int, tuple[Definition, str]]:
 
 
 def _if_not_exists(d: Definition) -> bool:
-    return d.text.upper().find("IF NOT EXISTS") >= 0
+    return d.sql.upper().find("IF NOT EXISTS") >= 0
