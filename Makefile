@@ -104,7 +104,7 @@ fuzz: install
 bench-faults: install jars jvm
 	$(BIN)/python bench/bench_faults.py soak
 
-# the model benchmarks of issue 10, about 35 minutes in all on a quiet 2-core machine
+# the model benchmarks, about 50 minutes in all on a quiet 2-core machine
 bench-models: bench-predict bench-defaults bench-scoring bench-streaming bench-spark
 
 # ML_PREDICT native and Python against the job with a SQL expression, batch/streaming, p1/p2, model sizes
