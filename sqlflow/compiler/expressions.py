@@ -47,6 +47,7 @@ _NODE_NAMES: dict[type, str] = {
 _BOOLEAN_NODES = (exp.Predicate, exp.And, exp.Or, exp.Not, exp.Xor)
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv)
+_OPERATOR = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.IntDiv: "DIV"}
 _TEMPORAL_ROOTS = ("TIMESTAMP", "TIMESTAMP_LTZ", "DATE", "TIME")
 
 
@@ -172,7 +173,10 @@ class ExprTyper:
         if isinstance(e, _ARITHMETIC):
             return self._arithmetic(e, scope)
         if isinstance(e, exp.DPipe):
-            self._children(e, scope)
+            for side, t in zip((e.left, e.right), self._children(e, scope)):
+                if t.family == "numeric":  # Flink: "Cannot apply '||' to arguments of type ... <BIGINT>"
+                    self._string_arithmetic(e, f"|| with {t.plain()}",
+                                            f"|| joins strings: CAST({side.sql(dialect='flink')} AS STRING)")
             return STRING
         if isinstance(e, fx.JsonCall):
             return self._json_call(e, scope)
@@ -233,6 +237,9 @@ class ExprTyper:
         self.facts.unresolved.append(Unresolved("mixed-equality", f"STRING with {number.plain()} in IN (SELECT ...)",
                                                 self.locate(e), (), hint=fix))
 
+    def _string_arithmetic(self, e: exp.Expression, what: str, fix: str) -> None:
+        self.facts.unresolved.append(Unresolved("string-arithmetic", what, self.locate(e), (), hint=fix))
+
     def _window_parts(self, w: exp.Window, scope: Scope) -> bool:
         for p in w.args.get("partition_by") or []:
             self.typeof(p, scope)
@@ -244,6 +251,13 @@ class ExprTyper:
 
     def _arithmetic(self, e: exp.Binary, scope: Scope) -> FlinkType:
         left, right = self.typeof(e.left, scope), self.typeof(e.right, scope)
+        families = {left.family, right.family}
+        if families == {"string", "numeric"}:
+            # Flink: "Cannot apply '-' to arguments of type '<BIGINT> - <VARCHAR(2147483647)>'"
+            text, number = (e.left, right) if left.family == "string" else (e.right, left)
+            self._string_arithmetic(e, f"{left.plain()} {_OPERATOR.get(type(e), '?')} {right.plain()}",
+                                    f"cast the string: CAST({text.sql(dialect='flink')} AS {number.plain()})")
+            return ANY
         if left.root in _TEMPORAL_ROOTS:
             return left.plain()
         if right.root in _TEMPORAL_ROOTS:

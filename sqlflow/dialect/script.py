@@ -411,7 +411,7 @@ def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineInd
         before, after = comma
         return ParseError(f"missing ',' after {before.text!r}: a new column starts with {after.text!r}",
                           index.location(before.start, before.end - before.start + 1), rule="syntax",
-                          hint=f"write {before.text}, {after.text}...")
+                          hint=f"write {_as_written(before)}, {_as_written(after)}...")
     where = token
     for text_rule in TEXT_HINT_RULES:
         if hint is not None:
@@ -459,8 +459,13 @@ _CLAUSES = {TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVIN
             TokenType.WINDOW, TokenType.QUALIFY, TokenType.LIMIT}
 
 
+def _as_written(token: Token) -> str:
+    """A token as the SQL spells it (a string literal in its quotes)."""
+    return "'" + token.text.replace("'", "''") + "'" if token.token_type == TokenType.STRING else token.text
+
+
 def _missing_select_comma(chunk: list[Token], pos: int) -> tuple[Token, Token] | None:
-    """In a SELECT list, ``a f(x)`` or ``a b(x)``: two items with no comma between them.
+    """In a SELECT list, ``a f(x)``, ``a b(x)`` or ``a 'x'``: two items with no comma between them.
 
     The parser took the second item's name as an alias of the first and failed at
     its ``(``; the comma belongs after the first item. Returns (its last token, the
@@ -468,20 +473,30 @@ def _missing_select_comma(chunk: list[Token], pos: int) -> tuple[Token, Token] |
     """
     if pos < 2 or pos >= len(chunk):
         return None
-    if chunk[pos].token_type == TokenType.L_PAREN:
+    if chunk[pos].token_type in (TokenType.STRING, TokenType.NUMBER):  # ``a 'x'``: the literal is the next item
+        name, prev = chunk[pos], chunk[pos - 1]
+        if prev.token_type == TokenType.STRING:  # two string literals in a row: a hint of their own
+            return None
+    elif chunk[pos].token_type == TokenType.L_PAREN:
         name, prev = chunk[pos - 1], chunk[pos - 2]
     elif pos + 1 < len(chunk) and chunk[pos + 1].token_type == TokenType.L_PAREN:
         name, prev = chunk[pos], chunk[pos - 1]
     else:
         return None
-    if name.token_type in (TokenType.STRING, TokenType.NUMBER) or not (name.text[:1].isalpha() or
-                                                                       name.token_type == TokenType.IDENTIFIER):
+    if name.token_type not in (TokenType.STRING, TokenType.NUMBER) and not (
+            name.text[:1].isalpha() or name.token_type == TokenType.IDENTIFIER):
         return None
     if prev.token_type not in _ENDS_ITEM or prev.end + 1 > name.start:
         return None
-    depth = 0
+    depth = ends = 0
     for tok in reversed(chunk[: chunk.index(prev) + 1]):  # inside SELECT ... at the same depth, before FROM
-        if tok.token_type == TokenType.R_PAREN:
+        if depth == 0 and tok.token_type == TokenType.END:
+            ends += 1
+        elif depth == 0 and tok.token_type == TokenType.CASE:
+            if ends == 0:
+                return None  # inside a CASE: not a list of items
+            ends -= 1
+        elif tok.token_type == TokenType.R_PAREN:
             depth += 1
         elif tok.token_type == TokenType.L_PAREN:
             if depth == 0:

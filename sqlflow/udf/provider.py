@@ -114,7 +114,6 @@ def _preload_cuda_libraries(ort) -> None:
 
 
 def _identity_model() -> bytes:
-    import onnx
     from onnx import TensorProto, helper
 
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1])

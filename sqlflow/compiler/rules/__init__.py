@@ -18,7 +18,7 @@ from sqlflow.compiler.rules.kafka_security import KafkaSecurity, SecretInSql
 from sqlflow.compiler.rules.insert_columns import InsertColumnCount
 from sqlflow.compiler.rules.insert_types import InsertColumnType
 from sqlflow.compiler.rules.lint import ProctimeWindow, SelectStarSink, StateTtl, UdfNotVectorized
-from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality
+from sqlflow.compiler.rules.mixed_comparison import MixedComparison, MixedEquality, StringArithmetic
 from sqlflow.compiler.rules.models import ModelFile, ModelSignatureRule
 from sqlflow.compiler.rules.project_paths import PathOutsideProject
 from sqlflow.compiler.rules.reserved_word import ReservedWord
@@ -53,6 +53,7 @@ RULES: tuple[Rule, ...] = (
     InsertColumnCount(),
     InsertColumnType(),
     MixedEquality(),
+    StringArithmetic(),
     WatermarkType(),
     UnknownConnector(),
     MissingOption(),

@@ -8,7 +8,7 @@ import pytest
 
 from sqlflow.compiler import compile_project
 from sqlflow.compiler.delivery import TransactionalIds, lower_sql, transactional_id_prefix, with_transactional_id
-from sqlflow.config import load_config, resolve_settings
+from sqlflow.config import resolve_settings
 from sqlflow.deploy.plan import build_plan
 from sqlflow.dialect import parse_script, with_options
 

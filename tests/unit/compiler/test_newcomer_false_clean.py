@@ -145,6 +145,30 @@ GROUP BY user_id, window_start;
         "27: grouping"]
 
 
+def test_missing_comma_before_a_literal(project: Path) -> None:
+    # the agreement bench's mutant: the error was "unexpected token" on the next line
+    sql = SOURCE + """
+INSERT INTO nf_sink
+SELECT
+    user_id
+    'x',
+    ts
+FROM nf_events;
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:28:5: syntax: missing ',' after 'user_id': a new column starts with 'x'"]
+
+
+def test_arithmetic_on_a_string(project: Path) -> None:
+    # Flink: "Cannot apply '-' to arguments of type '<BIGINT> - <VARCHAR(2147483647)>'"
+    sql = SOURCE + """
+INSERT INTO nf_sink
+SELECT user_id - event_id, ts, CAST(1 AS BIGINT) FROM nf_events;
+"""
+    assert _errors(project, sql) == [
+        "sql/nf_job.sql:27:8: string-arithmetic: BIGINT - STRING: Flink does not convert between them implicitly"]
+
+
 def test_union_branches_that_no_longer_agree(project: Path) -> None:
     sql = SOURCE + """
 INSERT INTO nf_sink
