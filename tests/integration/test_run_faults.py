@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlflow.cli.main import run
 from sqlflow.compiler import compile_project
 from sqlflow.config import load_config
 from sqlflow.errors import JobError
+from sqlflow.flink.cluster import EmbeddedCluster
 from sqlflow.flink.session import EmbeddedSession
 from sqlflow.ports import free_port
 
@@ -126,25 +128,33 @@ SELECT id, probability FROM ML_PREDICT(TABLE feats, MODEL gone, DESCRIPTOR(f1, f
 """
 
 
-def test_a_model_file_the_shipped_folder_lacks_is_named_at_its_create_model(flink_cluster, tmp_path):
-    root = _project(tmp_path, "mg", MODEL_JOB)
+def test_a_model_file_the_shipped_folder_lacks_is_named_at_its_create_model(tmp_path):
+    # its own mini-cluster and a model file name of its own: nothing an earlier test left behind (a job
+    # holding slots, a Python worker that loaded a model of that name) can stand in for the missing file
+    gone = f"ctr_gone_{uuid.uuid4().hex[:8]}.onnx"
+    root = _project(tmp_path, "mg", MODEL_JOB.replace("ctr_gone.onnx", gone))
     (root / "models").mkdir()
-    (root / "models" / "ctr_gone.onnx").write_bytes(GOOD_MODEL.read_bytes())
+    (root / "models" / gone).write_bytes(GOOD_MODEL.read_bytes())
     config = load_config(root)
     compiled = compile_project(config=config)
     assert compiled.ok, [d.render() for d in compiled.errors]
-    session = EmbeddedSession(config=config, cluster=flink_cluster)
-    staged = session.python_files(compiled.jobs[0])
-    # the file is gone from the folder shipped with the job (and from the project) once the job runs
-    (staged / "models" / "ctr_gone.onnx").unlink()
-    (root / "models" / "ctr_gone.onnx").unlink()
-    session.submit(compiled.jobs[0], streaming=False)
-    with pytest.raises(JobError) as err:
-        session.wait(timeout=180)
+    cluster = EmbeddedCluster(rest_port=0, slots=2, parallelism=1)
+    cluster.start()
+    try:
+        session = EmbeddedSession(config=config, cluster=cluster)
+        staged = session.python_files(compiled.jobs[0])
+        # the file is gone from the folder shipped with the job (and from the project) once the job runs
+        (staged / "models" / gone).unlink()
+        (root / "models" / gone).unlink()
+        session.submit(compiled.jobs[0], streaming=False)
+        with pytest.raises(JobError) as err:
+            print("states at the end:", session.wait(timeout=180))
+    finally:
+        cluster.close()
     text = err.value.render()
     assert text.splitlines()[:3] == [
         "sql/job.sql:5:14: error[udf-failed]: job mg.job failed: model 'gone' failed in open(): model file "
-        "'models/ctr_gone.onnx' not found (looked at " + text.split("(looked at ", 1)[1].splitlines()[0],
+        f"'models/{gone}' not found (looked at " + text.split("(looked at ", 1)[1].splitlines()[0],
         "   5 | CREATE MODEL gone",
         "     |              ^^^^"]
     assert "Caused by" not in text
