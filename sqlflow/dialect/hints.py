@@ -114,3 +114,61 @@ TEXT_HINT_RULES = (hint_double_quotes, hint_extra_paren, hint_set_quotes, hint_w
                    hint_case_end)
 #: Tried after them (a missing comma explains an "expected )" better than the open bracket).
 LAST_HINT_RULES = (hint_unclosed_paren,)
+
+
+# -- a SELECT item without its comma ---------------------------------------------------------
+
+_ENDS_ITEM = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.R_PAREN,
+              TokenType.R_BRACKET}
+_CLAUSES = {TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING, TokenType.ORDER_BY,
+            TokenType.WINDOW, TokenType.QUALIFY, TokenType.LIMIT}
+
+
+def as_written(token: Token) -> str:
+    """A token as the SQL spells it (a string literal in its quotes)."""
+    return "'" + token.text.replace("'", "''") + "'" if token.token_type == TokenType.STRING else token.text
+
+
+def missing_select_comma(chunk: list[Token], pos: int) -> tuple[Token, Token] | None:
+    """In a SELECT list, ``a f(x)``, ``a b(x)`` or ``a 'x'``: two items with no comma between them.
+
+    The parser took the second item's name as an alias of the first and failed at
+    its ``(``; the comma belongs after the first item. Returns (its last token, the
+    first token of the next item).
+    """
+    if pos < 2 or pos >= len(chunk):
+        return None
+    if chunk[pos].token_type in (TokenType.STRING, TokenType.NUMBER):  # ``a 'x'``: the literal is the next item
+        name, prev = chunk[pos], chunk[pos - 1]
+        if prev.token_type == TokenType.STRING:  # two string literals in a row: a hint of their own
+            return None
+    elif chunk[pos].token_type == TokenType.L_PAREN:
+        name, prev = chunk[pos - 1], chunk[pos - 2]
+    elif pos + 1 < len(chunk) and chunk[pos + 1].token_type == TokenType.L_PAREN:
+        name, prev = chunk[pos], chunk[pos - 1]
+    else:
+        return None
+    if name.token_type not in (TokenType.STRING, TokenType.NUMBER) and not (
+            name.text[:1].isalpha() or name.token_type == TokenType.IDENTIFIER):
+        return None
+    if prev.token_type not in _ENDS_ITEM or prev.end + 1 > name.start:
+        return None
+    depth = ends = 0
+    for tok in reversed(chunk[: chunk.index(prev) + 1]):  # inside SELECT ... at the same depth, before FROM
+        if depth == 0 and tok.token_type == TokenType.END:
+            ends += 1
+        elif depth == 0 and tok.token_type == TokenType.CASE:
+            if ends == 0:
+                return None  # inside a CASE: not a list of items
+            ends -= 1
+        elif tok.token_type == TokenType.R_PAREN:
+            depth += 1
+        elif tok.token_type == TokenType.L_PAREN:
+            if depth == 0:
+                return None
+            depth -= 1
+        elif depth == 0 and tok.token_type in _CLAUSES:
+            return None
+        elif depth == 0 and tok.token_type == TokenType.SELECT:
+            return prev, name
+    return None

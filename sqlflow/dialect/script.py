@@ -20,7 +20,7 @@ from sqlglot.tokens import Token, TokenType
 
 from sqlflow.dialect.ddl import DDL_KEYWORDS, TYPE_NAMES
 from sqlflow.dialect.flink import Flink
-from sqlflow.dialect.hints import LAST_HINT_RULES, TEXT_HINT_RULES
+from sqlflow.dialect.hints import LAST_HINT_RULES, TEXT_HINT_RULES, as_written, missing_select_comma
 from sqlflow.dialect.parser import (INTERVAL_UNITS, SPECIAL_FUNCTIONS, STATEMENT_KEYWORDS, TYPED_FUNCTIONS,
                                    split_chunks)
 from sqlflow.errors import Diagnostics, Location, ParseError, did_you_mean
@@ -406,12 +406,12 @@ def _convert(err: SqlglotParseError, parser, chunk: list[Token], index: _LineInd
             message, rest = message.split(marker, 1)
             hint = prefix + rest
     pos = next((i for i, t in enumerate(chunk) if t is token), len(chunk) - 1)
-    comma = None if at_end else _missing_select_comma(chunk, pos)
+    comma = None if at_end else missing_select_comma(chunk, pos)
     if comma is not None:
         before, after = comma
         return ParseError(f"missing ',' after {before.text!r}: a new column starts with {after.text!r}",
                           index.location(before.start, before.end - before.start + 1), rule="syntax",
-                          hint=f"write {_as_written(before)}, {_as_written(after)}...")
+                          hint=f"write {as_written(before)}, {as_written(after)}...")
     where = token
     for text_rule in TEXT_HINT_RULES:
         if hint is not None:
@@ -451,62 +451,6 @@ def _clean_message(desc: str) -> str:
     if message[:1].isupper() and not message[1:2].isupper() and not message.startswith("Flink"):
         message = message[0].lower() + message[1:]
     return message
-
-
-_ENDS_ITEM = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.R_PAREN,
-              TokenType.R_BRACKET}
-_CLAUSES = {TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING, TokenType.ORDER_BY,
-            TokenType.WINDOW, TokenType.QUALIFY, TokenType.LIMIT}
-
-
-def _as_written(token: Token) -> str:
-    """A token as the SQL spells it (a string literal in its quotes)."""
-    return "'" + token.text.replace("'", "''") + "'" if token.token_type == TokenType.STRING else token.text
-
-
-def _missing_select_comma(chunk: list[Token], pos: int) -> tuple[Token, Token] | None:
-    """In a SELECT list, ``a f(x)``, ``a b(x)`` or ``a 'x'``: two items with no comma between them.
-
-    The parser took the second item's name as an alias of the first and failed at
-    its ``(``; the comma belongs after the first item. Returns (its last token, the
-    first token of the next item).
-    """
-    if pos < 2 or pos >= len(chunk):
-        return None
-    if chunk[pos].token_type in (TokenType.STRING, TokenType.NUMBER):  # ``a 'x'``: the literal is the next item
-        name, prev = chunk[pos], chunk[pos - 1]
-        if prev.token_type == TokenType.STRING:  # two string literals in a row: a hint of their own
-            return None
-    elif chunk[pos].token_type == TokenType.L_PAREN:
-        name, prev = chunk[pos - 1], chunk[pos - 2]
-    elif pos + 1 < len(chunk) and chunk[pos + 1].token_type == TokenType.L_PAREN:
-        name, prev = chunk[pos], chunk[pos - 1]
-    else:
-        return None
-    if name.token_type not in (TokenType.STRING, TokenType.NUMBER) and not (
-            name.text[:1].isalpha() or name.token_type == TokenType.IDENTIFIER):
-        return None
-    if prev.token_type not in _ENDS_ITEM or prev.end + 1 > name.start:
-        return None
-    depth = ends = 0
-    for tok in reversed(chunk[: chunk.index(prev) + 1]):  # inside SELECT ... at the same depth, before FROM
-        if depth == 0 and tok.token_type == TokenType.END:
-            ends += 1
-        elif depth == 0 and tok.token_type == TokenType.CASE:
-            if ends == 0:
-                return None  # inside a CASE: not a list of items
-            ends -= 1
-        elif tok.token_type == TokenType.R_PAREN:
-            depth += 1
-        elif tok.token_type == TokenType.L_PAREN:
-            if depth == 0:
-                return None
-            depth -= 1
-        elif depth == 0 and tok.token_type in _CLAUSES:
-            return None
-        elif depth == 0 and tok.token_type == TokenType.SELECT:
-            return prev, name
-    return None
 
 
 def _hint_phrase(message: str, chunk: list[Token], pos: int, at_end: bool):
